@@ -1,0 +1,84 @@
+//! Sharek's application: routes, pages and server functions shared by the server (SSR) and
+//! the browser (hydration). One folder per domain; `shell/` is the page frame every page
+//! shares, `pages/` the public pages that belong to no domain.
+
+#![recursion_limit = "256"]
+
+rust_i18n::i18n!("locales", fallback = "ar");
+
+pub mod i18n;
+pub mod pages;
+pub mod shell;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, provide_meta_context};
+use leptos_router::{
+    ParamSegment, StaticSegment,
+    components::{ParentRoute, Route, Router, Routes},
+};
+
+pub use i18n::Locale;
+
+/// The HTML document around the application, rendered on the server only.
+/// `lang` and `dir` are set on `<html>` by [`shell::Frame`] through leptos_meta.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let pkg = options.site_pkg_dir.clone();
+    #[cfg(feature = "ssr")]
+    set_page_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" href=format!("/{pkg}/sharek.css")/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Router>
+            <Routes fallback=shell::NotFoundInGuessedLocale>
+                <ParentRoute path=ParamSegment("lang") view=shell::LocaleLayout>
+                    <Route path=StaticSegment("") view=pages::home::HomePage/>
+                    <Route path=StaticSegment("policy") view=pages::document::PolicyPage/>
+                    <Route
+                        path=StaticSegment("accessibility")
+                        view=pages::document::AccessibilityPage
+                    />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The Content-Security-Policy of a page: scripts only from us, plus Leptos' inline hydration
+/// script carrying this response's nonce; WebAssembly may compile; nothing may frame us.
+#[cfg(feature = "ssr")]
+fn set_page_security_policy() {
+    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string()).unwrap_or_default();
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&policy),
+    ) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}

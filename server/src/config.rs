@@ -1,0 +1,92 @@
+//! Configuration from flags and environment. Bad values stop start-up with a clear message
+//! and a non-zero exit (clap prints the error and exits with status 2).
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use app::store::Backend;
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "sharek", version, about = "Sharek (شارك): the ministry's digital participation platform")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the site (the default when no subcommand is given).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate(DbArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DbArgs {
+    /// Database URL: sqlite://path (embedded, the default) or postgres://user@host/db.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/sharek.db", value_parser = parse_database_url)]
+    pub database_url: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Address to listen on.
+    #[arg(long, env = "SHAREK_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    /// The public base URL people reach Sharek at (used in links, feeds and cookies).
+    #[arg(long, env = "SHAREK_BASE_URL", default_value = "http://127.0.0.1:3000", value_parser = parse_base_url)]
+    pub base_url: url::Url,
+    /// Folder holding the built site (`pkg/<build-id>/…`, `favicon.svg`).
+    #[arg(long, env = "SHAREK_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+    /// Log format: `text` for people, `json` for log collectors.
+    #[arg(long, env = "SHAREK_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    pub log_format: String,
+}
+
+fn parse_database_url(value: &str) -> Result<String, String> {
+    match Backend::from_url(value) {
+        Some(_) => Ok(value.to_owned()),
+        None => Err("expected sqlite://… or postgres://…".to_owned()),
+    }
+}
+
+fn parse_base_url(value: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(value).map_err(|e| format!("not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err("expected an http:// or https:// URL with a host".to_owned());
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("sharek").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn serve_is_the_default_with_sensible_defaults() {
+        let cli = parse(&[]).expect("defaults parse");
+        assert!(cli.command.is_none());
+        assert_eq!(cli.serve.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(cli.serve.db.database_url, "sqlite://data/sharek.db");
+    }
+
+    #[test]
+    fn bad_configuration_is_refused_with_a_message() {
+        let err = parse(&["--addr", "nowhere"]).expect_err("bad address");
+        assert!(err.to_string().contains("--addr"), "{err}");
+        let err = parse(&["--database-url", "mysql://x"]).expect_err("bad scheme");
+        assert!(err.to_string().contains("sqlite://"), "{err}");
+        let err = parse(&["--base-url", "ftp://x"]).expect_err("bad base URL");
+        assert!(err.to_string().contains("http"), "{err}");
+        assert!(parse(&["migrate", "--database-url", "postgres://u@h/db"]).is_ok());
+    }
+}

@@ -1,0 +1,64 @@
+//! The router: Leptos pages and the few plain axum routes beside them, wrapped in the
+//! layers every response passes through (security headers, language cookie, compression,
+//! tracing).
+
+mod assets;
+mod headers;
+mod locale;
+
+use axum::{
+    Router,
+    body::Body,
+    extract::State,
+    http::{Request, StatusCode},
+    middleware,
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::{compression::CompressionLayer, trace::TraceLayer};
+
+use crate::{AppState, HEALTH_TIMEOUT};
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(app::App);
+    let context = leptos_context(&state);
+    let shell = {
+        let options = state.leptos.clone();
+        move || app::shell(options.clone())
+    };
+    let not_found = leptos_axum::render_app_to_stream_with_context(context.clone(), shell.clone());
+    Router::new()
+        .route("/", get(locale::root_redirect))
+        .route("/healthz", get(healthz))
+        .merge(assets::routes(&state))
+        .leptos_routes_with_context(&state, routes, context, shell)
+        // Unknown paths render the app too: its router shows the 404 page in the right language.
+        .fallback(move |request: Request<Body>| not_found(request))
+        .layer(middleware::from_fn_with_state(state.clone(), locale::remember_language))
+        .layer(middleware::from_fn(headers::security_headers))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// What server functions and pages can reach through `use_context`.
+fn leptos_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    let db = state.db.clone();
+    move || leptos::prelude::provide_context(db.clone())
+}
+
+/// 200 when the database answers within the timeout, 503 otherwise.
+async fn healthz(State(state): State<AppState>) -> Response {
+    match tokio::time::timeout(HEALTH_TIMEOUT, state.db.ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, "ok").into_response(),
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "health check: database error");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+        Err(_) => {
+            tracing::warn!("health check: database timed out");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}

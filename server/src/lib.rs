@@ -1,0 +1,138 @@
+//! Sharek's HTTP server: configuration, start-up, and the routes that are not Leptos pages
+//! (health check, the locale redirect at `/`, static assets). [`app`] builds the real router
+//! so tests drive exactly what production serves.
+
+pub mod config;
+mod http;
+pub mod testing;
+
+use std::{path::Path, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use app::store::Db;
+use axum::{Router, extract::FromRef};
+use leptos::config::LeptosOptions;
+use tokio::net::TcpListener;
+
+pub use config::{Cli, Command, ServeArgs};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub leptos: LeptosOptions,
+    pub settings: Arc<Settings>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+/// Settings derived from configuration at start-up.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub base_url: url::Url,
+    /// Cookies get `Secure` when Sharek is served over https.
+    pub secure_cookies: bool,
+    pub site_root: std::path::PathBuf,
+}
+
+impl Settings {
+    pub fn new(base_url: url::Url, site_root: std::path::PathBuf) -> Self {
+        let secure_cookies = base_url.scheme() == "https";
+        Self { base_url, secure_cookies, site_root }
+    }
+}
+
+/// The build id names the folder of hashed assets (`pkg/<id>/`): the build helper writes it
+/// to `<site_root>/build-id`. Without a built site (unit tests) the pages still render.
+pub fn leptos_options(site_root: &Path, addr: std::net::SocketAddr) -> LeptosOptions {
+    let build_id = std::fs::read_to_string(site_root.join("build-id"))
+        .map(|id| id.trim().to_owned())
+        .unwrap_or_else(|_| "unbuilt".to_owned());
+    LeptosOptions::builder()
+        .output_name("sharek")
+        .site_root(site_root.display().to_string())
+        .site_pkg_dir(format!("pkg/{build_id}"))
+        .site_addr(addr)
+        .build()
+}
+
+/// The whole application router.
+pub fn app(state: AppState) -> Router {
+    http::router(state)
+}
+
+/// Connects, migrates and serves until SIGTERM or Ctrl-C; in-flight requests finish first.
+pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let db = connect(&args.db.database_url).await?;
+    let state = AppState {
+        db: db.clone(),
+        leptos: leptos_options(&args.site_root, args.addr),
+        settings: Arc::new(Settings::new(args.base_url.clone(), args.site_root.clone())),
+    };
+    let listener = TcpListener::bind(args.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.addr))?;
+    tracing::info!(addr = %args.addr, base_url = %args.base_url, backend = ?db.backend(), "Sharek is listening");
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server error")?;
+    db.close().await;
+    tracing::info!("Sharek stopped");
+    Ok(())
+}
+
+/// Connects and applies pending migrations.
+pub async fn connect(database_url: &str) -> anyhow::Result<Db> {
+    let db = Db::connect(database_url)
+        .await
+        .with_context(|| format!("cannot open the database at {}", redact(database_url)))?;
+    db.migrate().await.context("cannot apply database migrations")?;
+    Ok(db)
+}
+
+/// Hides a password in a database URL before it reaches a log or an error message.
+fn redact(database_url: &str) -> String {
+    match url::Url::parse(database_url) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("***"));
+            url.to_string()
+        }
+        _ => database_url.to_owned(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// How long `/healthz` waits for the database before answering 503.
+pub(crate) const HEALTH_TIMEOUT: Duration = Duration::from_secs(2);

@@ -1,0 +1,34 @@
+//! The `sharek` binary: configuration → tracing → connect and migrate → serve.
+
+use clap::Parser;
+use server::{Cli, Command};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let log_format = match &cli.command {
+        Some(Command::Serve(args)) => args.log_format.clone(),
+        _ => cli.serve.log_format.clone(),
+    };
+    init_tracing(&log_format);
+    match cli.command {
+        None => server::serve(cli.serve).await,
+        Some(Command::Serve(args)) => server::serve(args).await,
+        Some(Command::Migrate(args)) => {
+            server::connect(&args.database_url).await?;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+    }
+}
+
+fn init_tracing(format: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}

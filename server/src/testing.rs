@@ -1,0 +1,107 @@
+//! Test support: throwaway databases on both backends and a router over them.
+//! PostgreSQL tests create their own database and drop it afterwards (even when the test
+//! panics); the server is found through `SHAREK_TEST_PG` (default: the local trust-auth
+//! server at 127.0.0.1:5432).
+
+use std::{path::PathBuf, sync::Arc};
+
+use app::store::{Backend, Db};
+
+use crate::{AppState, Settings, leptos_options};
+
+const DEFAULT_PG: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// A migrated, empty database that disappears when dropped.
+pub struct TestDb {
+    pub db: Db,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(PathBuf),
+    Database { admin_url: String, name: String },
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => Self::sqlite().await,
+            Backend::Postgres => Self::postgres().await,
+        }
+    }
+
+    pub async fn sqlite() -> Self {
+        let path = std::env::temp_dir().join(format!("sharek-test-{}.db", uuid::Uuid::new_v4().simple()));
+        let db = Db::connect(&format!("sqlite://{}", path.display())).await.expect("open test SQLite");
+        db.migrate().await.expect("migrate test SQLite");
+        Self { db, cleanup: Cleanup::File(path) }
+    }
+
+    pub async fn postgres() -> Self {
+        let admin_url = std::env::var("SHAREK_TEST_PG").unwrap_or_else(|_| DEFAULT_PG.to_owned());
+        let name = format!("sharek_test_{}", uuid::Uuid::new_v4().simple());
+        let admin = Db::connect(&admin_url).await.expect("reach the test PostgreSQL server");
+        if let Db::Postgres(pool) = &admin {
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(pool).await.expect("create test database");
+        }
+        admin.close().await;
+        let url = database_url(&admin_url, &name);
+        let db = Db::connect(&url).await.expect("open test database");
+        db.migrate().await.expect("migrate test database");
+        Self { db, cleanup: Cleanup::Database { admin_url, name } }
+    }
+
+    /// Application state over this database, with no built site.
+    pub fn state(&self) -> AppState {
+        let site_root = std::env::temp_dir().join("sharek-no-site");
+        AppState {
+            db: self.db.clone(),
+            leptos: leptos_options(&site_root, ([127, 0, 0, 1], 0).into()),
+            settings: Arc::new(Settings::new(
+                url::Url::parse("http://127.0.0.1:3000").expect("valid URL"),
+                site_root,
+            )),
+        }
+    }
+}
+
+/// The URL of database `name` on the server `admin_url` points at.
+fn database_url(admin_url: &str, name: &str) -> String {
+    let mut url = url::Url::parse(admin_url).expect("SHAREK_TEST_PG is a URL");
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::Database { admin_url, name } => {
+                // Drop runs inside the test's runtime: do the async work on a thread of its own.
+                // FORCE ends the pool's open connections; closing the pool here could wait on the
+                // test's runtime, which is busy running this drop.
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                let dropped = std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+                    runtime.block_on(async move {
+                        let admin = Db::connect(&admin_url).await?;
+                        if let Db::Postgres(pool) = &admin {
+                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(pool).await?;
+                        }
+                        admin.close().await;
+                        Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+                    })?;
+                    Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+                })
+                .join();
+                if !matches!(dropped, Ok(Ok(()))) {
+                    eprintln!("warning: could not drop test database {name}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! The HTTP surface of the walking skeleton, driven through the real router.
+
+use axum::{
+    Router,
+    body::Body,
+    http::{HeaderMap, Request, StatusCode, header},
+};
+use http_body_util::BodyExt;
+use server::testing::TestDb;
+use tower::ServiceExt;
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+async fn get(app: &Router, path: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut request = Request::get(path);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = app
+        .clone()
+        .oneshot(request.body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+async fn sqlite_app() -> (TestDb, Router) {
+    let test = TestDb::sqlite().await;
+    let app = server::app(test.state());
+    (test, app)
+}
+
+#[tokio::test]
+async fn root_redirects_to_arabic_by_default() {
+    let (_db, app) = sqlite_app().await;
+    let reply = get(&app, "/", &[]).await;
+    assert!(reply.status.is_redirection(), "{}", reply.status);
+    assert_eq!(reply.headers[header::LOCATION], "/ar");
+}
+
+#[tokio::test]
+async fn root_follows_accept_language_then_the_cookie() {
+    let (_db, app) = sqlite_app().await;
+    let reply = get(&app, "/", &[("accept-language", "en-GB,en;q=0.9")]).await;
+    assert_eq!(reply.headers[header::LOCATION], "/en");
+    let reply = get(&app, "/", &[("accept-language", "en"), ("cookie", "x=1; sharek_lang=ar")]).await;
+    assert_eq!(reply.headers[header::LOCATION], "/ar");
+    assert!(reply.headers[header::VARY].to_str().expect("ascii").contains("Accept-Language"));
+}
+
+#[tokio::test]
+async fn pages_carry_their_language_and_direction() {
+    let (_db, app) = sqlite_app().await;
+    for (path, lang, dir, title) in [
+        ("/ar", "ar", "rtl", "شارك برأيك"),
+        ("/en", "en", "ltr", "Have your say"),
+        ("/ar/policy", "ar", "rtl", "سياسة المشاركة الرقمية"),
+        ("/en/policy", "en", "ltr", "Digital Participation Policy"),
+        ("/ar/accessibility", "ar", "rtl", "إمكانية الوصول"),
+        ("/en/accessibility", "en", "ltr", "Accessibility"),
+    ] {
+        let reply = get(&app, path, &[]).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        assert!(reply.body.contains(&format!("lang=\"{lang}\"")), "{path}: no lang={lang}");
+        assert!(reply.body.contains(&format!("dir=\"{dir}\"")), "{path}: no dir={dir}");
+        assert!(reply.body.contains(title), "{path}: no {title:?}");
+        assert!(reply.body.contains("href=\"#main\""), "{path}: no skip link");
+        assert!(reply.body.contains("<main id=\"main\""), "{path}: no main landmark");
+    }
+}
+
+#[tokio::test]
+async fn the_language_switch_keeps_the_current_page() {
+    let (_db, app) = sqlite_app().await;
+    let reply = get(&app, "/ar/policy", &[]).await;
+    assert!(reply.body.contains("href=\"/en/policy\""), "Arabic policy page links to the English one");
+    let reply = get(&app, "/en/accessibility", &[]).await;
+    assert!(reply.body.contains("href=\"/ar/accessibility\""));
+}
+
+#[tokio::test]
+async fn footer_links_to_the_accessibility_statement_and_the_policy() {
+    let (_db, app) = sqlite_app().await;
+    let reply = get(&app, "/en", &[]).await;
+    assert!(reply.body.contains("href=\"/en/accessibility\""));
+    assert!(reply.body.contains("href=\"/en/policy\""));
+}
+
+#[tokio::test]
+async fn no_page_shows_a_raw_catalogue_key() {
+    let (_db, app) = sqlite_app().await;
+    let prefixes = ["site.", "shell.", "nav.", "footer.", "home.", "document.", "notfound.", "policy.", "accessibility."];
+    for path in ["/ar", "/en", "/ar/policy", "/en/policy", "/ar/accessibility", "/en/accessibility", "/en/missing"] {
+        let body = get(&app, path, &[]).await.body;
+        for prefix in prefixes {
+            for (at, _) in body.match_indices(prefix) {
+                let before = body[..at].chars().last().unwrap_or(' ');
+                let after = body[at + prefix.len()..].chars().next().unwrap_or(' ');
+                // A raw key looks like `home.title` between markup, not part of a URL or a word.
+                assert!(
+                    before.is_alphanumeric() || before == '/' || !after.is_ascii_lowercase(),
+                    "{path} shows a raw key near {:?}",
+                    &body[at.saturating_sub(20)..(at + 40).min(body.len())]
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn unknown_pages_are_404_in_the_right_language() {
+    let (_db, app) = sqlite_app().await;
+    let reply = get(&app, "/en/no-such-page", &[]).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert!(reply.body.contains("Page not found"));
+    assert!(reply.body.contains("lang=\"en\""));
+    let reply = get(&app, "/ar/no-such-page", &[]).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert!(reply.body.contains("الصفحة غير موجودة"));
+    let reply = get(&app, "/xx", &[]).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert!(reply.body.contains("lang=\"ar\""), "an unknown locale falls back to Arabic");
+}
+
+#[tokio::test]
+async fn visiting_a_page_remembers_its_language() {
+    let (_db, app) = sqlite_app().await;
+    let reply = get(&app, "/en/policy", &[]).await;
+    let cookie = reply.headers[header::SET_COOKIE].to_str().expect("ascii");
+    assert!(cookie.starts_with("sharek_lang=en;"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax") && cookie.contains("HttpOnly"), "{cookie}");
+    let reply = get(&app, "/en/policy", &[("cookie", "sharek_lang=en")]).await;
+    assert!(reply.headers.get(header::SET_COOKIE).is_none(), "unchanged language sets no cookie");
+}
+
+#[tokio::test]
+async fn healthz_answers_200_when_the_database_answers_and_503_when_not() {
+    let (test, app) = sqlite_app().await;
+    let reply = get(&app, "/healthz", &[]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    test.db.close().await;
+    let reply = get(&app, "/healthz", &[]).await;
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn healthz_answers_on_postgres() {
+    let test = TestDb::postgres().await;
+    let app = server::app(test.state());
+    assert_eq!(get(&app, "/healthz", &[]).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn pages_render_on_postgres() {
+    let test = TestDb::postgres().await;
+    let app = server::app(test.state());
+    let reply = get(&app, "/en/policy", &[]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.body.contains("Digital Participation Policy"));
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let (_db, app) = sqlite_app().await;
+    for path in ["/ar", "/healthz", "/en/missing", "/"] {
+        let reply = get(&app, path, &[]).await;
+        assert_eq!(reply.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{path}");
+        assert!(reply.headers.contains_key(header::REFERRER_POLICY), "{path}");
+        assert!(reply.headers.contains_key("permissions-policy"), "{path}");
+        let csp = reply.headers[header::CONTENT_SECURITY_POLICY].to_str().expect("ascii");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+    }
+}
+
+#[tokio::test]
+async fn the_hydration_script_carries_the_nonce_of_the_page_policy() {
+    let (_db, app) = sqlite_app().await;
+    let reply = get(&app, "/en", &[]).await;
+    let csp = reply.headers[header::CONTENT_SECURITY_POLICY].to_str().expect("ascii");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("the page policy names a nonce");
+    assert!(nonce.len() >= 16, "nonce {nonce:?}");
+    assert!(reply.body.contains(&format!("nonce=\"{nonce}\"")), "the inline script carries the nonce");
+    let other = get(&app, "/en", &[]).await;
+    assert!(!other.body.contains(&format!("nonce=\"{nonce}\"")), "every response has a new nonce");
+}
+
+#[tokio::test]
+async fn pages_are_compressed_when_the_client_accepts_it() {
+    let (_db, app) = sqlite_app().await;
+    let reply = get(&app, "/ar/policy", &[("accept-encoding", "gzip")]).await;
+    assert_eq!(reply.headers[header::CONTENT_ENCODING], "gzip");
+}
+
+#[tokio::test]
+async fn hashed_assets_are_cached_for_a_year_and_missing_ones_are_not() {
+    let test = TestDb::sqlite().await;
+    let mut state = test.state();
+    let site = std::env::temp_dir().join(format!("sharek-site-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(site.join("pkg/abc123")).expect("site folder");
+    std::fs::write(site.join("pkg/abc123/sharek.css"), "body{}").expect("css");
+    std::fs::write(site.join("favicon.svg"), "<svg/>").expect("favicon");
+    state.settings = std::sync::Arc::new(server::Settings::new(
+        url::Url::parse("http://127.0.0.1:3000").expect("url"),
+        site.clone(),
+    ));
+    let app = server::app(state);
+    let reply = get(&app, "/pkg/abc123/sharek.css", &[]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert_eq!(reply.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    let reply = get(&app, "/pkg/abc123/missing.js", &[]).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert!(reply.headers.get(header::CACHE_CONTROL).is_none(), "a 404 must not be cached for a year");
+    let reply = get(&app, "/favicon.svg", &[]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    std::fs::remove_dir_all(site).expect("clean up");
+}
