@@ -84,13 +84,13 @@ impl Drop for TestDb {
                 // Drop runs inside the test's runtime: do the async work on a thread of its own.
                 // FORCE ends the pool's open connections; closing the pool here could wait on the
                 // test's runtime, which is busy running this drop.
-                let (admin_url, name) = (admin_url.clone(), name.clone());
+                let (admin_url, target) = (admin_url.clone(), name.clone());
                 let dropped = std::thread::spawn(move || {
                     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
                     runtime.block_on(async move {
                         let admin = Db::connect(&admin_url).await?;
                         if let Db::Postgres(pool) = &admin {
-                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(pool).await?;
+                            sqlx::query(&format!("DROP DATABASE IF EXISTS {target} WITH (FORCE)")).execute(pool).await?;
                         }
                         admin.close().await;
                         Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())

@@ -75,7 +75,7 @@ fn Document(doc: &'static str, sections: &'static [Section], children: Children)
                 <h2 id="toc-title">{locale.t("document.contents")}</h2>
                 <ol>
                     {sections.iter().map(|s| view! {
-                        <li><a href=format!("#{}", heading_id(s))>{t(format!("{doc}.{}.title", s.id))}</a></li>
+                        <li><a href=format!("#{}", heading_id(s)) rel="external">{t(format!("{doc}.{}.title", s.id))}</a></li>
                     }).collect_view()}
                 </ol>
             </nav>
@@ -98,8 +98,9 @@ fn DocumentSection(doc: &'static str, section: Section, id: String) -> impl Into
             view! { <ul>{items}</ul> }.into_any()
         }
     });
+    let labelled_by = id.clone();
     view! {
-        <section aria-labelledby=id.clone()>
+        <section aria-labelledby=labelled_by>
             <h2 id=id>{t("title".into())}</h2>
             {(1..=section.paragraphs).map(|n| view! { <p>{t(format!("p{n}"))}</p> }).collect_view()}
             {list}

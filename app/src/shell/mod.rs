@@ -47,7 +47,9 @@ pub fn Frame(locale: Locale, children: Children) -> impl IntoView {
             if page.is_empty() { site.clone() } else { format!("{page} | {site}") }
         }/>
         <Meta name="description" content=t("site.tagline")/>
-        <a class="skip-link" href="#main">{t("shell.skip_to_content")}</a>
+        // rel="external": the browser, not the client-side router, follows in-page links, so
+        // focus moves to the target as keyboard and screen-reader users expect.
+        <a class="skip-link" href="#main" rel="external">{t("shell.skip_to_content")}</a>
         <header class="site-header">
             <div class="container header-bar">
                 <a class="brand" href=format!("/{}", locale.code())>

@@ -30,6 +30,7 @@ pub async fn set_meta(db: &Db, key: &str, value: &str) -> Result<(), StoreError>
         .bind(now)
         .execute(pool)
         .await
+        .map(|done| done.rows_affected())
     })?;
     Ok(())
 }

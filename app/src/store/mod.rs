@@ -124,7 +124,7 @@ impl Db {
 
     /// Answers whether the database responds (for `/healthz`).
     pub async fn ping(&self) -> Result<(), StoreError> {
-        on_db!(self, |pool| sqlx::query("SELECT 1").execute(pool).await)?;
+        on_db!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
         Ok(())
     }
 
