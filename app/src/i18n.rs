@@ -65,8 +65,9 @@ impl Locale {
 
     /// Looks a key up and fills `%{name}` placeholders.
     pub fn t_with(self, key: &str, args: &[(&str, &str)]) -> String {
-        args.iter()
-            .fold(self.t(key), |text, (name, value)| text.replace(&format!("%{{{name}}}"), value))
+        args.iter().fold(self.t(key), |text, (name, value)| {
+            text.replace(&format!("%{{{name}}}"), value)
+        })
     }
 
     /// The locale a path is in, from its first segment (`/en/policy` → English).
@@ -124,11 +125,20 @@ mod tests {
 
     #[test]
     fn accept_language_prefers_the_highest_quality_supported_tag() {
-        assert_eq!(Locale::from_accept_language("fr-FR,en;q=0.8,ar;q=0.9"), Some(Locale::Ar));
-        assert_eq!(Locale::from_accept_language("en-GB,en;q=0.9"), Some(Locale::En));
+        assert_eq!(
+            Locale::from_accept_language("fr-FR,en;q=0.8,ar;q=0.9"),
+            Some(Locale::Ar)
+        );
+        assert_eq!(
+            Locale::from_accept_language("en-GB,en;q=0.9"),
+            Some(Locale::En)
+        );
         assert_eq!(Locale::from_accept_language("ar-EG"), Some(Locale::Ar));
         assert_eq!(Locale::from_accept_language("de, fr;q=0.5"), None);
-        assert_eq!(Locale::from_accept_language("en;q=0, ar;q=0.1"), Some(Locale::Ar));
+        assert_eq!(
+            Locale::from_accept_language("en;q=0, ar;q=0.1"),
+            Some(Locale::Ar)
+        );
         assert_eq!(Locale::from_accept_language("EN, ar"), Some(Locale::En));
         assert_eq!(Locale::from_accept_language("en;q=abc"), None);
         assert_eq!(Locale::from_accept_language(""), None);
@@ -147,7 +157,10 @@ mod tests {
         assert_eq!(Locale::En.localize_path("/ar/policy"), "/en/policy");
         assert_eq!(Locale::Ar.localize_path("/en"), "/ar");
         assert_eq!(Locale::Ar.localize_path("/en?x=1"), "/ar?x=1");
-        assert_eq!(Locale::En.localize_path("/ar/s/x?p=uni#q"), "/en/s/x?p=uni#q");
+        assert_eq!(
+            Locale::En.localize_path("/ar/s/x?p=uni#q"),
+            "/en/s/x?p=uni#q"
+        );
         assert_eq!(Locale::En.localize_path("/"), "/en");
         assert_eq!(Locale::En.localize_path("/nowhere"), "/en/nowhere");
     }

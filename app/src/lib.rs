@@ -69,7 +69,9 @@ pub fn App() -> impl IntoView {
 /// script carrying this response's nonce; WebAssembly may compile; nothing may frame us.
 #[cfg(feature = "ssr")]
 fn set_page_security_policy() {
-    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string()).unwrap_or_default();
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| n.to_string())
+        .unwrap_or_default();
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \

@@ -14,7 +14,10 @@ fn catalogues() -> BTreeMap<String, BTreeSet<String>> {
     let mut catalogues: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for entry in std::fs::read_dir(LOCALES_DIR).expect("locales folder") {
         let path = entry.expect("directory entry").path();
-        let stem = path.file_stem().and_then(|s| s.to_str()).expect("file name");
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("file name");
         let locale = stem.rsplit('.').next().expect("locale suffix").to_owned();
         let text = std::fs::read_to_string(&path).expect("readable catalogue");
         let value: serde_yaml::Value = serde_yaml::from_str(&text)
@@ -39,7 +42,11 @@ fn flatten(prefix: &str, value: &serde_yaml::Value, keys: &mut BTreeSet<String>,
             }
         }
         serde_yaml::Value::String(text) => {
-            assert!(!text.trim().is_empty(), "{prefix} is empty in {}", file.display());
+            assert!(
+                !text.trim().is_empty(),
+                "{prefix} is empty in {}",
+                file.display()
+            );
             assert!(
                 keys.insert(prefix.to_owned()),
                 "{prefix} is defined twice ({})",
@@ -53,7 +60,11 @@ fn flatten(prefix: &str, value: &serde_yaml::Value, keys: &mut BTreeSet<String>,
 #[test]
 fn arabic_and_english_catalogues_have_the_same_keys() {
     let catalogues = catalogues();
-    assert_eq!(catalogues.keys().collect::<Vec<_>>(), ["ar", "en"], "exactly two languages");
+    assert_eq!(
+        catalogues.keys().collect::<Vec<_>>(),
+        ["ar", "en"],
+        "exactly two languages"
+    );
     let (ar, en) = (&catalogues["ar"], &catalogues["en"]);
     let only_ar: Vec<_> = ar.difference(en).collect();
     let only_en: Vec<_> = en.difference(ar).collect();
@@ -109,7 +120,10 @@ fn every_key_the_code_uses_exists_in_both_languages() {
             );
         }
         for key in &documents {
-            assert!(keys.contains(key), "document key {key} is missing from {locale}");
+            assert!(
+                keys.contains(key),
+                "document key {key} is missing from {locale}"
+            );
         }
     }
 }

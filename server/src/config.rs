@@ -7,7 +7,11 @@ use app::store::Backend;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "sharek", version, about = "Sharek (شارك): the ministry's digital participation platform")]
+#[command(
+    name = "sharek",
+    version,
+    about = "Sharek (شارك): the ministry's digital participation platform"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -42,7 +42,11 @@ pub struct Settings {
 impl Settings {
     pub fn new(base_url: url::Url, site_root: std::path::PathBuf) -> Self {
         let secure_cookies = base_url.scheme() == "https";
-        Self { base_url, secure_cookies, site_root }
+        Self {
+            base_url,
+            secure_cookies,
+            site_root,
+        }
     }
 }
 
@@ -77,10 +81,13 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     tracing::info!(addr = %args.addr, base_url = %args.base_url, backend = ?db.backend(), "Sharek is listening");
-    axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server error")?;
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server error")?;
     db.close().await;
     tracing::info!("Sharek stopped");
     Ok(())
@@ -91,7 +98,9 @@ pub async fn connect(database_url: &str) -> anyhow::Result<Db> {
     let db = Db::connect(database_url)
         .await
         .with_context(|| format!("cannot open the database at {}", redact(database_url)))?;
-    db.migrate().await.context("cannot apply database migrations")?;
+    db.migrate()
+        .await
+        .context("cannot apply database migrations")?;
     Ok(db)
 }
 

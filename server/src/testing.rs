@@ -31,24 +31,38 @@ impl TestDb {
     }
 
     pub async fn sqlite() -> Self {
-        let path = std::env::temp_dir().join(format!("sharek-test-{}.db", uuid::Uuid::new_v4().simple()));
-        let db = Db::connect(&format!("sqlite://{}", path.display())).await.expect("open test SQLite");
+        let path =
+            std::env::temp_dir().join(format!("sharek-test-{}.db", uuid::Uuid::new_v4().simple()));
+        let db = Db::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .expect("open test SQLite");
         db.migrate().await.expect("migrate test SQLite");
-        Self { db, cleanup: Cleanup::File(path) }
+        Self {
+            db,
+            cleanup: Cleanup::File(path),
+        }
     }
 
     pub async fn postgres() -> Self {
         let admin_url = std::env::var("SHAREK_TEST_PG").unwrap_or_else(|_| DEFAULT_PG.to_owned());
         let name = format!("sharek_test_{}", uuid::Uuid::new_v4().simple());
-        let admin = Db::connect(&admin_url).await.expect("reach the test PostgreSQL server");
+        let admin = Db::connect(&admin_url)
+            .await
+            .expect("reach the test PostgreSQL server");
         if let Db::Postgres(pool) = &admin {
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(pool).await.expect("create test database");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(pool)
+                .await
+                .expect("create test database");
         }
         admin.close().await;
         let url = database_url(&admin_url, &name);
         let db = Db::connect(&url).await.expect("open test database");
         db.migrate().await.expect("migrate test database");
-        Self { db, cleanup: Cleanup::Database { admin_url, name } }
+        Self {
+            db,
+            cleanup: Cleanup::Database { admin_url, name },
+        }
     }
 
     /// Application state over this database, with no built site.
@@ -86,11 +100,15 @@ impl Drop for TestDb {
                 // test's runtime, which is busy running this drop.
                 let (admin_url, target) = (admin_url.clone(), name.clone());
                 let dropped = std::thread::spawn(move || {
-                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()?;
                     runtime.block_on(async move {
                         let admin = Db::connect(&admin_url).await?;
                         if let Db::Postgres(pool) = &admin {
-                            sqlx::query(&format!("DROP DATABASE IF EXISTS {target} WITH (FORCE)")).execute(pool).await?;
+                            sqlx::query(&format!("DROP DATABASE IF EXISTS {target} WITH (FORCE)"))
+                                .execute(pool)
+                                .await?;
                         }
                         admin.close().await;
                         Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())

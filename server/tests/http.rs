@@ -27,8 +27,17 @@ async fn get(app: &Router, path: &str, headers: &[(&str, &str)]) -> Reply {
         .expect("response");
     let status = response.status();
     let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.expect("body").to_bytes();
-    Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
 }
 
 async fn sqlite_app() -> (TestDb, Router) {
@@ -50,9 +59,19 @@ async fn root_follows_accept_language_then_the_cookie() {
     let (_db, app) = sqlite_app().await;
     let reply = get(&app, "/", &[("accept-language", "en-GB,en;q=0.9")]).await;
     assert_eq!(reply.headers[header::LOCATION], "/en");
-    let reply = get(&app, "/", &[("accept-language", "en"), ("cookie", "x=1; sharek_lang=ar")]).await;
+    let reply = get(
+        &app,
+        "/",
+        &[("accept-language", "en"), ("cookie", "x=1; sharek_lang=ar")],
+    )
+    .await;
     assert_eq!(reply.headers[header::LOCATION], "/ar");
-    assert!(reply.headers[header::VARY].to_str().expect("ascii").contains("Accept-Language"));
+    assert!(
+        reply.headers[header::VARY]
+            .to_str()
+            .expect("ascii")
+            .contains("Accept-Language")
+    );
 }
 
 #[tokio::test]
@@ -68,11 +87,23 @@ async fn pages_carry_their_language_and_direction() {
     ] {
         let reply = get(&app, path, &[]).await;
         assert_eq!(reply.status, StatusCode::OK, "{path}");
-        assert!(reply.body.contains(&format!("lang=\"{lang}\"")), "{path}: no lang={lang}");
-        assert!(reply.body.contains(&format!("dir=\"{dir}\"")), "{path}: no dir={dir}");
+        assert!(
+            reply.body.contains(&format!("lang=\"{lang}\"")),
+            "{path}: no lang={lang}"
+        );
+        assert!(
+            reply.body.contains(&format!("dir=\"{dir}\"")),
+            "{path}: no dir={dir}"
+        );
         assert!(reply.body.contains(title), "{path}: no {title:?}");
-        assert!(reply.body.contains("href=\"#main\""), "{path}: no skip link");
-        assert!(reply.body.contains("<main id=\"main\""), "{path}: no main landmark");
+        assert!(
+            reply.body.contains("href=\"#main\""),
+            "{path}: no skip link"
+        );
+        assert!(
+            reply.body.contains("<main id=\"main\""),
+            "{path}: no main landmark"
+        );
     }
 }
 
@@ -80,7 +111,10 @@ async fn pages_carry_their_language_and_direction() {
 async fn the_language_switch_keeps_the_current_page() {
     let (_db, app) = sqlite_app().await;
     let reply = get(&app, "/ar/policy", &[]).await;
-    assert!(reply.body.contains("href=\"/en/policy\""), "Arabic policy page links to the English one");
+    assert!(
+        reply.body.contains("href=\"/en/policy\""),
+        "Arabic policy page links to the English one"
+    );
     let reply = get(&app, "/en/accessibility", &[]).await;
     assert!(reply.body.contains("href=\"/ar/accessibility\""));
 }
@@ -96,8 +130,26 @@ async fn footer_links_to_the_accessibility_statement_and_the_policy() {
 #[tokio::test]
 async fn no_page_shows_a_raw_catalogue_key() {
     let (_db, app) = sqlite_app().await;
-    let prefixes = ["site.", "shell.", "nav.", "footer.", "home.", "document.", "notfound.", "policy.", "accessibility."];
-    for path in ["/ar", "/en", "/ar/policy", "/en/policy", "/ar/accessibility", "/en/accessibility", "/en/missing"] {
+    let prefixes = [
+        "site.",
+        "shell.",
+        "nav.",
+        "footer.",
+        "home.",
+        "document.",
+        "notfound.",
+        "policy.",
+        "accessibility.",
+    ];
+    for path in [
+        "/ar",
+        "/en",
+        "/ar/policy",
+        "/en/policy",
+        "/ar/accessibility",
+        "/en/accessibility",
+        "/en/missing",
+    ] {
         let body = get(&app, path, &[]).await.body;
         for prefix in prefixes {
             for (at, _) in body.match_indices(prefix) {
@@ -126,7 +178,10 @@ async fn unknown_pages_are_404_in_the_right_language() {
     assert!(reply.body.contains("الصفحة غير موجودة"));
     let reply = get(&app, "/xx", &[]).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
-    assert!(reply.body.contains("lang=\"ar\""), "an unknown locale falls back to Arabic");
+    assert!(
+        reply.body.contains("lang=\"ar\""),
+        "an unknown locale falls back to Arabic"
+    );
 }
 
 #[tokio::test]
@@ -135,9 +190,15 @@ async fn visiting_a_page_remembers_its_language() {
     let reply = get(&app, "/en/policy", &[]).await;
     let cookie = reply.headers[header::SET_COOKIE].to_str().expect("ascii");
     assert!(cookie.starts_with("sharek_lang=en;"), "{cookie}");
-    assert!(cookie.contains("SameSite=Lax") && cookie.contains("HttpOnly"), "{cookie}");
+    assert!(
+        cookie.contains("SameSite=Lax") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
     let reply = get(&app, "/en/policy", &[("cookie", "sharek_lang=en")]).await;
-    assert!(reply.headers.get(header::SET_COOKIE).is_none(), "unchanged language sets no cookie");
+    assert!(
+        reply.headers.get(header::SET_COOKIE).is_none(),
+        "unchanged language sets no cookie"
+    );
 }
 
 #[tokio::test]
@@ -171,10 +232,19 @@ async fn every_response_carries_the_security_headers() {
     let (_db, app) = sqlite_app().await;
     for path in ["/ar", "/healthz", "/en/missing", "/"] {
         let reply = get(&app, path, &[]).await;
-        assert_eq!(reply.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{path}");
-        assert!(reply.headers.contains_key(header::REFERRER_POLICY), "{path}");
+        assert_eq!(
+            reply.headers[header::X_CONTENT_TYPE_OPTIONS],
+            "nosniff",
+            "{path}"
+        );
+        assert!(
+            reply.headers.contains_key(header::REFERRER_POLICY),
+            "{path}"
+        );
         assert!(reply.headers.contains_key("permissions-policy"), "{path}");
-        let csp = reply.headers[header::CONTENT_SECURITY_POLICY].to_str().expect("ascii");
+        let csp = reply.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .expect("ascii");
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
         assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
     }
@@ -184,16 +254,24 @@ async fn every_response_carries_the_security_headers() {
 async fn the_hydration_script_carries_the_nonce_of_the_page_policy() {
     let (_db, app) = sqlite_app().await;
     let reply = get(&app, "/en", &[]).await;
-    let csp = reply.headers[header::CONTENT_SECURITY_POLICY].to_str().expect("ascii");
+    let csp = reply.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("ascii");
     let nonce = csp
         .split("'nonce-")
         .nth(1)
         .and_then(|rest| rest.split('\'').next())
         .expect("the page policy names a nonce");
     assert!(nonce.len() >= 16, "nonce {nonce:?}");
-    assert!(reply.body.contains(&format!("nonce=\"{nonce}\"")), "the inline script carries the nonce");
+    assert!(
+        reply.body.contains(&format!("nonce=\"{nonce}\"")),
+        "the inline script carries the nonce"
+    );
     let other = get(&app, "/en", &[]).await;
-    assert!(!other.body.contains(&format!("nonce=\"{nonce}\"")), "every response has a new nonce");
+    assert!(
+        !other.body.contains(&format!("nonce=\"{nonce}\"")),
+        "every response has a new nonce"
+    );
 }
 
 #[tokio::test]
@@ -218,11 +296,17 @@ async fn hashed_assets_are_cached_for_a_year_and_missing_ones_are_not() {
     let app = server::app(state);
     let reply = get(&app, "/pkg/abc123/sharek.css", &[]).await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(reply.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert_eq!(
+        reply.headers[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
     assert_eq!(reply.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     let reply = get(&app, "/pkg/abc123/missing.js", &[]).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
-    assert!(reply.headers.get(header::CACHE_CONTROL).is_none(), "a 404 must not be cached for a year");
+    assert!(
+        reply.headers.get(header::CACHE_CONTROL).is_none(),
+        "a 404 must not be cached for a year"
+    );
     let reply = get(&app, "/favicon.svg", &[]).await;
     assert_eq!(reply.status, StatusCode::OK);
     std::fs::remove_dir_all(site).expect("clean up");

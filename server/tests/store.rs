@@ -7,9 +7,17 @@ async fn check_meta_round_trips_and_upserts(db: Db) {
     assert_eq!(get_meta(&db, "seeded").await.expect("read"), None);
     set_meta(&db, "seeded", "2026-11-28").await.expect("insert");
     set_meta(&db, "seeded", "2026-11-29").await.expect("upsert");
-    assert_eq!(get_meta(&db, "seeded").await.expect("read").as_deref(), Some("2026-11-29"));
-    set_meta(&db, "greeting", "مرحباً").await.expect("insert Arabic");
-    assert_eq!(get_meta(&db, "greeting").await.expect("read").as_deref(), Some("مرحباً"));
+    assert_eq!(
+        get_meta(&db, "seeded").await.expect("read").as_deref(),
+        Some("2026-11-29")
+    );
+    set_meta(&db, "greeting", "مرحباً")
+        .await
+        .expect("insert Arabic");
+    assert_eq!(
+        get_meta(&db, "greeting").await.expect("read").as_deref(),
+        Some("مرحباً")
+    );
 }
 
 async fn check_migrations_are_idempotent(db: Db) {
@@ -45,12 +53,26 @@ async fn migrations_are_idempotent_on_postgres() {
 #[tokio::test]
 async fn sqlite_is_durable_and_enforces_foreign_keys() {
     let test = TestDb::sqlite().await;
-    let Db::Sqlite(pool) = &test.db else { panic!("SQLite expected") };
+    let Db::Sqlite(pool) = &test.db else {
+        panic!("SQLite expected")
+    };
     let mut conn = pool.acquire().await.expect("connection");
-    let journal: (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(&mut *conn).await.expect("pragma");
-    let synchronous: (i64,) = sqlx::query_as("PRAGMA synchronous").fetch_one(&mut *conn).await.expect("pragma");
-    let foreign_keys: (i64,) = sqlx::query_as("PRAGMA foreign_keys").fetch_one(&mut *conn).await.expect("pragma");
-    let busy: (i64,) = sqlx::query_as("PRAGMA busy_timeout").fetch_one(&mut *conn).await.expect("pragma");
+    let journal: (String,) = sqlx::query_as("PRAGMA journal_mode")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("pragma");
+    let synchronous: (i64,) = sqlx::query_as("PRAGMA synchronous")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("pragma");
+    let foreign_keys: (i64,) = sqlx::query_as("PRAGMA foreign_keys")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("pragma");
+    let busy: (i64,) = sqlx::query_as("PRAGMA busy_timeout")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("pragma");
     assert_eq!(journal.0.to_lowercase(), "wal");
     assert_eq!(synchronous.0, 2, "synchronous=FULL");
     assert_eq!(foreign_keys.0, 1);
@@ -70,6 +92,8 @@ async fn sqlite_file_and_folder_are_created_on_first_start() {
 
 #[tokio::test]
 async fn an_unsupported_database_url_is_refused() {
-    let error = Db::connect("mysql://localhost/x").await.expect_err("refused");
+    let error = Db::connect("mysql://localhost/x")
+        .await
+        .expect_err("refused");
     assert!(error.to_string().contains("sqlite://"), "{error}");
 }

@@ -56,11 +56,15 @@ pub fn PolicyPage() -> impl IntoView {
 
 #[component]
 pub fn AccessibilityPage() -> impl IntoView {
-    view! { <Document doc="accessibility" sections=ACCESSIBILITY>{()}</Document> }
+    view! { <Document doc="accessibility" sections=ACCESSIBILITY/> }
 }
 
 #[component]
-fn Document(doc: &'static str, sections: &'static [Section], children: Children) -> impl IntoView {
+fn Document(
+    doc: &'static str,
+    sections: &'static [Section],
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
     let locale = use_locale();
     let t = move |key: String| locale.t(&key);
     let title = t(format!("{doc}.title"));
@@ -70,7 +74,7 @@ fn Document(doc: &'static str, sections: &'static [Section], children: Children)
         <article class="document">
             <h1>{title}</h1>
             <p class="lead">{t(format!("{doc}.lead"))}</p>
-            {children()}
+            {children.map(|children| children())}
             <nav class="toc" aria-labelledby="toc-title">
                 <h2 id="toc-title">{locale.t("document.contents")}</h2>
                 <ol>
@@ -90,7 +94,9 @@ fn Document(doc: &'static str, sections: &'static [Section], children: Children)
 fn DocumentSection(doc: &'static str, section: Section, id: String) -> impl IntoView {
     let locale = use_locale();
     let t = move |suffix: String| locale.t(&format!("{doc}.{}.{suffix}", section.id));
-    let items = (1..=section.items).map(|n| view! { <li>{t(format!("item{n}"))}</li> }).collect_view();
+    let items = (1..=section.items)
+        .map(|n| view! { <li>{t(format!("item{n}"))}</li> })
+        .collect_view();
     let list = (section.items > 0).then(|| {
         if section.ordered {
             view! { <ol>{items}</ol> }.into_any()

@@ -101,7 +101,11 @@ fn LanguageSwitch(locale: Locale) -> impl IntoView {
     let href = move || {
         let path = location.pathname.get();
         let query = location.search.get();
-        let query = if query.is_empty() { String::new() } else { format!("?{}", query.trim_start_matches('?')) };
+        let query = if query.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", query.trim_start_matches('?'))
+        };
         other.localize_path(&format!("{path}{query}"))
     };
     view! {

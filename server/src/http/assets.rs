@@ -20,14 +20,22 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     let root = &state.settings.site_root;
     let pkg = ServeDir::new(root.join("pkg")).precompressed_gzip();
     Router::new()
-        .nest_service("/pkg", ServiceBuilder::new().map_response(cache_when_found(A_YEAR)).service(pkg))
+        .nest_service(
+            "/pkg",
+            ServiceBuilder::new()
+                .map_response(cache_when_found(A_YEAR))
+                .service(pkg),
+        )
         .route_service(
             "/favicon.svg",
             ServiceBuilder::new()
                 .map_response(cache_when_found(A_DAY))
                 .service(ServeFile::new(root.join("favicon.svg"))),
         )
-        .route("/favicon.ico", get(|| async { Redirect::permanent("/favicon.svg") }))
+        .route(
+            "/favicon.ico",
+            get(|| async { Redirect::permanent("/favicon.svg") }),
+        )
 }
 
 /// Sets `Cache-Control` on found files only: a missing asset must not be cached for a year.

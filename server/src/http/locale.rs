@@ -13,17 +13,24 @@ use crate::AppState;
 
 /// `/` → `/ar` or `/en`: the language cookie, then `Accept-Language`, then Arabic.
 pub async fn root_redirect(headers: HeaderMap) -> Response {
-    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
     let locale = Locale::negotiate(cookie(&headers, LANG_COOKIE).as_deref(), accept);
     let mut response = Redirect::to(&format!("/{}", locale.code())).into_response();
-    response
-        .headers_mut()
-        .insert(header::VARY, HeaderValue::from_static("Cookie, Accept-Language"));
+    response.headers_mut().insert(
+        header::VARY,
+        HeaderValue::from_static("Cookie, Accept-Language"),
+    );
     response
 }
 
 /// On pages under `/ar` or `/en`, remembers the language in a cookie when it changed.
-pub async fn remember_language(State(state): State<AppState>, request: Request<Body>, next: Next) -> Response {
+pub async fn remember_language(
+    State(state): State<AppState>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
     let locale = Locale::from_path(request.uri().path());
     let current = cookie(request.headers(), LANG_COOKIE);
     let mut response = next.run(request).await;
@@ -33,7 +40,11 @@ pub async fn remember_language(State(state): State<AppState>, request: Request<B
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     if let Some(locale) = locale.filter(|l| is_page && current.as_deref() != Some(l.code())) {
-        let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
+        let secure = if state.settings.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        };
         let value = format!(
             "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
             locale.code()

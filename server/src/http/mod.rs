@@ -35,7 +35,10 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, context, shell)
         // Unknown paths render the app too: its router shows the 404 page in the right language.
         .fallback(move |request: Request<Body>| not_found(request))
-        .layer(middleware::from_fn_with_state(state.clone(), locale::remember_language))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            locale::remember_language,
+        ))
         .layer(middleware::from_fn(headers::security_headers))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
