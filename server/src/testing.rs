@@ -123,3 +123,24 @@ impl Drop for TestDb {
         }
     }
 }
+
+/// Runs one check on both backends: `on_both_backends!(check_x);` defines the tests
+/// `check_x::sqlite` and `check_x::postgres`, each calling `check_x(db)` on a fresh database.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($check:ident),+ $(,)?) => {$(
+        mod $check {
+            #[tokio::test]
+            async fn sqlite() {
+                let test = $crate::testing::TestDb::new(app::store::Backend::Sqlite).await;
+                super::$check(test.db.clone()).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let test = $crate::testing::TestDb::new(app::store::Backend::Postgres).await;
+                super::$check(test.db.clone()).await;
+            }
+        }
+    )+};
+}

@@ -1,9 +1,9 @@
-//! The data layer on both backends: each check is one body run on SQLite and PostgreSQL.
+//! The data layer. Each `on_both_backends!` check is one body run on SQLite and on PostgreSQL.
 
-use app::store::{Backend, Db, get_meta, set_meta};
+use app::store::{Db, get_meta, set_meta};
 use server::testing::TestDb;
 
-async fn check_meta_round_trips_and_upserts(db: Db) {
+async fn meta_round_trips_and_upserts(db: Db) {
     assert_eq!(get_meta(&db, "seeded").await.expect("read"), None);
     set_meta(&db, "seeded", "2026-11-28").await.expect("insert");
     set_meta(&db, "seeded", "2026-11-29").await.expect("upsert");
@@ -20,34 +20,12 @@ async fn check_meta_round_trips_and_upserts(db: Db) {
     );
 }
 
-async fn check_migrations_are_idempotent(db: Db) {
+async fn migrations_are_idempotent(db: Db) {
     db.migrate().await.expect("second migration run is a no-op");
     db.ping().await.expect("database answers");
 }
 
-#[tokio::test]
-async fn meta_round_trips_and_upserts_on_sqlite() {
-    let test = TestDb::new(Backend::Sqlite).await;
-    check_meta_round_trips_and_upserts(test.db.clone()).await;
-}
-
-#[tokio::test]
-async fn meta_round_trips_and_upserts_on_postgres() {
-    let test = TestDb::new(Backend::Postgres).await;
-    check_meta_round_trips_and_upserts(test.db.clone()).await;
-}
-
-#[tokio::test]
-async fn migrations_are_idempotent_on_sqlite() {
-    let test = TestDb::new(Backend::Sqlite).await;
-    check_migrations_are_idempotent(test.db.clone()).await;
-}
-
-#[tokio::test]
-async fn migrations_are_idempotent_on_postgres() {
-    let test = TestDb::new(Backend::Postgres).await;
-    check_migrations_are_idempotent(test.db.clone()).await;
-}
+server::on_both_backends!(meta_round_trips_and_upserts, migrations_are_idempotent);
 
 /// The durability settings issue #2 asks for: WAL, synchronous=FULL (2), foreign keys, busy timeout.
 #[tokio::test]

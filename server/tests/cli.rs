@@ -1,0 +1,112 @@
+//! The `sharek` binary as an operator uses it: bad configuration, `migrate`, and a clean
+//! stop on SIGTERM.
+
+use std::{
+    net::TcpListener,
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+const SHAREK: &str = env!("CARGO_BIN_EXE_sharek");
+
+fn temp_sqlite_url() -> (std::path::PathBuf, String) {
+    let dir = std::env::temp_dir().join(format!("sharek-cli-{}", uuid::Uuid::new_v4().simple()));
+    let url = format!("sqlite://{}/sharek.db", dir.display());
+    (dir, url)
+}
+
+#[test]
+fn bad_configuration_exits_non_zero_with_a_clear_message() {
+    for (args, expected) in [
+        (vec!["serve", "--addr", "not-an-address"], "--addr"),
+        (
+            vec!["migrate", "--database-url", "mysql://localhost/x"],
+            "sqlite://",
+        ),
+        (vec!["serve", "--base-url", "ftp://example.org"], "http"),
+    ] {
+        let output = Command::new(SHAREK)
+            .args(&args)
+            .env_remove("DATABASE_URL")
+            .output()
+            .expect("run sharek");
+        assert!(!output.status.success(), "{args:?} should fail");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn an_unreachable_database_stops_start_up_with_an_error() {
+    let output = Command::new(SHAREK)
+        .args([
+            "migrate",
+            "--database-url",
+            "postgres://nobody@127.0.0.1:1/none",
+        ])
+        .output()
+        .expect("run sharek");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot open the database"), "{stderr}");
+}
+
+#[test]
+fn migrate_creates_the_sqlite_database() {
+    let (dir, url) = temp_sqlite_url();
+    let status = Command::new(SHAREK)
+        .args(["migrate", "--database-url", &url])
+        .status()
+        .expect("run sharek");
+    assert!(status.success());
+    assert!(dir.join("sharek.db").exists());
+    std::fs::remove_dir_all(dir).expect("clean up");
+}
+
+#[test]
+fn serve_stops_cleanly_on_sigterm() {
+    let (dir, url) = temp_sqlite_url();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .expect("free port")
+        .local_addr()
+        .expect("address")
+        .port();
+    let mut child = Command::new(SHAREK)
+        .args([
+            "serve",
+            "--database-url",
+            &url,
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start sharek");
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "sharek did not start listening"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let stopping = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(
+            stopping.elapsed() < Duration::from_secs(10),
+            "sharek did not stop after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "graceful shutdown exits 0, got {status}");
+    std::fs::remove_dir_all(dir).expect("clean up");
+}
