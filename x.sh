@@ -99,7 +99,8 @@ case "$cmd" in
     setup_rust; setup_node
     build_site; build_server release
     say "starting Sharek on http://${SHAREK_ADDR:-127.0.0.1:3000}"
-    exec "$TARGET/release/sharek" serve
+    # --demo: on an empty database, create a demo administrator and print how to sign in.
+    exec "$TARGET/release/sharek" serve --demo
     ;;
   test)
     setup_rust; setup_node; setup_browser

@@ -6,7 +6,10 @@
 
 rust_i18n::i18n!("locales", fallback = "ar");
 
+pub mod accounts;
+pub mod audit;
 pub mod i18n;
+pub mod page_state;
 pub mod pages;
 pub mod shell;
 #[cfg(feature = "ssr")]
@@ -15,7 +18,7 @@ pub mod store;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::{
-    ParamSegment, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{ParentRoute, Route, Router, Routes},
 };
 
@@ -49,6 +52,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    page_state::provide_page_state();
     view! {
         <Router>
             <Routes fallback=shell::NotFoundInGuessedLocale>
@@ -58,6 +62,18 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=StaticSegment("accessibility")
                         view=pages::document::AccessibilityPage
+                    />
+                    <Route path=StaticSegment("login") view=accounts::views::LoginPage/>
+                    <Route path=StaticSegment("staff") view=accounts::views::StaffDashboard/>
+                    // Async: data pages render whole on the server, so they work without JavaScript.
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("users"))
+                        view=accounts::views::UsersPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("password"))
+                        view=accounts::views::ChangePasswordPage
                     />
                 </ParentRoute>
             </Routes>

@@ -25,6 +25,44 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations and exit.
     Migrate(DbArgs),
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a staff user. The password is read from standard input when it is not a terminal,
+    /// and asked for (twice, hidden) when it is.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// The person's name as staff pages show it (default: the email address).
+        #[arg(long)]
+        name: Option<String>,
+        /// A role: admin, author, responder, moderator or analyst. Repeat for several.
+        #[arg(long = "role", required = true, value_parser = parse_role)]
+        roles: Vec<app::accounts::Role>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// List staff users.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Deactivate a user; their sessions end at once.
+    Deactivate {
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+fn parse_role(value: &str) -> Result<app::accounts::Role, String> {
+    app::accounts::Role::from_code(value)
+        .ok_or_else(|| "expected one of: admin, author, responder, moderator, analyst".to_owned())
 }
 
 #[derive(Debug, Clone, Args)]
@@ -47,6 +85,16 @@ pub struct ServeArgs {
     /// Folder holding the built site (`pkg/<build-id>/…`, `favicon.svg`).
     #[arg(long, env = "SHAREK_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
+    /// Minutes without a request after which a staff session ends.
+    #[arg(long, env = "SHAREK_SESSION_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=1440))]
+    pub session_idle_minutes: u32,
+    /// Hours after sign-in at which a staff session ends, however active.
+    #[arg(long, env = "SHAREK_SESSION_ABSOLUTE_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=168))]
+    pub session_absolute_hours: u32,
+    /// On an empty database, create a demo administrator with a generated password and print
+    /// how to sign in (the quick start does this; never a fixed password).
+    #[arg(long, env = "SHAREK_DEMO")]
+    pub demo: bool,
     /// Log format: `text` for people, `json` for log collectors.
     #[arg(long, env = "SHAREK_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,

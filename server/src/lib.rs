@@ -2,13 +2,16 @@
 //! (health check, the locale redirect at `/`, static assets). [`app`] builds the real router
 //! so tests drive exactly what production serves.
 
+pub mod cli;
 pub mod config;
-mod http;
+mod demo;
+pub mod http;
 pub mod testing;
 
 use std::{path::Path, sync::Arc, time::Duration};
 
 use anyhow::Context;
+use app::accounts::rules::SessionPolicy;
 use app::store::Db;
 use axum::{Router, extract::FromRef};
 use leptos::config::LeptosOptions;
@@ -37,6 +40,7 @@ pub struct Settings {
     /// Cookies get `Secure` when Sharek is served over https.
     pub secure_cookies: bool,
     pub site_root: std::path::PathBuf,
+    pub sessions: SessionPolicy,
 }
 
 impl Settings {
@@ -46,6 +50,7 @@ impl Settings {
             base_url,
             secure_cookies,
             site_root,
+            sessions: SessionPolicy::default(),
         }
     }
 }
@@ -75,8 +80,17 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let state = AppState {
         db: db.clone(),
         leptos: leptos_options(&args.site_root, args.addr),
-        settings: Arc::new(Settings::new(args.base_url.clone(), args.site_root.clone())),
+        settings: Arc::new(Settings {
+            sessions: SessionPolicy {
+                idle: chrono::Duration::minutes(args.session_idle_minutes.into()),
+                absolute: chrono::Duration::hours(args.session_absolute_hours.into()),
+            },
+            ..Settings::new(args.base_url.clone(), args.site_root.clone())
+        }),
     };
+    if args.demo {
+        demo::ensure_demo_admin(&state).await?;
+    }
     let listener = TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;

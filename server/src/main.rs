@@ -15,6 +15,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         None => server::serve(cli.serve).await,
         Some(Command::Serve(args)) => server::serve(args).await,
+        Some(Command::User(command)) => server::cli::run(command).await,
         Some(Command::Migrate(args)) => {
             server::connect(&args.database_url).await?;
             tracing::info!("migrations applied");

@@ -5,7 +5,14 @@
 
 use std::{path::PathBuf, sync::Arc};
 
+use app::accounts::{
+    Role,
+    db::{self as accounts_db, NewUser},
+    secrets,
+};
 use app::store::{Backend, Db};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
 use crate::{AppState, Settings, leptos_options};
 
@@ -67,16 +74,57 @@ impl TestDb {
 
     /// Application state over this database, with no built site.
     pub fn state(&self) -> AppState {
-        let site_root = std::env::temp_dir().join("sharek-no-site");
-        AppState {
-            db: self.db.clone(),
-            leptos: leptos_options(&site_root, ([127, 0, 0, 1], 0).into()),
-            settings: Arc::new(Settings::new(
-                url::Url::parse("http://127.0.0.1:3000").expect("valid URL"),
-                site_root,
-            )),
-        }
+        state_for(self.db.clone())
     }
+}
+
+/// Application state over a database, with no built site and default settings.
+pub fn state_for(db: Db) -> AppState {
+    let site_root = std::env::temp_dir().join("sharek-no-site");
+    AppState {
+        db,
+        leptos: leptos_options(&site_root, ([127, 0, 0, 1], 0).into()),
+        settings: Arc::new(Settings::new(
+            url::Url::parse("http://127.0.0.1:3000").expect("valid URL"),
+            site_root,
+        )),
+    }
+}
+
+/// The password every test user gets.
+pub const TEST_PASSWORD: &str = "a long test password";
+
+/// Creates an active staff user with these roles.
+pub async fn staff_user(db: &Db, email: &str, roles: &[Role]) -> Uuid {
+    let hash = secrets::hash_password(TEST_PASSWORD).expect("hash");
+    let new = NewUser {
+        email,
+        display_name: email,
+        password_hash: &hash,
+        roles,
+    };
+    accounts_db::create_user(db, new)
+        .await
+        .expect("create test user")
+}
+
+/// A session for a user, as if they signed in at `created` and were last seen at `last_seen`;
+/// returns the cookie token.
+pub async fn session_for(
+    db: &Db,
+    user: Uuid,
+    created: DateTime<Utc>,
+    last_seen: DateTime<Utc>,
+) -> String {
+    let token = secrets::new_token();
+    let hash = secrets::token_hash(&token);
+    accounts_db::create_session(db, &hash, user, created)
+        .await
+        .expect("create session");
+    accounts_db::touch_session(db, &hash, last_seen)
+        .await
+        .expect("touch session");
+    token
 }
 
 /// The URL of database `name` on the server `admin_url` points at.

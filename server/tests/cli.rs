@@ -110,3 +110,55 @@ fn serve_stops_cleanly_on_sigterm() {
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
     std::fs::remove_dir_all(dir).expect("clean up");
 }
+
+fn sharek_with_stdin(args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(SHAREK)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start sharek");
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write password");
+    child.wait_with_output().expect("wait")
+}
+
+#[test]
+fn users_are_added_listed_and_deactivated_from_the_command_line() {
+    let (dir, url) = temp_sqlite_url();
+    let db = ["--database-url", url.as_str()];
+    let add = |email: &str, roles: &[&str], password: &str| {
+        let mut args = vec!["user", "add", "--email", email];
+        for role in roles {
+            args.extend(["--role", role]);
+        }
+        args.extend(db);
+        sharek_with_stdin(&args, &format!("{password}\n"))
+    };
+    let added = add("Huda@Ministry.example", &["admin", "analyst"], "a long test password");
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    let again = add("huda@ministry.example", &["author"], "a long test password");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    let weak = add("weak@ministry.example", &["author"], "short");
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("at least 12 characters"));
+    let bad_role = add("x@ministry.example", &["king"], "a long test password");
+    assert!(!bad_role.status.success());
+
+    let list = Command::new(SHAREK).args(["user", "list"]).args(db).output().expect("list");
+    let listed = String::from_utf8_lossy(&list.stdout).into_owned();
+    assert!(listed.contains("huda@ministry.example") && listed.contains("admin,analyst"), "{listed}");
+    assert!(!listed.contains("weak@"), "{listed}");
+
+    let off = Command::new(SHAREK)
+        .args(["user", "deactivate", "--email", "huda@ministry.example"])
+        .args(db)
+        .output()
+        .expect("deactivate");
+    assert!(off.status.success());
+    let list = Command::new(SHAREK).args(["user", "list"]).args(db).output().expect("list");
+    assert!(String::from_utf8_lossy(&list.stdout).contains("deactivated"));
+    std::fs::remove_dir_all(dir).expect("clean up");
+}

@@ -35,7 +35,7 @@ async function waitForHealth(base, child, log) {
   throw new Error(`server did not become healthy:\n${log.join('')}`);
 }
 
-/** Starts Sharek and Chromium; returns { base, browser, stop }. */
+/** Starts Sharek (with the demo administrator) and Chromium; returns { base, browser, stop, admin }. */
 export async function start() {
   const bin = process.env.SHAREK_BIN;
   if (!bin) throw new Error('SHAREK_BIN must name the sharek binary (./x.sh test sets it)');
@@ -43,7 +43,7 @@ export async function start() {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const log = [];
-  const child = spawn(bin, ['serve'], {
+  const child = spawn(bin, ['serve', '--demo'], {
     env: {
       ...process.env,
       DATABASE_URL: `sqlite://${dir}/sharek.db`,
@@ -56,6 +56,10 @@ export async function start() {
   child.stdout.on('data', (d) => log.push(d.toString()));
   child.stderr.on('data', (d) => log.push(d.toString()));
   await waitForHealth(base, child, log);
+  // The demo administrator's generated password, printed once at start-up.
+  const password = log.join('').match(/password: (\S+)/)?.[1];
+  if (!password) throw new Error(`no demo administrator was printed:\n${log.join('')}`);
+  const admin = { email: 'admin@sharek.example', password };
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: [
@@ -69,7 +73,7 @@ export async function start() {
     await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
     rmSync(dir, { recursive: true, force: true });
   };
-  return { base, browser, stop };
+  return { base, browser, stop, admin };
 }
 
 /** A new page that records console errors and failed requests. */
@@ -106,4 +110,18 @@ export async function axeViolations(page) {
       nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5),
     }));
   });
+}
+
+/** Signs in through the form, as a person would. */
+export async function signIn(page, base, lang, { email, password }) {
+  await page.goto(`${base}/${lang}/login`);
+  await page.fill('#field-email', email);
+  await page.fill('#field-password', password);
+  await Promise.all([page.waitForURL(`${base}/${lang}/staff`), page.click('form button[type="submit"]')]);
+}
+
+/** Asserts that axe-core finds nothing on the page. */
+export async function assertAccessible(page, assert) {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
 }

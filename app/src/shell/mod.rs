@@ -8,7 +8,11 @@ use leptos_router::{
     hooks::{use_location, use_params_map},
 };
 
+use crate::accounts::views::{Forbidden, SignOutButton};
 use crate::i18n::Locale;
+use crate::page_state::use_page_state;
+
+pub mod forms;
 
 /// The current page's locale, provided by [`LocaleLayout`] (Arabic outside it).
 pub fn use_locale() -> Locale {
@@ -19,8 +23,18 @@ pub fn use_locale() -> Locale {
 #[component]
 pub fn LocaleLayout() -> impl IntoView {
     let code = use_params_map().with_untracked(|p| p.get("lang"));
+    // The server refused this page to this visitor: show the 403 page in its place, but only
+    // at that path, so client-side navigation elsewhere works.
+    let denied_path = use_page_state().denied_path;
+    let pathname = use_location().pathname;
+    let denied = Memo::new(move |_| denied_path.as_deref() == Some(pathname.get().as_str()));
     match code.as_deref().and_then(Locale::from_code) {
-        Some(locale) => view! { <Frame locale><Outlet/></Frame> }.into_any(),
+        Some(locale) => view! {
+            <Frame locale>
+                {move || if denied.get() { view! { <Forbidden/> }.into_any() } else { view! { <Outlet/> }.into_any() }}
+            </Frame>
+        }
+        .into_any(),
         None => view! { <NotFoundInGuessedLocale/> }.into_any(),
     }
 }
@@ -41,6 +55,7 @@ pub fn Frame(locale: Locale, children: Children) -> impl IntoView {
     provide_context(locale);
     let t = move |key: &str| locale.t(key);
     let site = t("site.name");
+    let signed_in = use_page_state().user.is_some();
     view! {
         <Html {..} lang=locale.code() dir=locale.dir()/>
         <Title formatter=move |page: String| {
@@ -56,12 +71,16 @@ pub fn Frame(locale: Locale, children: Children) -> impl IntoView {
                     <span class="brand-name">{t("site.name")}</span>
                     <span class="brand-ministry">{t("site.ministry")}</span>
                 </a>
-                <LanguageSwitch locale/>
+                <div class="header-tools">
+                    {signed_in.then(|| view! { <SignOutButton/> })}
+                    <LanguageSwitch locale/>
+                </div>
             </div>
             <nav class="site-nav" aria-label=t("shell.nav_label")>
                 <ul class="container">
                     <NavLink locale href="" label=t("nav.home")/>
                     <NavLink locale href="/policy" label=t("nav.policy")/>
+                    {signed_in.then(|| view! { <NavLink locale href="/staff" label=t("nav.staff")/> })}
                 </ul>
             </nav>
         </header>
@@ -73,6 +92,9 @@ pub fn Frame(locale: Locale, children: Children) -> impl IntoView {
                 <ul class="footer-links">
                     <li><a href=format!("/{}/accessibility", locale.code())>{t("footer.accessibility")}</a></li>
                     <li><a href=format!("/{}/policy", locale.code())>{t("footer.policy")}</a></li>
+                    {(!signed_in).then(|| view! {
+                        <li><a href=format!("/{}/login", locale.code())>{t("footer.staff_login")}</a></li>
+                    })}
                 </ul>
                 <p>{t("footer.owner")}</p>
             </div>

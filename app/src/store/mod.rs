@@ -41,11 +41,24 @@ pub enum StoreError {
     Sqlx(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A unique constraint refused the write (SQLite does not name the constraint).
+    #[error("already exists")]
+    Conflict,
     #[error("could not create the database directory {path}: {source}")]
     Directory {
         path: String,
         source: std::io::Error,
     },
+}
+
+impl StoreError {
+    /// Maps a unique-constraint violation to [`StoreError::Conflict`], on either backend.
+    pub fn from_unique(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
+            _ => StoreError::Sqlx(error),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

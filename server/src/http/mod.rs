@@ -2,18 +2,26 @@
 //! layers every response passes through (security headers, language cookie, compression,
 //! tracing).
 
+pub mod access;
+mod accounts;
 mod assets;
+mod forms;
 mod headers;
 mod locale;
+mod session;
+
+pub use forms::Pages;
+
+use std::sync::Arc;
 
 use axum::{
-    Router,
+    Extension, Router,
     body::Body,
     extract::State,
     http::{Request, StatusCode},
     middleware,
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
 };
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
@@ -27,14 +35,28 @@ pub fn router(state: AppState) -> Router {
         let options = state.leptos.clone();
         move || app::shell(options.clone())
     };
-    let not_found = leptos_axum::render_app_to_stream_with_context(context.clone(), shell.clone());
+    let render = leptos_axum::render_app_to_stream_with_context(context.clone(), shell.clone());
+    let pages = Pages(Arc::new(move |request| Box::pin(render(request))));
+    let not_found = pages.clone();
     Router::new()
         .route("/", get(locale::root_redirect))
         .route("/healthz", get(healthz))
         .merge(assets::routes(&state))
+        .route("/{lang}/login", post(accounts::login))
+        .route("/{lang}/logout", post(accounts::logout))
+        .route("/{lang}/staff/users", post(accounts::add_user))
+        .route(
+            "/{lang}/staff/users/deactivate",
+            post(accounts::deactivate_user),
+        )
+        .route("/{lang}/staff/password", post(accounts::change_password))
         .leptos_routes_with_context(&state, routes, context, shell)
         // Unknown paths render the app too: its router shows the 404 page in the right language.
-        .fallback(move |request: Request<Body>| not_found(request))
+        .fallback(move |request: Request<Body>| (not_found.0)(request))
+        // Inner to outer: routing, then who the visitor is, then what they may do.
+        .layer(middleware::from_fn(access::enforce))
+        .layer(middleware::from_fn_with_state(state.clone(), session::load))
+        .layer(Extension(pages))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             locale::remember_language,

@@ -1,0 +1,248 @@
+//! Accounts SQL: users, roles and sessions, on both backends.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{CurrentUser, Role, UserSummary};
+use crate::on_db;
+use crate::store::{Db, StoreError};
+
+/// What sign-in needs to know about an email address.
+#[derive(Debug, sqlx::FromRow)]
+pub struct LoginRecord {
+    pub id: Uuid,
+    pub password_hash: String,
+    pub active: bool,
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct UserRow {
+    id: Uuid,
+    email: String,
+    display_name: String,
+    active: bool,
+}
+
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub roles: &'a [Role],
+}
+
+/// Creates a user with their roles; `StoreError::Conflict` when the email is taken.
+pub async fn create_user(db: &Db, user: NewUser<'_>) -> Result<Uuid, StoreError> {
+    let id = Uuid::now_v7();
+    let now = Utc::now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO users (id, email, display_name, password_hash, active, created_at)
+             VALUES ($1, $2, $3, $4, TRUE, $5)",
+        )
+        .bind(id)
+        .bind(user.email)
+        .bind(user.display_name)
+        .bind(user.password_hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::from_unique)?;
+        for role in user.roles {
+            sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
+                .bind(id)
+                .bind(role.code())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok::<_, StoreError>(())
+    })?;
+    Ok(id)
+}
+
+pub async fn find_login(db: &Db, email: &str) -> Result<Option<LoginRecord>, StoreError> {
+    let record = on_db!(db, |pool| {
+        sqlx::query_as("SELECT id, password_hash, active FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_optional(pool)
+            .await
+    })?;
+    Ok(record)
+}
+
+async fn roles_of(db: &Db, id: Uuid) -> Result<Vec<Role>, StoreError> {
+    let codes: Vec<(String,)> = on_db!(db, |pool| {
+        sqlx::query_as("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
+            .bind(id)
+            .fetch_all(pool)
+            .await
+    })?;
+    Ok(codes
+        .iter()
+        .filter_map(|(code,)| Role::from_code(code))
+        .collect())
+}
+
+/// The active user with this id, with their roles.
+pub async fn load_active_user(db: &Db, id: Uuid) -> Result<Option<CurrentUser>, StoreError> {
+    let row: Option<UserRow> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT id, email, display_name, active FROM users WHERE id = $1 AND active = TRUE",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+    })?;
+    let Some(row) = row else { return Ok(None) };
+    let roles = roles_of(db, row.id).await?;
+    Ok(Some(CurrentUser {
+        id: row.id,
+        email: row.email,
+        display_name: row.display_name,
+        roles,
+    }))
+}
+
+pub async fn list_users(db: &Db) -> Result<Vec<UserSummary>, StoreError> {
+    let rows: Vec<UserRow> = on_db!(db, |pool| {
+        sqlx::query_as("SELECT id, email, display_name, active FROM users ORDER BY email")
+            .fetch_all(pool)
+            .await
+    })?;
+    let mut users = Vec::with_capacity(rows.len());
+    for row in rows {
+        let roles = roles_of(db, row.id).await?;
+        users.push(UserSummary {
+            id: row.id,
+            email: row.email,
+            display_name: row.display_name,
+            roles,
+            active: row.active,
+        });
+    }
+    Ok(users)
+}
+
+pub async fn count_users(db: &Db) -> Result<i64, StoreError> {
+    let (count,): (i64,) = on_db!(db, |pool| {
+        sqlx::query_as("SELECT COUNT(*) FROM users")
+            .fetch_one(pool)
+            .await
+    })?;
+    Ok(count)
+}
+
+/// Deactivates a user and ends all their sessions at once, in one transaction.
+/// Returns the user's id, or `None` when no user has that email.
+pub async fn deactivate_user(db: &Db, email: &str) -> Result<Option<Uuid>, StoreError> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let id: Option<(Uuid,)> =
+            sqlx::query_as("UPDATE users SET active = FALSE WHERE email = $1 RETURNING id")
+                .bind(email)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some((id,)) = id {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(id.map(|(id,)| id))
+    })
+}
+
+pub async fn set_password_hash(db: &Db, id: Uuid, password_hash: &str) -> Result<(), StoreError> {
+    on_db!(db, |pool| {
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|_| ())
+    })?;
+    Ok(())
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct SessionRecord {
+    pub user_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+pub async fn create_session(
+    db: &Db,
+    token_hash: &str,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on_db!(db, |pool| {
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|_| ())
+    })?;
+    Ok(())
+}
+
+pub async fn find_session(db: &Db, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
+    let record = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT user_id, created_at, last_seen_at FROM sessions WHERE token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(pool)
+        .await
+    })?;
+    Ok(record)
+}
+
+pub async fn touch_session(
+    db: &Db,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on_db!(db, |pool| {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(token_hash)
+            .execute(pool)
+            .await
+            .map(|_| ())
+    })?;
+    Ok(())
+}
+
+pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), StoreError> {
+    on_db!(db, |pool| {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(pool)
+            .await
+            .map(|_| ())
+    })?;
+    Ok(())
+}
+
+/// Ends every session of a user except, optionally, one (after a password change).
+pub async fn delete_other_sessions(
+    db: &Db,
+    user_id: Uuid,
+    keep: Option<&str>,
+) -> Result<(), StoreError> {
+    on_db!(db, |pool| {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user_id)
+            .bind(keep.unwrap_or(""))
+            .execute(pool)
+            .await
+            .map(|_| ())
+    })?;
+    Ok(())
+}

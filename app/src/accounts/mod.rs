@@ -1,0 +1,114 @@
+//! Staff accounts: users, their roles, sign-in sessions and what each role may do.
+//!
+//! Invariants: an email address names at most one user (stored lower-cased); a password is
+//! stored only as an argon2id hash; a session is valid only while its user is active and
+//! within the idle and absolute timeouts; every permission decision goes through
+//! [`Role::allows`] (via [`CurrentUser::can`]).
+//! Participants answer without an account (MISSION.md §6.4); a later participant sign-in
+//! (email link or the national identity provider) will add its own kind of principal here.
+
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod rules;
+#[cfg(feature = "ssr")]
+pub mod secrets;
+pub mod views;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The staff roles of the policy. A user may hold several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Role {
+    Admin,
+    /// Creates surveys, consultations and opportunities.
+    Author,
+    /// Member of a specialist team that replies to feedback (MISSION.md §7.1).
+    Responder,
+    Moderator,
+    /// Decision-maker: reads results and reports, changes nothing.
+    Analyst,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Author,
+        Role::Responder,
+        Role::Moderator,
+        Role::Analyst,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Author => "author",
+            Role::Responder => "responder",
+            Role::Moderator => "moderator",
+            Role::Analyst => "analyst",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// The catalogue key of the role's name.
+    pub fn label_key(self) -> String {
+        format!("role.{}", self.code())
+    }
+}
+
+/// Things a signed-in user may do. Pages, form handlers and API routes name one of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// See the staff area at all.
+    EnterStaffArea,
+    /// Add, change and deactivate users; manage teams; read the audit log.
+    ManageUsers,
+}
+
+/// The signed-in staff member, as pages and handlers see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+}
+
+impl CurrentUser {
+    pub fn can(&self, permission: Permission) -> bool {
+        self.roles.iter().any(|role| role.allows(permission))
+    }
+}
+
+/// A user as the administration page lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub active: bool,
+}
+
+/// The users an administrator manages. Checks permission itself: it is a public endpoint.
+#[leptos::server(endpoint = "accounts/users")]
+pub async fn list_users() -> Result<Vec<UserSummary>, leptos::prelude::ServerFnError> {
+    use leptos::prelude::*;
+    let parts =
+        use_context::<http::request::Parts>().ok_or_else(|| ServerFnError::new("no request"))?;
+    let allowed = parts
+        .extensions
+        .get::<CurrentUser>()
+        .is_some_and(|user| user.can(Permission::ManageUsers));
+    if !allowed {
+        return Err(ServerFnError::new("forbidden"));
+    }
+    let db = use_context::<crate::store::Db>().ok_or_else(|| ServerFnError::new("no database"))?;
+    db::list_users(&db).await.map_err(|error| {
+        tracing::error!(%error, "listing users");
+        ServerFnError::new("database error")
+    })
+}

@@ -1,0 +1,100 @@
+//! Form pieces shared by every form, in the GOV.UK pattern: an error summary at the top that
+//! links to each field and takes focus, the same message at the field, values kept.
+
+use leptos::prelude::*;
+
+use super::use_locale;
+use crate::page_state::{FormFeedback, use_page_state};
+
+/// The hidden CSRF field every state-changing form carries.
+#[component]
+pub fn CsrfField() -> impl IntoView {
+    view! { <input type="hidden" name="csrf" value=use_page_state().csrf/> }
+}
+
+/// "There is a problem" with a link to each field in error. Focused on load (`autofocus`
+/// works without JavaScript), announced by screen readers as an alert.
+#[component]
+pub fn ErrorSummary(feedback: FormFeedback) -> impl IntoView {
+    let locale = use_locale();
+    feedback.has_errors().then(|| {
+        view! {
+            <div class="error-summary" role="alert" tabindex="-1" autofocus
+                aria-labelledby="error-summary-title">
+                <h2 id="error-summary-title">{locale.t("form.problem")}</h2>
+                <ul>
+                    {feedback.errors.iter().map(|(field, key)| {
+                        let message = locale.t(key);
+                        if field.is_empty() {
+                            view! { <li>{message}</li> }.into_any()
+                        } else {
+                            view! { <li><a href=format!("#field-{field}")>{message}</a></li> }.into_any()
+                        }
+                    }).collect_view()}
+                </ul>
+            </div>
+        }
+    })
+}
+
+/// A labelled text input with an optional hint and its error message tied by
+/// `aria-describedby`.
+#[component]
+pub fn TextField(
+    name: &'static str,
+    label: String,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] hint: Option<String>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    feedback: FormFeedback,
+) -> impl IntoView {
+    let locale = use_locale();
+    let id = format!("field-{name}");
+    let hint_id = hint.as_ref().map(|_| format!("{id}-hint"));
+    let error = feedback.error(name).map(|key| locale.t(&key));
+    let error_id = error.as_ref().map(|_| format!("{id}-error"));
+    let described_by = [hint_id.clone(), error_id.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    // Passwords are never sent back to the page.
+    let value = if kind == "password" {
+        String::new()
+    } else {
+        feedback.value(name)
+    };
+    let has_error = error.is_some();
+    view! {
+        <div class="field" class:field-error=has_error>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
+            {error.map(|message| view! {
+                <p class="error-message" id=error_id.clone()>
+                    <span class="visually-hidden">{locale.t("form.error_prefix")}</span>
+                    {message}
+                </p>
+            })}
+            <input
+                id=id
+                name=name
+                type=kind
+                value=value
+                autocomplete=autocomplete
+                required=required
+                aria-invalid=error_id.as_ref().map(|_| "true")
+                aria-describedby=(!described_by.is_empty()).then_some(described_by)
+            />
+        </div>
+    }
+}
+
+/// The page title, prefixed with "Error:" when the form on it has errors.
+pub fn title_with_errors(locale: crate::Locale, title: String, feedback: &FormFeedback) -> String {
+    if feedback.has_errors() {
+        format!("{} {title}", locale.t("form.error_prefix"))
+    } else {
+        title
+    }
+}

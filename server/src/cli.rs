@@ -1,0 +1,108 @@
+//! `sharek user …`: staff accounts from the command line.
+
+use std::io::{BufRead, IsTerminal};
+
+use anyhow::{Context, bail};
+use app::accounts::{
+    db::{self as accounts_db, NewUser},
+    rules::{check_new_password, normalize_email},
+    secrets,
+};
+use app::audit::{AuditEntry, db as audit_db};
+use app::i18n::Locale;
+use app::store::StoreError;
+
+use crate::config::UserCommand;
+
+pub async fn run(command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add {
+            email,
+            name,
+            roles,
+            db,
+        } => {
+            let email = normalize_email(&email)
+                .with_context(|| format!("{email:?} is not an email address"))?;
+            let password = read_password()?;
+            if let Err(problem) = check_new_password(&password) {
+                bail!("{}", Locale::En.t(problem.message_key()));
+            }
+            let db = crate::connect(&db.database_url).await?;
+            let hash = secrets::hash_password(&password)
+                .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))?;
+            let display_name = name.unwrap_or_else(|| email.clone());
+            let new = NewUser {
+                email: &email,
+                display_name: &display_name,
+                password_hash: &hash,
+                roles: &roles,
+            };
+            let id = match accounts_db::create_user(&db, new).await {
+                Err(StoreError::Conflict) => bail!("a user with the email {email} already exists"),
+                other => other?,
+            };
+            audit_from_cli(&db, "user.create", id).await?;
+            println!(
+                "added {email} ({})",
+                roles
+                    .iter()
+                    .map(|r| r.code())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        UserCommand::List { db } => {
+            let db = crate::connect(&db.database_url).await?;
+            for user in accounts_db::list_users(&db).await? {
+                let roles = user
+                    .roles
+                    .iter()
+                    .map(|r| r.code())
+                    .collect::<Vec<_>>()
+                    .join(",");
+                let status = if user.active { "active" } else { "deactivated" };
+                println!("{}\t{}\t{roles}\t{status}", user.email, user.display_name);
+            }
+        }
+        UserCommand::Deactivate { email, db } => {
+            let email = normalize_email(&email)
+                .with_context(|| format!("{email:?} is not an email address"))?;
+            let db = crate::connect(&db.database_url).await?;
+            let Some(id) = accounts_db::deactivate_user(&db, &email).await? else {
+                bail!("there is no user with the email {email}");
+            };
+            audit_from_cli(&db, "user.deactivate", id).await?;
+            println!("deactivated {email}; their sessions have ended");
+        }
+    }
+    Ok(())
+}
+
+async fn audit_from_cli(db: &app::store::Db, action: &str, id: uuid::Uuid) -> anyhow::Result<()> {
+    let entry = AuditEntry {
+        actor: None,
+        action: action.to_owned(),
+        entity: "user".to_owned(),
+        entity_id: id.to_string(),
+        address: None,
+        details: Some("command line".to_owned()),
+    };
+    Ok(audit_db::append(db, &entry).await?)
+}
+
+/// The new user's password: prompted (hidden, twice) on a terminal, else the first line of stdin.
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let second = rpassword::prompt_password("Password again: ")?;
+        if first != second {
+            bail!("the two passwords are not the same");
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}

@@ -1,0 +1,185 @@
+//! The one authorization mechanism: every route the router serves has a rule here, looked up
+//! by method and matched path before any handler runs. A route without a rule is refused
+//! (deny by default) and fails the permission-matrix test.
+
+use app::accounts::{CurrentUser, Permission};
+use axum::{
+    body::Body,
+    extract::MatchedPath,
+    http::{Method, Request, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
+
+use app::i18n::Locale;
+use app::page_state::AccessDenied;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any active staff member.
+    SignedIn,
+    /// A staff member holding a role that grants this permission.
+    Needs(Permission),
+}
+
+/// What a route is. It decides how a refusal looks (a page shows the sign-in or 403 page in
+/// the visitor's language; anything else gets a status) and whether a CSRF token is needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Page,
+    /// Changes state: needs the visitor's CSRF token.
+    Action,
+    /// Reads only (assets, health, read-only server functions).
+    Query,
+}
+
+pub struct Rule {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    pub kind: Kind,
+}
+
+const fn rule(method: Method, path: &'static str, access: Access, kind: Kind) -> Rule {
+    Rule {
+        method,
+        path,
+        access,
+        kind,
+    }
+}
+
+use Access::{Needs, Public, SignedIn};
+use Kind::{Action, Page, Query};
+
+/// Every route and its rule. Server functions are `POST /api/…`.
+pub const RULES: &[Rule] = &[
+    rule(Method::GET, "/", Public, Page),
+    rule(Method::GET, "/healthz", Public, Query),
+    rule(Method::GET, "/favicon.svg", Public, Query),
+    rule(Method::GET, "/favicon.ico", Public, Query),
+    rule(Method::GET, "/pkg/{*path}", Public, Query),
+    rule(Method::GET, "/{lang}", Public, Page),
+    rule(Method::GET, "/{lang}/policy", Public, Page),
+    rule(Method::GET, "/{lang}/accessibility", Public, Page),
+    rule(Method::GET, "/{lang}/login", Public, Page),
+    rule(Method::POST, "/{lang}/login", Public, Action),
+    rule(Method::POST, "/{lang}/logout", SignedIn, Action),
+    rule(
+        Method::GET,
+        "/{lang}/staff",
+        Needs(Permission::EnterStaffArea),
+        Page,
+    ),
+    rule(Method::GET, "/{lang}/staff/password", SignedIn, Page),
+    rule(Method::POST, "/{lang}/staff/password", SignedIn, Action),
+    rule(
+        Method::GET,
+        "/{lang}/staff/users",
+        Needs(Permission::ManageUsers),
+        Page,
+    ),
+    rule(
+        Method::POST,
+        "/{lang}/staff/users",
+        Needs(Permission::ManageUsers),
+        Action,
+    ),
+    rule(
+        Method::POST,
+        "/{lang}/staff/users/deactivate",
+        Needs(Permission::ManageUsers),
+        Action,
+    ),
+    rule(
+        Method::POST,
+        "/api/accounts/users",
+        Needs(Permission::ManageUsers),
+        Query,
+    ),
+];
+
+/// The rule for a request, if any. HEAD is answered like GET.
+pub fn find(method: &Method, path: &str) -> Option<&'static Rule> {
+    let method = if method == Method::HEAD {
+        &Method::GET
+    } else {
+        method
+    };
+    // Everything under the hashed asset folder is one nested service.
+    let path = if path.starts_with("/pkg/") {
+        "/pkg/{*path}"
+    } else {
+        path
+    };
+    RULES.iter().find(|r| &r.method == method && r.path == path)
+}
+
+/// Whether a visitor (`None`: signed out) passes an access rule.
+pub fn allows(access: Access, user: Option<&CurrentUser>) -> bool {
+    match access {
+        Public => true,
+        SignedIn => user.is_some(),
+        Needs(permission) => user.is_some_and(|u| u.can(permission)),
+    }
+}
+
+/// The middleware: refuses what the rules do not allow. Runs after routing (it needs the
+/// matched path) and after the session is loaded.
+pub async fn enforce(mut request: Request<Body>, next: Next) -> Response {
+    let path = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned());
+    let Some(path) = path else {
+        // The fallback (unknown paths): it only renders the 404 page.
+        return next.run(request).await;
+    };
+    let Some(rule) = find(request.method(), &path) else {
+        tracing::error!(method = %request.method(), %path, "route without an access rule: refused");
+        return StatusCode::FORBIDDEN.into_response();
+    };
+    let user = request.extensions().get::<CurrentUser>();
+    if allows(rule.access, user) {
+        if rule.kind == Action {
+            return match super::session::check_csrf(request).await {
+                Ok(request) => next.run(request).await,
+                Err(refused) => refused,
+            };
+        }
+        return next.run(request).await;
+    }
+    let signed_in = user.is_some();
+    match (rule.kind, signed_in) {
+        (Page, false) => {
+            let locale = Locale::from_path(request.uri().path()).unwrap_or_default();
+            let here = request
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
+            let next_param: String =
+                url::form_urlencoded::byte_serialize(here.as_bytes()).collect();
+            Redirect::to(&format!("/{}/login?next={next_param}", locale.code())).into_response()
+        }
+        (Page, true) => {
+            // The page renders the 403 page in the visitor's language instead of itself.
+            request.extensions_mut().insert(AccessDenied);
+            next.run(request).await
+        }
+        (Action | Query, false) => refusal(StatusCode::UNAUTHORIZED),
+        (Action | Query, true) => refusal(StatusCode::FORBIDDEN),
+    }
+}
+
+fn refusal(status: StatusCode) -> Response {
+    let body = serde_json::json!({ "error": if status == StatusCode::UNAUTHORIZED { "unauthorized" } else { "forbidden" } });
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}

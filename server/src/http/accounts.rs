@@ -1,0 +1,292 @@
+//! Form handlers of the accounts domain: sign in and out, add and deactivate users, change
+//! one's password. Access and CSRF were checked by the access layer before these run.
+
+use app::accounts::{
+    CurrentUser, Role,
+    db::{self as accounts_db, NewUser},
+    rules::{check_new_password, normalize_email, safe_return_path},
+    secrets,
+};
+use app::audit::{AuditEntry, db as audit_db};
+use app::i18n::Locale;
+use app::store::StoreError;
+use axum::{
+    Extension,
+    body::Body,
+    extract::State,
+    http::{Request, StatusCode, header, request::Parts},
+    response::{IntoResponse, Redirect, Response},
+};
+use chrono::Utc;
+
+use super::forms::{Feedback, Fields, Pages, client_address};
+use super::session::{SessionHash, cookie_value, session_cookie};
+use crate::AppState;
+
+fn locale_of(parts: &Parts) -> Locale {
+    Locale::from_path(parts.uri.path()).unwrap_or_default()
+}
+
+fn server_error(error: impl std::fmt::Display) -> Response {
+    tracing::error!(%error, "accounts");
+    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+}
+
+async fn audit(
+    state: &AppState,
+    parts: &Parts,
+    actor: Option<uuid::Uuid>,
+    action: &str,
+    entity_id: String,
+) {
+    let entry = AuditEntry {
+        actor,
+        action: action.to_owned(),
+        entity: action.split('.').next().unwrap_or(action).to_owned(),
+        entity_id,
+        address: client_address(parts),
+        details: None,
+    };
+    if let Err(error) = audit_db::append(&state.db, &entry).await {
+        tracing::error!(%error, ?entry, "could not write the audit log");
+    }
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    request: Request<Body>,
+) -> Response {
+    let Ok((parts, fields)) = Fields::read(request).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let locale = locale_of(&parts);
+    let (email, password, next) = (
+        fields.get("email"),
+        fields.get("password"),
+        fields.get("next"),
+    );
+    let mut feedback = Feedback::default()
+        .keep("email", email.trim())
+        .keep("next", next.as_str());
+    if email.trim().is_empty() {
+        feedback.error("email", "login.email_required");
+    }
+    if password.is_empty() {
+        feedback.error("password", "login.password_required");
+    }
+    if feedback.has_errors() {
+        return pages.show_again(&parts, feedback.into_inner()).await;
+    }
+    let record = match normalize_email(&email) {
+        Some(email) => accounts_db::find_login(&state.db, &email).await,
+        None => Ok(None),
+    };
+    let user_id = match record {
+        Err(error) => return server_error(error),
+        Ok(Some(record))
+            if secrets::verify_password(&password, &record.password_hash) && record.active =>
+        {
+            record.id
+        }
+        Ok(found) => {
+            if found.is_none() {
+                secrets::burn_verification_time(&password);
+            }
+            feedback.error("email", "login.invalid");
+            return pages.show_again(&parts, feedback.into_inner()).await;
+        }
+    };
+    let token = secrets::new_token();
+    if let Err(error) =
+        accounts_db::create_session(&state.db, &secrets::token_hash(&token), user_id, Utc::now())
+            .await
+    {
+        return server_error(error);
+    }
+    audit(
+        &state,
+        &parts,
+        Some(user_id),
+        "session.start",
+        user_id.to_string(),
+    )
+    .await;
+    let target = safe_return_path(&next)
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("/{}/staff", locale.code()));
+    let mut response = Redirect::to(&target).into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        cookie_value(&state, session_cookie(&state), &token, None),
+    );
+    response
+}
+
+pub async fn logout(State(state): State<AppState>, request: Request<Body>) -> Response {
+    let (parts, _) = request.into_parts();
+    if let Some(SessionHash(hash)) = parts.extensions.get::<SessionHash>() {
+        if let Err(error) = accounts_db::delete_session(&state.db, hash).await {
+            return server_error(error);
+        }
+    }
+    let mut response = Redirect::to(&format!("/{}", locale_of(&parts).code())).into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        cookie_value(&state, session_cookie(&state), "", Some(0)),
+    );
+    response
+}
+
+pub async fn add_user(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    request: Request<Body>,
+) -> Response {
+    let Ok((parts, fields)) = Fields::read(request).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let (email, name, password) = (
+        fields.get("email"),
+        fields.get("display_name"),
+        fields.get("password"),
+    );
+    let roles: Vec<Role> = fields
+        .all("roles")
+        .iter()
+        .filter_map(|r| Role::from_code(r))
+        .collect();
+    let role_codes: Vec<&str> = roles.iter().map(|r| r.code()).collect();
+    let mut feedback = Feedback::default()
+        .keep("email", email.trim())
+        .keep("display_name", name.trim())
+        .keep("roles", role_codes.join(","));
+    let normalized = normalize_email(&email);
+    if normalized.is_none() {
+        feedback.error("email", "users.email_invalid");
+    }
+    if name.trim().is_empty() {
+        feedback.error("display_name", "users.name_required");
+    }
+    if let Err(problem) = check_new_password(&password) {
+        feedback.error("password", problem.message_key());
+    }
+    if roles.is_empty() {
+        feedback.error("roles", "users.roles_required");
+    }
+    let (Some(email), false) = (normalized, feedback.has_errors()) else {
+        return pages.show_again(&parts, feedback.into_inner()).await;
+    };
+    let Ok(hash) = secrets::hash_password(&password) else {
+        return server_error("password hashing failed");
+    };
+    let new = NewUser {
+        email: &email,
+        display_name: name.trim(),
+        password_hash: &hash,
+        roles: &roles,
+    };
+    match accounts_db::create_user(&state.db, new).await {
+        Ok(id) => {
+            let actor = parts.extensions.get::<CurrentUser>().map(|u| u.id);
+            audit(&state, &parts, actor, "user.create", id.to_string()).await;
+            Redirect::to(parts.uri.path()).into_response()
+        }
+        Err(StoreError::Conflict) => {
+            feedback.error("email", "users.email_taken");
+            pages.show_again(&parts, feedback.into_inner()).await
+        }
+        Err(error) => server_error(error),
+    }
+}
+
+pub async fn deactivate_user(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    request: Request<Body>,
+) -> Response {
+    let Ok((parts, fields)) = Fields::read(request).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let users_page = format!("/{}/staff/users", locale_of(&parts).code());
+    let email = normalize_email(&fields.get("email")).unwrap_or_default();
+    let actor = parts.extensions.get::<CurrentUser>();
+    if actor.is_some_and(|a| a.email == email) {
+        // Deactivating oneself would lock the last administrator out.
+        let mut feedback = Feedback::default();
+        feedback.error("", "users.cannot_deactivate_self");
+        let mut parts = parts;
+        parts.uri = users_page.parse().unwrap_or_default();
+        return pages.show_again(&parts, feedback.into_inner()).await;
+    }
+    match accounts_db::deactivate_user(&state.db, &email).await {
+        Ok(Some(id)) => {
+            let actor = parts.extensions.get::<CurrentUser>().map(|u| u.id);
+            audit(&state, &parts, actor, "user.deactivate", id.to_string()).await;
+            Redirect::to(&users_page).into_response()
+        }
+        Ok(None) => {
+            let mut feedback = Feedback::default();
+            feedback.error("", "users.not_found");
+            let mut parts = parts;
+            parts.uri = users_page.parse().unwrap_or_default();
+            pages.show_again(&parts, feedback.into_inner()).await
+        }
+        Err(error) => server_error(error),
+    }
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    request: Request<Body>,
+) -> Response {
+    let Ok((parts, fields)) = Fields::read(request).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let Some(user) = parts.extensions.get::<CurrentUser>().cloned() else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let (current, new, confirm) = (
+        fields.get("current"),
+        fields.get("new"),
+        fields.get("confirm"),
+    );
+    let mut feedback = Feedback::default();
+    let stored = match accounts_db::find_login(&state.db, &user.email).await {
+        Ok(Some(record)) => record.password_hash,
+        Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
+        Err(error) => return server_error(error),
+    };
+    if !secrets::verify_password(&current, &stored) {
+        feedback.error("current", "password.wrong_current");
+    }
+    if let Err(problem) = check_new_password(&new) {
+        feedback.error("new", problem.message_key());
+    } else if new != confirm {
+        feedback.error("confirm", "password.mismatch");
+    }
+    if feedback.has_errors() {
+        return pages.show_again(&parts, feedback.into_inner()).await;
+    }
+    let Ok(hash) = secrets::hash_password(&new) else {
+        return server_error("password hashing failed");
+    };
+    let keep = parts.extensions.get::<SessionHash>().map(|h| h.0.as_str());
+    let changed = async {
+        accounts_db::set_password_hash(&state.db, user.id, &hash).await?;
+        accounts_db::delete_other_sessions(&state.db, user.id, keep).await
+    };
+    if let Err(error) = changed.await {
+        return server_error(error);
+    }
+    audit(
+        &state,
+        &parts,
+        Some(user.id),
+        "user.password_change",
+        user.id.to_string(),
+    )
+    .await;
+    Redirect::to(&format!("{}?changed=1", parts.uri.path())).into_response()
+}

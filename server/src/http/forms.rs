@@ -1,0 +1,97 @@
+//! Plain HTML form handling: read the posted fields, and on a problem render the same page
+//! again with the errors and everything the person typed (GOV.UK pattern), so forms work
+//! the same with and without JavaScript.
+
+use std::{future::Future, net::SocketAddr, pin::Pin, sync::Arc};
+
+use app::page_state::FormFeedback;
+use axum::{
+    body::{Body, to_bytes},
+    extract::ConnectInfo,
+    http::{Method, Request, StatusCode, request::Parts},
+    response::Response,
+};
+
+type Render = dyn Fn(Request<Body>) -> Pin<Box<dyn Future<Output = Response> + Send>> + Send + Sync;
+
+/// Renders the Leptos app for a request; shared by the fallback and the form handlers.
+#[derive(Clone)]
+pub struct Pages(pub Arc<Render>);
+
+impl Pages {
+    /// Renders the page at the posted URL again, with the form's feedback.
+    pub async fn show_again(&self, parts: &Parts, feedback: FormFeedback) -> Response {
+        let mut request = Request::builder()
+            .method(Method::GET)
+            .uri(parts.uri.clone())
+            .body(Body::empty())
+            .unwrap_or_default();
+        *request.headers_mut() = parts.headers.clone();
+        *request.extensions_mut() = parts.extensions.clone();
+        request.extensions_mut().insert(feedback);
+        let mut response = (self.0)(request).await;
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        response
+    }
+}
+
+/// The fields of a posted form, in order (a field may repeat, like checkboxes).
+pub struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    pub async fn read(request: Request<Body>) -> Result<(Parts, Fields), StatusCode> {
+        let (parts, body) = request.into_parts();
+        let bytes = to_bytes(body, 1 << 20)
+            .await
+            .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE)?;
+        let fields = url::form_urlencoded::parse(&bytes).into_owned().collect();
+        Ok((parts, Fields(fields)))
+    }
+
+    pub fn get(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+/// Collects a form's problems and the values to show again.
+#[derive(Default)]
+pub struct Feedback(FormFeedback);
+
+impl Feedback {
+    pub fn keep(mut self, field: &str, value: impl Into<String>) -> Self {
+        self.0.values.push((field.to_owned(), value.into()));
+        self
+    }
+
+    pub fn error(&mut self, field: &str, key: &str) {
+        self.0.errors.push((field.to_owned(), key.to_owned()));
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.has_errors()
+    }
+
+    pub fn into_inner(self) -> FormFeedback {
+        self.0
+    }
+}
+
+/// The client's address, for the audit log.
+pub fn client_address(parts: &Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+}

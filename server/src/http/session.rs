@@ -1,0 +1,142 @@
+//! Sessions and CSRF tokens. The session cookie carries a random token whose SHA-256 names a
+//! row in `sessions`, so every app server behind a load balancer shares sessions. Each
+//! visitor also gets a CSRF cookie; every state-changing form carries the same value in its
+//! `csrf` field (double submit), checked centrally by [`check_csrf`].
+
+use app::accounts::{CurrentUser, db as accounts_db, secrets};
+use app::i18n::Locale;
+use app::page_state::CsrfToken;
+use axum::{
+    body::{Body, to_bytes},
+    extract::State,
+    http::{HeaderMap, HeaderValue, Request, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use chrono::Utc;
+
+use super::locale::cookie;
+use crate::AppState;
+
+/// Forms are small; anything larger than this is not a form of ours.
+const FORM_LIMIT: usize = 1 << 20;
+/// `last_seen_at` is written at most this often, not on every request.
+const TOUCH_EVERY: chrono::Duration = chrono::Duration::seconds(60);
+
+/// Cookie names: with https, the `__Host-` prefix pins them to this host and path `/`.
+pub fn session_cookie(state: &AppState) -> &'static str {
+    if state.settings.secure_cookies {
+        "__Host-sharek_session"
+    } else {
+        "sharek_session"
+    }
+}
+
+fn csrf_cookie(state: &AppState) -> &'static str {
+    if state.settings.secure_cookies {
+        "__Host-sharek_csrf"
+    } else {
+        "sharek_csrf"
+    }
+}
+
+/// A `Set-Cookie` value with the attributes every Sharek cookie has.
+pub fn cookie_value(
+    state: &AppState,
+    name: &str,
+    value: &str,
+    max_age: Option<i64>,
+) -> HeaderValue {
+    let secure = if state.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let max_age = max_age
+        .map(|s| format!("; Max-Age={s}"))
+        .unwrap_or_default();
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}{max_age}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("invalid=; Max-Age=0"))
+}
+
+/// The session that the request's cookie names, if it is live; `(token hash, user)`.
+async fn live_session(state: &AppState, headers: &HeaderMap) -> Option<(String, CurrentUser)> {
+    let token = cookie(headers, session_cookie(state))?;
+    let hash = secrets::token_hash(&token);
+    let record = accounts_db::find_session(&state.db, &hash).await.ok()??;
+    let now = Utc::now();
+    if !state
+        .settings
+        .sessions
+        .is_live(record.created_at, record.last_seen_at, now)
+    {
+        let _ = accounts_db::delete_session(&state.db, &hash).await;
+        return None;
+    }
+    // A deactivated user's sessions are deleted, but check `active` here too.
+    let user = accounts_db::load_active_user(&state.db, record.user_id)
+        .await
+        .ok()??;
+    if now - record.last_seen_at >= TOUCH_EVERY {
+        if let Err(error) = accounts_db::touch_session(&state.db, &hash, now).await {
+            tracing::warn!(%error, "could not refresh a session");
+        }
+    }
+    Some((hash, user))
+}
+
+/// The session hash of the signed-in visitor, for sign-out and password changes.
+#[derive(Debug, Clone)]
+pub struct SessionHash(pub String);
+
+/// Loads the visitor's session and CSRF token into the request's extensions.
+pub async fn load(
+    State(state): State<AppState>,
+    mut request: Request<Body>,
+    next: Next,
+) -> Response {
+    if let Some((hash, user)) = live_session(&state, request.headers()).await {
+        request.extensions_mut().insert(user);
+        request.extensions_mut().insert(SessionHash(hash));
+    }
+    let existing = cookie(request.headers(), csrf_cookie(&state)).filter(|t| is_token(t));
+    let token = existing.clone().unwrap_or_else(secrets::new_token);
+    request.extensions_mut().insert(CsrfToken(token.clone()));
+    let mut response = next.run(request).await;
+    if existing.is_none() {
+        let value = cookie_value(&state, csrf_cookie(&state), &token, None);
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+fn is_token(value: &str) -> bool {
+    value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Checks the `csrf` field of a form post against the visitor's CSRF cookie. Hands the
+/// request back (body intact) when it matches; a translated 403 otherwise.
+pub async fn check_csrf(request: Request<Body>) -> Result<Request<Body>, Response> {
+    let locale = Locale::from_path(request.uri().path()).unwrap_or_default();
+    let refuse = || (StatusCode::FORBIDDEN, locale.t("form.csrf_failed")).into_response();
+    let expected = request
+        .extensions()
+        .get::<CsrfToken>()
+        .map(|t| t.0.clone())
+        .ok_or_else(refuse)?;
+    let (parts, body) = request.into_parts();
+    let bytes = to_bytes(body, FORM_LIMIT)
+        .await
+        .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
+    let sent = url::form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.into_owned());
+    match sent {
+        Some(sent) if secrets::constant_time_eq(&sent, &expected) => {
+            Ok(Request::from_parts(parts, Body::from(bytes)))
+        }
+        _ => Err(refuse()),
+    }
+}
