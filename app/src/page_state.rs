@@ -78,7 +78,9 @@ fn from_request() -> PageState {
             .get::<CsrfToken>()
             .map(|t| t.0.clone())
             .unwrap_or_default(),
-        denied_path: extensions.get::<AccessDenied>().map(|_| parts.uri.path().to_owned()),
+        denied_path: extensions
+            .get::<AccessDenied>()
+            .map(|_| parts.uri.path().to_owned()),
         feedback: extensions
             .get::<FormFeedback>()
             .cloned()

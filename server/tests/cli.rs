@@ -120,7 +120,12 @@ fn sharek_with_stdin(args: &[&str], stdin: &str) -> std::process::Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start sharek");
-    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write password");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write password");
     child.wait_with_output().expect("wait")
 }
 
@@ -136,8 +141,16 @@ fn users_are_added_listed_and_deactivated_from_the_command_line() {
         args.extend(db);
         sharek_with_stdin(&args, &format!("{password}\n"))
     };
-    let added = add("Huda@Ministry.example", &["admin", "analyst"], "a long test password");
-    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    let added = add(
+        "Huda@Ministry.example",
+        &["admin", "analyst"],
+        "a long test password",
+    );
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
     let again = add("huda@ministry.example", &["author"], "a long test password");
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
@@ -147,9 +160,16 @@ fn users_are_added_listed_and_deactivated_from_the_command_line() {
     let bad_role = add("x@ministry.example", &["king"], "a long test password");
     assert!(!bad_role.status.success());
 
-    let list = Command::new(SHAREK).args(["user", "list"]).args(db).output().expect("list");
+    let list = Command::new(SHAREK)
+        .args(["user", "list"])
+        .args(db)
+        .output()
+        .expect("list");
     let listed = String::from_utf8_lossy(&list.stdout).into_owned();
-    assert!(listed.contains("huda@ministry.example") && listed.contains("admin,analyst"), "{listed}");
+    assert!(
+        listed.contains("huda@ministry.example") && listed.contains("admin,analyst"),
+        "{listed}"
+    );
     assert!(!listed.contains("weak@"), "{listed}");
 
     let off = Command::new(SHAREK)
@@ -158,7 +178,11 @@ fn users_are_added_listed_and_deactivated_from_the_command_line() {
         .output()
         .expect("deactivate");
     assert!(off.status.success());
-    let list = Command::new(SHAREK).args(["user", "list"]).args(db).output().expect("list");
+    let list = Command::new(SHAREK)
+        .args(["user", "list"])
+        .args(db)
+        .output()
+        .expect("list");
     assert!(String::from_utf8_lossy(&list.stdout).contains("deactivated"));
     std::fs::remove_dir_all(dir).expect("clean up");
 }

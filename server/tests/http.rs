@@ -198,9 +198,15 @@ async fn visiting_a_page_remembers_its_language() {
     let reply = get(&app, "/en/policy", &[]).await;
     let cookie = lang_cookie(&reply).expect("the language is remembered");
     assert!(cookie.starts_with("sharek_lang=en;"), "{cookie}");
-    assert!(cookie.contains("SameSite=Lax") && cookie.contains("HttpOnly"), "{cookie}");
+    assert!(
+        cookie.contains("SameSite=Lax") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
     let reply = get(&app, "/en/policy", &[("cookie", "sharek_lang=en")]).await;
-    assert!(lang_cookie(&reply).is_none(), "unchanged language sets no cookie");
+    assert!(
+        lang_cookie(&reply).is_none(),
+        "unchanged language sets no cookie"
+    );
 }
 
 #[tokio::test]

@@ -114,7 +114,7 @@ pub fn find(method: &Method, path: &str) -> Option<&'static Rule> {
     } else {
         path
     };
-    RULES.iter().find(|r| &r.method == method && r.path == path)
+    RULES.iter().find(|r| r.method == *method && r.path == path)
 }
 
 /// Whether a visitor (`None`: signed out) passes an access rule.

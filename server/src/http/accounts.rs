@@ -125,10 +125,10 @@ pub async fn login(
 
 pub async fn logout(State(state): State<AppState>, request: Request<Body>) -> Response {
     let (parts, _) = request.into_parts();
-    if let Some(SessionHash(hash)) = parts.extensions.get::<SessionHash>() {
-        if let Err(error) = accounts_db::delete_session(&state.db, hash).await {
-            return server_error(error);
-        }
+    if let Some(SessionHash(hash)) = parts.extensions.get::<SessionHash>()
+        && let Err(error) = accounts_db::delete_session(&state.db, hash).await
+    {
+        return server_error(error);
     }
     let mut response = Redirect::to(&format!("/{}", locale_of(&parts).code())).into_response();
     response.headers_mut().append(

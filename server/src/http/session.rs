@@ -79,10 +79,10 @@ async fn live_session(state: &AppState, headers: &HeaderMap) -> Option<(String, 
     let user = accounts_db::load_active_user(&state.db, record.user_id)
         .await
         .ok()??;
-    if now - record.last_seen_at >= TOUCH_EVERY {
-        if let Err(error) = accounts_db::touch_session(&state.db, &hash, now).await {
-            tracing::warn!(%error, "could not refresh a session");
-        }
+    if now - record.last_seen_at >= TOUCH_EVERY
+        && let Err(error) = accounts_db::touch_session(&state.db, &hash, now).await
+    {
+        tracing::warn!(%error, "could not refresh a session");
     }
     Some((hash, user))
 }
