@@ -72,6 +72,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("staff"), StaticSegment("audit"))
+                        view=audit::views::AuditPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("staff"), StaticSegment("password"))
                         view=accounts::views::ChangePasswordPage
                     />

@@ -26,6 +26,7 @@ struct Client {
 
 struct Reply {
     status: StatusCode,
+    headers: axum::http::HeaderMap,
     location: String,
     set_cookies: Vec<String>,
     body: String,
@@ -64,6 +65,7 @@ impl Client {
             .expect("request");
         let response = self.app.clone().oneshot(request).await.expect("response");
         let status = response.status();
+        let headers = response.headers().clone();
         let location = response
             .headers()
             .get(header::LOCATION)
@@ -93,6 +95,7 @@ impl Client {
             .to_bytes();
         Reply {
             status,
+            headers,
             location,
             set_cookies,
             body: String::from_utf8_lossy(&bytes).into_owned(),
@@ -499,7 +502,59 @@ async fn adding_a_user_validates_and_keeps_what_was_typed(db: Db) {
     );
 }
 
+async fn repeated_failures_are_throttled_without_locking_out_other_accounts(db: Db) {
+    staff_user(&db, "huda@ministry.example", &[Role::Admin]).await;
+    staff_user(&db, "salem@ministry.example", &[Role::Author]).await;
+    let mut client = Client::new(&db);
+    for _ in 0..5 {
+        let reply = client
+            .post(
+                "/en/login",
+                &[
+                    ("email", "huda@ministry.example"),
+                    ("password", "wrong guess!!"),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let reply = client
+        .post(
+            "/en/login",
+            &[
+                ("email", "huda@ministry.example"),
+                ("password", TEST_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    assert!(reply.body.contains("Too many failed attempts"));
+    let wait: i64 = reply.headers[header::RETRY_AFTER]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("seconds");
+    assert!((1..=900).contains(&wait), "Retry-After {wait}");
+    assert!(
+        !reply
+            .set_cookies
+            .iter()
+            .any(|c| c.starts_with("sharek_session="))
+    );
+    let reply = client.sign_in("salem@ministry.example").await;
+    assert_eq!(
+        reply.status,
+        StatusCode::SEE_OTHER,
+        "another account from the same address still signs in"
+    );
+}
+
 server::on_both_backends!(
+    repeated_failures_are_throttled_without_locking_out_other_accounts,
     signing_in_starts_a_session_and_returns_to_the_page_asked_for,
     a_wrong_password_is_refused_with_the_email_kept,
     sign_in_never_redirects_off_site,

@@ -55,6 +55,16 @@ for (const lang of ['ar', 'en']) {
       await page.fill('#field-password', 'a long enough passphrase');
       await Promise.all([page.waitForURL(`${env.base}/${lang}/staff/users`), page.click('form[action$="/staff/users"] button[type="submit"]')]);
       await page.waitForSelector(`td:has-text("${email}")`);
+      // The addition is in the audit log, which filters by action.
+      await page.goto(`${env.base}/${lang}/staff/audit`);
+      await page.waitForSelector('table.table');
+      await hydrated(page);
+      await assertAccessible(page, assert);
+      await page.selectOption('#audit-action', 'user.create');
+      await Promise.all([page.waitForURL(/action=user\.create/), page.click('.filter-form button')]);
+      await page.waitForSelector('table.table');
+      const actions = await page.locator('tbody tr td:nth-child(3)').allTextContents();
+      assert.ok(actions.length >= 1 && new Set(actions).size === 1, `only additions: ${actions}`);
       assert.deepEqual(page.problems.filter((p) => !expectedNoise(p)), []);
       await page.context().close();
 

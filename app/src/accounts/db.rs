@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::rules::FailureCount;
 use super::{CurrentUser, Role, UserSummary};
 use crate::on_db;
 use crate::store::{Db, StoreError};
@@ -240,6 +241,81 @@ pub async fn delete_other_sessions(
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
             .bind(user_id)
             .bind(keep.unwrap_or(""))
+            .execute(pool)
+            .await
+            .map(|_| ())
+    })?;
+    Ok(())
+}
+
+/// Remembers a failed sign-in, and forgets those older than a day.
+pub async fn record_login_failure(
+    db: &Db,
+    email: &str,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let day_ago = now - chrono::Duration::days(1);
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        sqlx::query("DELETE FROM login_failures WHERE at < $1")
+            .bind(day_ago)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO login_failures (at, email, address) VALUES ($1, $2, $3)")
+            .bind(now)
+            .bind(email)
+            .bind(address)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    })?;
+    Ok(())
+}
+
+/// Failed sign-ins since `since`: for this account from this address, from this address, and
+/// for this account.
+pub async fn login_failures(
+    db: &Db,
+    email: &str,
+    address: &str,
+    since: DateTime<Utc>,
+) -> Result<[FailureCount; 3], StoreError> {
+    type Row = (i64, Option<DateTime<Utc>>);
+    let count = |(count, oldest): Row| FailureCount { count, oldest };
+    let pair: Row = on_db!(db, |pool| {
+        sqlx::query_as("SELECT COUNT(*), MIN(at) FROM login_failures WHERE email = $1 AND address = $2 AND at > $3")
+            .bind(email)
+            .bind(address)
+            .bind(since)
+            .fetch_one(pool)
+            .await
+    })?;
+    let by_address: Row = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT COUNT(*), MIN(at) FROM login_failures WHERE address = $1 AND at > $2",
+        )
+        .bind(address)
+        .bind(since)
+        .fetch_one(pool)
+        .await
+    })?;
+    let by_account: Row = on_db!(db, |pool| {
+        sqlx::query_as("SELECT COUNT(*), MIN(at) FROM login_failures WHERE email = $1 AND at > $2")
+            .bind(email)
+            .bind(since)
+            .fetch_one(pool)
+            .await
+    })?;
+    Ok([count(pair), count(by_address), count(by_account)])
+}
+
+/// A successful sign-in forgets this address's failures for the account.
+pub async fn clear_login_failures(db: &Db, email: &str, address: &str) -> Result<(), StoreError> {
+    on_db!(db, |pool| {
+        sqlx::query("DELETE FROM login_failures WHERE email = $1 AND address = $2")
+            .bind(email)
+            .bind(address)
             .execute(pool)
             .await
             .map(|_| ())

@@ -215,3 +215,99 @@ mod tests {
         assert_eq!(safe_return_path("/en\n/x"), None);
     }
 }
+
+/// How many failed sign-ins are tolerated within the window, counted three ways. The tight
+/// limit is per account *and* address, so an attacker elsewhere cannot lock a real user out;
+/// the per-account limit is high and only bites under a distributed attack, and then for one
+/// window at most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottlePolicy {
+    pub window: Duration,
+    pub per_account_and_address: i64,
+    pub per_address: i64,
+    pub per_account: i64,
+}
+
+impl Default for ThrottlePolicy {
+    fn default() -> Self {
+        Self {
+            window: Duration::minutes(15),
+            per_account_and_address: 5,
+            per_address: 30,
+            per_account: 100,
+        }
+    }
+}
+
+/// Failures within the window: how many, and when the oldest was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailureCount {
+    pub count: i64,
+    pub oldest: Option<DateTime<Utc>>,
+}
+
+impl ThrottlePolicy {
+    /// How long the visitor must wait before trying again, or `None` when they may try now.
+    /// `counts` are for (account and address, address, account), in that order.
+    pub fn retry_after(&self, counts: [FailureCount; 3], now: DateTime<Utc>) -> Option<Duration> {
+        let limits = [
+            self.per_account_and_address,
+            self.per_address,
+            self.per_account,
+        ];
+        counts
+            .iter()
+            .zip(limits)
+            .filter(|(c, limit)| c.count >= *limit)
+            .filter_map(|(c, _)| c.oldest.map(|oldest| oldest + self.window - now))
+            .filter(|wait| *wait > Duration::zero())
+            .max()
+    }
+}
+
+#[cfg(test)]
+mod throttle_tests {
+    use super::*;
+
+    fn at(minutes: i64) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-28T08:00:00Z")
+            .expect("date")
+            .with_timezone(&Utc)
+            + Duration::minutes(minutes)
+    }
+
+    #[test]
+    fn five_failures_from_one_address_make_that_address_wait_for_the_window() {
+        let policy = ThrottlePolicy::default();
+        let few = FailureCount {
+            count: 4,
+            oldest: Some(at(0)),
+        };
+        let none = FailureCount {
+            count: 0,
+            oldest: None,
+        };
+        assert_eq!(policy.retry_after([few, few, few], at(1)), None);
+        let five = FailureCount {
+            count: 5,
+            oldest: Some(at(0)),
+        };
+        assert_eq!(
+            policy.retry_after([five, five, five], at(5)),
+            Some(Duration::minutes(10))
+        );
+        assert_eq!(
+            policy.retry_after([five, five, five], at(15)),
+            None,
+            "the window has passed"
+        );
+        let busy_address = FailureCount {
+            count: 30,
+            oldest: Some(at(2)),
+        };
+        assert_eq!(
+            policy.retry_after([none, busy_address, none], at(2)),
+            Some(Duration::minutes(15))
+        );
+    }
+}

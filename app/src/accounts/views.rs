@@ -78,6 +78,10 @@ pub fn StaffDashboard() -> impl IntoView {
                             <h2><a href=format!("/{}/staff/users", locale.code())>{t("users.title")}</a></h2>
                             <p>{t("staff.users_blurb")}</p>
                         </li>
+                        <li class="card">
+                            <h2><a href=format!("/{}/staff/audit", locale.code())>{t("audit.title")}</a></h2>
+                            <p>{t("staff.audit_blurb")}</p>
+                        </li>
                     })}
                     <li class="card">
                         <h2><a href=format!("/{}/staff/password", locale.code())>{t("password.title")}</a></h2>

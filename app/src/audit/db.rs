@@ -66,3 +66,40 @@ pub async fn recent(db: &Db, limit: i64) -> Result<Vec<(DateTime<Utc>, AuditEntr
         })
         .collect())
 }
+
+/// The newest entries (optionally of one action), with the actor's email.
+pub async fn search(
+    db: &Db,
+    action: Option<&str>,
+    limit: i64,
+) -> Result<Vec<super::AuditRow>, StoreError> {
+    type Row = (
+        DateTime<Utc>,
+        Option<String>,
+        String,
+        String,
+        Option<String>,
+    );
+    let rows: Vec<Row> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT a.at, u.email, a.action, a.entity_id, a.address
+             FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
+             WHERE ($1 IS NULL OR a.action = $1)
+             ORDER BY a.at DESC, a.id DESC LIMIT $2",
+        )
+        .bind(action)
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(at, actor, action, entity_id, address)| super::AuditRow {
+            at,
+            actor,
+            action,
+            entity_id,
+            address,
+        })
+        .collect())
+}

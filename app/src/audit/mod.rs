@@ -4,6 +4,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod views;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -18,4 +19,50 @@ pub struct AuditEntry {
     pub entity_id: String,
     pub address: Option<String>,
     pub details: Option<String>,
+}
+
+/// An entry as the audit page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The actor's email; `None` for the command line or the system.
+    pub actor: Option<String>,
+    pub action: String,
+    pub entity_id: String,
+    pub address: Option<String>,
+}
+
+/// The actions the audit page can filter by (each has a label `audit.action.<action>`).
+pub const ACTIONS: [&str; 4] = [
+    "session.start",
+    "user.create",
+    "user.deactivate",
+    "user.password_change",
+];
+
+/// The most recent audit entries, optionally of one action. Administrators only: it checks
+/// permission itself, as every server function must.
+#[leptos::server(endpoint = "audit/entries")]
+pub async fn audit_entries(
+    action: Option<String>,
+) -> Result<Vec<AuditRow>, leptos::prelude::ServerFnError> {
+    use crate::accounts::{CurrentUser, Permission};
+    use leptos::prelude::*;
+    let parts =
+        use_context::<http::request::Parts>().ok_or_else(|| ServerFnError::new("no request"))?;
+    let allowed = parts
+        .extensions
+        .get::<CurrentUser>()
+        .is_some_and(|u| u.can(Permission::ManageUsers));
+    if !allowed {
+        return Err(ServerFnError::new("forbidden"));
+    }
+    let db = use_context::<crate::store::Db>().ok_or_else(|| ServerFnError::new("no database"))?;
+    let action = action.filter(|a| ACTIONS.contains(&a.as_str()));
+    db::search(&db, action.as_deref(), 200)
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "reading the audit log");
+            ServerFnError::new("database error")
+        })
 }

@@ -55,6 +55,7 @@ use Access::{Needs, Public, SignedIn};
 use Kind::{Action, Page, Query};
 
 /// Every route and its rule. Server functions are `POST /api/…`.
+#[rustfmt::skip] // one rule per line reads as a table
 pub const RULES: &[Rule] = &[
     rule(Method::GET, "/", Public, Page),
     rule(Method::GET, "/healthz", Public, Query),
@@ -67,38 +68,15 @@ pub const RULES: &[Rule] = &[
     rule(Method::GET, "/{lang}/login", Public, Page),
     rule(Method::POST, "/{lang}/login", Public, Action),
     rule(Method::POST, "/{lang}/logout", SignedIn, Action),
-    rule(
-        Method::GET,
-        "/{lang}/staff",
-        Needs(Permission::EnterStaffArea),
-        Page,
-    ),
+    rule(Method::GET, "/{lang}/staff", Needs(Permission::EnterStaffArea), Page),
     rule(Method::GET, "/{lang}/staff/password", SignedIn, Page),
     rule(Method::POST, "/{lang}/staff/password", SignedIn, Action),
-    rule(
-        Method::GET,
-        "/{lang}/staff/users",
-        Needs(Permission::ManageUsers),
-        Page,
-    ),
-    rule(
-        Method::POST,
-        "/{lang}/staff/users",
-        Needs(Permission::ManageUsers),
-        Action,
-    ),
-    rule(
-        Method::POST,
-        "/{lang}/staff/users/deactivate",
-        Needs(Permission::ManageUsers),
-        Action,
-    ),
-    rule(
-        Method::POST,
-        "/api/accounts/users",
-        Needs(Permission::ManageUsers),
-        Query,
-    ),
+    rule(Method::GET, "/{lang}/staff/users", Needs(Permission::ManageUsers), Page),
+    rule(Method::POST, "/{lang}/staff/users", Needs(Permission::ManageUsers), Action),
+    rule(Method::POST, "/{lang}/staff/users/deactivate", Needs(Permission::ManageUsers), Action),
+    rule(Method::POST, "/api/accounts/users", Needs(Permission::ManageUsers), Query),
+    rule(Method::GET, "/{lang}/staff/audit", Needs(Permission::ManageUsers), Page),
+    rule(Method::POST, "/api/audit/entries", Needs(Permission::ManageUsers), Query),
 ];
 
 /// The rule for a request, if any. HEAD is answered like GET.

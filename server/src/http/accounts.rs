@@ -4,7 +4,7 @@
 use app::accounts::{
     CurrentUser, Role,
     db::{self as accounts_db, NewUser},
-    rules::{check_new_password, normalize_email, safe_return_path},
+    rules::{ThrottlePolicy, check_new_password, normalize_email, safe_return_path},
     secrets,
 };
 use app::audit::{AuditEntry, db as audit_db};
@@ -78,11 +78,14 @@ pub async fn login(
     if feedback.has_errors() {
         return pages.show_again(&parts, feedback.into_inner()).await;
     }
-    let record = match normalize_email(&email) {
-        Some(email) => accounts_db::find_login(&state.db, &email).await,
-        None => Ok(None),
-    };
-    let user_id = match record {
+    let account = normalize_email(&email).unwrap_or_else(|| email.trim().to_lowercase());
+    let address = client_address(&parts).unwrap_or_else(|| "unknown".to_owned());
+    match throttled(&state, &account, &address).await {
+        Err(error) => return server_error(error),
+        Ok(Some(wait)) => return too_many_attempts(&pages, &parts, feedback, wait).await,
+        Ok(None) => {}
+    }
+    let user_id = match accounts_db::find_login(&state.db, &account).await {
         Err(error) => return server_error(error),
         Ok(Some(record))
             if secrets::verify_password(&password, &record.password_hash) && record.active =>
@@ -93,10 +96,18 @@ pub async fn login(
             if found.is_none() {
                 secrets::burn_verification_time(&password);
             }
+            let failed =
+                accounts_db::record_login_failure(&state.db, &account, &address, Utc::now()).await;
+            if let Err(error) = failed {
+                return server_error(error);
+            }
             feedback.error("email", "login.invalid");
             return pages.show_again(&parts, feedback.into_inner()).await;
         }
     };
+    if let Err(error) = accounts_db::clear_login_failures(&state.db, &account, &address).await {
+        return server_error(error);
+    }
     let token = secrets::new_token();
     if let Err(error) =
         accounts_db::create_session(&state.db, &secrets::token_hash(&token), user_id, Utc::now())
@@ -120,6 +131,36 @@ pub async fn login(
         header::SET_COOKIE,
         cookie_value(&state, session_cookie(&state), &token, None),
     );
+    response
+}
+
+/// How long this visitor must wait before trying to sign in to this account again, if at all.
+async fn throttled(
+    state: &AppState,
+    account: &str,
+    address: &str,
+) -> Result<Option<chrono::Duration>, StoreError> {
+    let policy = ThrottlePolicy::default();
+    let now = Utc::now();
+    let counts =
+        accounts_db::login_failures(&state.db, account, address, now - policy.window).await?;
+    Ok(policy.retry_after(counts, now))
+}
+
+/// 429 with `Retry-After`, on the sign-in page itself so the person reads why, in their language.
+async fn too_many_attempts(
+    pages: &Pages,
+    parts: &Parts,
+    mut feedback: Feedback,
+    wait: chrono::Duration,
+) -> Response {
+    feedback.error("", "login.throttled");
+    let mut response = pages.show_again(parts, feedback.into_inner()).await;
+    *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    let seconds = wait.num_seconds().max(1).to_string();
+    if let Ok(value) = header::HeaderValue::from_str(&seconds) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
     response
 }
 
