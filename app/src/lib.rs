@@ -72,6 +72,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("staff"), StaticSegment("teams"))
+                        view=accounts::team_views::TeamsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("staff"), StaticSegment("audit"))
                         view=audit::views::AuditPage
                         ssr=SsrMode::Async

@@ -553,7 +553,104 @@ async fn repeated_failures_are_throttled_without_locking_out_other_accounts(db: 
     );
 }
 
+async fn admins_build_teams_of_responders(db: Db) {
+    let admin = staff_user(&db, "admin@ministry.example", &[Role::Admin]).await;
+    let responder = staff_user(&db, "rana@ministry.example", &[Role::Responder]).await;
+    let author = staff_user(&db, "omar@ministry.example", &[Role::Author]).await;
+    let token = session_for(&db, admin, Utc::now(), Utc::now()).await;
+    let mut client = Client::with_session(&db, &token);
+    let reply = client
+        .post(
+            "/en/staff/teams",
+            &[("name_ar", ""), ("name_en", "Housing")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply.body.contains("Enter the team&#x27;s name in Arabic")
+            || reply.body.contains("Enter the team's name in Arabic")
+    );
+    assert!(
+        reply.body.contains("value=\"Housing\""),
+        "what was typed is kept"
+    );
+    let reply = client
+        .post(
+            "/en/staff/teams",
+            &[("name_ar", "الإسكان"), ("name_en", "Housing")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let again = client
+        .post(
+            "/en/staff/teams",
+            &[("name_ar", "الإسكان"), ("name_en", "Housing")],
+        )
+        .await;
+    assert!(again.body.contains("already exists"));
+    let team = accounts_db::list_teams(&db).await.expect("teams")[0]
+        .id
+        .to_string();
+    let reply = client
+        .post(
+            "/en/staff/teams/members",
+            &[("team", &team), ("user", &responder.to_string())],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let reply = client
+        .post(
+            "/en/staff/teams/members",
+            &[("team", &team), ("user", &author.to_string())],
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an author is not a responder"
+    );
+    let reply = client
+        .post(
+            "/en/staff/teams/members",
+            &[("team", "not-a-uuid"), ("user", "x")],
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "malformed ids get a page, not a 500"
+    );
+    let teams = accounts_db::list_teams(&db).await.expect("teams");
+    assert_eq!(
+        teams[0].members.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![responder]
+    );
+    let page = client.get("/ar/staff/teams").await;
+    assert!(page.body.contains("الإسكان") && page.body.contains("rana@ministry.example"));
+    let reply = client
+        .post(
+            "/en/staff/teams/members/remove",
+            &[("team", &team), ("user", &responder.to_string())],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert!(
+        accounts_db::list_teams(&db).await.expect("teams")[0]
+            .members
+            .is_empty()
+    );
+    let log = audit_db::recent(&db, 20).await.expect("audit log");
+    for action in ["team.create", "team.member_add", "team.member_remove"] {
+        assert!(
+            log.iter()
+                .any(|(_, e)| e.action == action && e.actor == Some(admin)),
+            "{action} audited"
+        );
+    }
+}
+
 server::on_both_backends!(
+    admins_build_teams_of_responders,
     repeated_failures_are_throttled_without_locking_out_other_accounts,
     signing_in_starts_a_session_and_returns_to_the_page_asked_for,
     a_wrong_password_is_refused_with_the_email_kept,
@@ -568,17 +665,15 @@ server::on_both_backends!(
 /// Every Leptos page and server function has an access rule (one added without fails here).
 #[test]
 fn every_page_and_server_function_has_an_access_rule() {
-    let pages = leptos_axum::generate_route_list(app::App)
-        .into_iter()
-        .flat_map(|route| {
-            let methods: Vec<String> = route
-                .methods()
-                .map(|m| format!("{m:?}").to_uppercase())
-                .collect();
-            methods
-                .into_iter()
-                .map(move |m| (m, route.path().to_owned()))
-        });
+    let pages = server::http::route_list().into_iter().flat_map(|route| {
+        let methods: Vec<String> = route
+            .methods()
+            .map(|m| format!("{m:?}").to_uppercase())
+            .collect();
+        methods
+            .into_iter()
+            .map(move |m| (m, route.path().to_owned()))
+    });
     let functions = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, method)| (method.to_string(), path.to_owned()));
     let all: Vec<(String, String)> = pages.chain(functions).collect();

@@ -55,6 +55,14 @@ for (const lang of ['ar', 'en']) {
       await page.fill('#field-password', 'a long enough passphrase');
       await Promise.all([page.waitForURL(`${env.base}/${lang}/staff/users`), page.click('form[action$="/staff/users"] button[type="submit"]')]);
       await page.waitForSelector(`td:has-text("${email}")`);
+      // A team, created through the form.
+      await page.goto(`${env.base}/${lang}/staff/teams`);
+      await page.fill('#field-name_ar', `فريق ${lang}`);
+      await page.fill('#field-name_en', `Team ${lang}`);
+      await Promise.all([page.waitForURL(`${env.base}/${lang}/staff/teams`), page.click('form[action$="/staff/teams"] button[type="submit"]')]);
+      await page.waitForSelector('section.team');
+      await hydrated(page);
+      await assertAccessible(page, assert);
       // The addition is in the audit log, which filters by action.
       await page.goto(`${env.base}/${lang}/staff/audit`);
       await page.waitForSelector('table.table');

@@ -322,3 +322,101 @@ pub async fn clear_login_failures(db: &Db, email: &str, address: &str) -> Result
     })?;
     Ok(())
 }
+
+/// Creates a team; `StoreError::Conflict` when either name is taken.
+pub async fn create_team(db: &Db, name_ar: &str, name_en: &str) -> Result<Uuid, StoreError> {
+    let id = Uuid::now_v7();
+    on_db!(db, |pool| {
+        sqlx::query("INSERT INTO teams (id, name_ar, name_en, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(name_ar)
+            .bind(name_en)
+            .bind(Utc::now())
+            .execute(pool)
+            .await
+            .map(|_| ())
+            .map_err(StoreError::from_unique)
+    })?;
+    Ok(id)
+}
+
+pub async fn list_teams(db: &Db) -> Result<Vec<super::Team>, StoreError> {
+    let teams: Vec<(Uuid, String, String)> = on_db!(db, |pool| {
+        sqlx::query_as("SELECT id, name_ar, name_en FROM teams ORDER BY name_en")
+            .fetch_all(pool)
+            .await
+    })?;
+    let members: Vec<(Uuid, Uuid, String, String)> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT m.team_id, u.id, u.display_name, u.email
+             FROM team_members m JOIN users u ON u.id = m.user_id ORDER BY u.display_name",
+        )
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(teams
+        .into_iter()
+        .map(|(id, name_ar, name_en)| super::Team {
+            id,
+            name_ar,
+            name_en,
+            members: members
+                .iter()
+                .filter(|(team, ..)| *team == id)
+                .map(|(_, user, name, email)| super::Member {
+                    id: *user,
+                    display_name: name.clone(),
+                    email: email.clone(),
+                })
+                .collect(),
+        })
+        .collect())
+}
+
+/// Active users holding the responder role: the people who may join a team.
+pub async fn active_responders(db: &Db) -> Result<Vec<super::Member>, StoreError> {
+    let rows: Vec<(Uuid, String, String)> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT u.id, u.display_name, u.email FROM users u
+             JOIN user_roles r ON r.user_id = u.id AND r.role = 'responder'
+             WHERE u.active = TRUE ORDER BY u.display_name",
+        )
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, display_name, email)| super::Member {
+            id,
+            display_name,
+            email,
+        })
+        .collect())
+}
+
+/// Adds a member; adding someone already in the team changes nothing.
+pub async fn add_team_member(db: &Db, team: Uuid, user: Uuid) -> Result<(), StoreError> {
+    on_db!(db, |pool| {
+        sqlx::query(
+            "INSERT INTO team_members (team_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(team)
+        .bind(user)
+        .execute(pool)
+        .await
+        .map(|_| ())
+    })?;
+    Ok(())
+}
+
+pub async fn remove_team_member(db: &Db, team: Uuid, user: Uuid) -> Result<(), StoreError> {
+    on_db!(db, |pool| {
+        sqlx::query("DELETE FROM team_members WHERE team_id = $1 AND user_id = $2")
+            .bind(team)
+            .bind(user)
+            .execute(pool)
+            .await
+            .map(|_| ())
+    })?;
+    Ok(())
+}

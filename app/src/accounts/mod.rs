@@ -12,6 +12,7 @@ pub mod db;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod secrets;
+pub mod team_views;
 pub mod views;
 
 use serde::{Deserialize, Serialize};
@@ -109,6 +110,65 @@ pub async fn list_users() -> Result<Vec<UserSummary>, leptos::prelude::ServerFnE
     let db = use_context::<crate::store::Db>().ok_or_else(|| ServerFnError::new("no database"))?;
     db::list_users(&db).await.map_err(|error| {
         tracing::error!(%error, "listing users");
+        ServerFnError::new("database error")
+    })
+}
+
+/// A member of a team, as the teams page lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: Uuid,
+    pub display_name: String,
+    pub email: String,
+}
+
+/// A specialist team (MISSION.md §7.1: "by the competent team"); its members are responders.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Team {
+    pub id: Uuid,
+    pub name_ar: String,
+    pub name_en: String,
+    pub members: Vec<Member>,
+}
+
+impl Team {
+    pub fn name(&self, locale: crate::Locale) -> &str {
+        match locale {
+            crate::Locale::Ar => &self.name_ar,
+            crate::Locale::En => &self.name_en,
+        }
+    }
+}
+
+/// The teams, and the active responders who could join them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamsOverview {
+    pub teams: Vec<Team>,
+    pub responders: Vec<Member>,
+}
+
+/// Teams for the administration page. Checks permission itself.
+#[leptos::server(endpoint = "accounts/teams")]
+pub async fn list_teams() -> Result<TeamsOverview, leptos::prelude::ServerFnError> {
+    use leptos::prelude::*;
+    let parts =
+        use_context::<http::request::Parts>().ok_or_else(|| ServerFnError::new("no request"))?;
+    let allowed = parts
+        .extensions
+        .get::<CurrentUser>()
+        .is_some_and(|u| u.can(Permission::ManageUsers));
+    if !allowed {
+        return Err(ServerFnError::new("forbidden"));
+    }
+    let db = use_context::<crate::store::Db>().ok_or_else(|| ServerFnError::new("no database"))?;
+    let overview = async {
+        Ok::<_, crate::store::StoreError>(TeamsOverview {
+            teams: db::list_teams(&db).await?,
+            responders: db::active_responders(&db).await?,
+        })
+    };
+    overview.await.map_err(|error| {
+        tracing::error!(%error, "listing teams");
         ServerFnError::new("database error")
     })
 }

@@ -79,6 +79,10 @@ pub fn StaffDashboard() -> impl IntoView {
                             <p>{t("staff.users_blurb")}</p>
                         </li>
                         <li class="card">
+                            <h2><a href=format!("/{}/staff/teams", locale.code())>{t("teams.title")}</a></h2>
+                            <p>{t("staff.teams_blurb")}</p>
+                        </li>
+                        <li class="card">
                             <h2><a href=format!("/{}/staff/audit", locale.code())>{t("audit.title")}</a></h2>
                             <p>{t("staff.audit_blurb")}</p>
                         </li>

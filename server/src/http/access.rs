@@ -75,6 +75,11 @@ pub const RULES: &[Rule] = &[
     rule(Method::POST, "/{lang}/staff/users", Needs(Permission::ManageUsers), Action),
     rule(Method::POST, "/{lang}/staff/users/deactivate", Needs(Permission::ManageUsers), Action),
     rule(Method::POST, "/api/accounts/users", Needs(Permission::ManageUsers), Query),
+    rule(Method::GET, "/{lang}/staff/teams", Needs(Permission::ManageUsers), Page),
+    rule(Method::POST, "/{lang}/staff/teams", Needs(Permission::ManageUsers), Action),
+    rule(Method::POST, "/{lang}/staff/teams/members", Needs(Permission::ManageUsers), Action),
+    rule(Method::POST, "/{lang}/staff/teams/members/remove", Needs(Permission::ManageUsers), Action),
+    rule(Method::POST, "/api/accounts/teams", Needs(Permission::ManageUsers), Query),
     rule(Method::GET, "/{lang}/staff/audit", Needs(Permission::ManageUsers), Page),
     rule(Method::POST, "/api/audit/entries", Needs(Permission::ManageUsers), Query),
 ];

@@ -9,10 +9,11 @@ mod forms;
 mod headers;
 mod locale;
 mod session;
+mod teams;
 
 pub use forms::Pages;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::{
     Extension, Router,
@@ -23,13 +24,21 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{get, post},
 };
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
 use crate::{AppState, HEALTH_TIMEOUT};
 
+/// The app's page routes, generated once per process. Generating them renders the app with
+/// resource loading suppressed process-wide, which would stall any page rendering at the same
+/// moment (leptos issue #4773), so it must not happen again once requests are served.
+pub fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(app::App);
+    let routes = route_list();
     let context = leptos_context(&state);
     let shell = {
         let options = state.leptos.clone();
@@ -50,6 +59,12 @@ pub fn router(state: AppState) -> Router {
             post(accounts::deactivate_user),
         )
         .route("/{lang}/staff/password", post(accounts::change_password))
+        .route("/{lang}/staff/teams", post(teams::create))
+        .route("/{lang}/staff/teams/members", post(teams::add_member))
+        .route(
+            "/{lang}/staff/teams/members/remove",
+            post(teams::remove_member),
+        )
         .leptos_routes_with_context(&state, routes, context, shell)
         // Unknown paths render the app too: its router shows the 404 page in the right language.
         .fallback(move |request: Request<Body>| (not_found.0)(request))

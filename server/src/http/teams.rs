@@ -1,0 +1,165 @@
+//! Form handlers for teams: create a team, add and remove its responders.
+
+use app::accounts::{CurrentUser, Role, db as accounts_db};
+use app::audit::{AuditEntry, db as audit_db};
+use app::store::StoreError;
+use axum::{
+    Extension,
+    body::Body,
+    extract::State,
+    http::{Request, StatusCode, request::Parts},
+    response::{IntoResponse, Redirect, Response},
+};
+use uuid::Uuid;
+
+use super::forms::{Feedback, Fields, Pages, client_address};
+use crate::AppState;
+
+fn teams_page(parts: &Parts) -> String {
+    let locale = app::Locale::from_path(parts.uri.path()).unwrap_or_default();
+    format!("/{}/staff/teams", locale.code())
+}
+
+async fn audit(
+    state: &AppState,
+    parts: &Parts,
+    action: &str,
+    entity_id: String,
+    details: Option<String>,
+) {
+    let entry = AuditEntry {
+        actor: parts.extensions.get::<CurrentUser>().map(|u| u.id),
+        action: action.to_owned(),
+        entity: "team".to_owned(),
+        entity_id,
+        address: client_address(parts),
+        details,
+    };
+    if let Err(error) = audit_db::append(&state.db, &entry).await {
+        tracing::error!(%error, ?entry, "could not write the audit log");
+    }
+}
+
+fn server_error(error: impl std::fmt::Display) -> Response {
+    tracing::error!(%error, "teams");
+    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+}
+
+/// Shows the teams page again with one problem for the form as a whole.
+async fn refuse(pages: &Pages, parts: Parts, key: &str) -> Response {
+    let mut feedback = Feedback::default();
+    feedback.error("", key);
+    let mut parts = parts;
+    parts.uri = teams_page(&parts).parse().unwrap_or_default();
+    pages.show_again(&parts, feedback.into_inner()).await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    request: Request<Body>,
+) -> Response {
+    let Ok((parts, fields)) = Fields::read(request).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let (name_ar, name_en) = (
+        fields.get("name_ar").trim().to_owned(),
+        fields.get("name_en").trim().to_owned(),
+    );
+    let mut feedback = Feedback::default()
+        .keep("name_ar", name_ar.as_str())
+        .keep("name_en", name_en.as_str());
+    if name_ar.is_empty() {
+        feedback.error("name_ar", "teams.name_ar_required");
+    }
+    if name_en.is_empty() {
+        feedback.error("name_en", "teams.name_en_required");
+    }
+    if feedback.has_errors() {
+        return pages.show_again(&parts, feedback.into_inner()).await;
+    }
+    match accounts_db::create_team(&state.db, &name_ar, &name_en).await {
+        Ok(id) => {
+            audit(&state, &parts, "team.create", id.to_string(), Some(name_en)).await;
+            Redirect::to(&teams_page(&parts)).into_response()
+        }
+        Err(StoreError::Conflict) => {
+            feedback.error("name_en", "teams.name_taken");
+            pages.show_again(&parts, feedback.into_inner()).await
+        }
+        Err(error) => server_error(error),
+    }
+}
+
+/// The team and user a membership form names, if both are well-formed ids.
+fn membership(fields: &Fields) -> Option<(Uuid, Uuid)> {
+    Some((
+        fields.get("team").parse().ok()?,
+        fields.get("user").parse().ok()?,
+    ))
+}
+
+pub async fn add_member(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    request: Request<Body>,
+) -> Response {
+    let Ok((parts, fields)) = Fields::read(request).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let Some((team, user)) = membership(&fields) else {
+        return refuse(&pages, parts, "teams.not_found").await;
+    };
+    // Members are responders (issue #3): check the role on the server, not only in the list offered.
+    let is_responder = match accounts_db::load_active_user(&state.db, user).await {
+        Ok(found) => found.is_some_and(|u| u.roles.contains(&Role::Responder)),
+        Err(error) => return server_error(error),
+    };
+    if !is_responder {
+        return refuse(&pages, parts, "teams.not_responder").await;
+    }
+    let teams = match accounts_db::list_teams(&state.db).await {
+        Ok(teams) => teams,
+        Err(error) => return server_error(error),
+    };
+    if !teams.iter().any(|t| t.id == team) {
+        return refuse(&pages, parts, "teams.not_found").await;
+    }
+    if let Err(error) = accounts_db::add_team_member(&state.db, team, user).await {
+        return server_error(error);
+    }
+    audit(
+        &state,
+        &parts,
+        "team.member_add",
+        team.to_string(),
+        Some(user.to_string()),
+    )
+    .await;
+    Redirect::to(&teams_page(&parts)).into_response()
+}
+
+pub async fn remove_member(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    request: Request<Body>,
+) -> Response {
+    let Ok((parts, fields)) = Fields::read(request).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let Some((team, user)) = membership(&fields) else {
+        return refuse(&pages, parts, "teams.not_found").await;
+    };
+    if let Err(error) = accounts_db::remove_team_member(&state.db, team, user).await {
+        return server_error(error);
+    }
+    audit(
+        &state,
+        &parts,
+        "team.member_remove",
+        team.to_string(),
+        Some(user.to_string()),
+    )
+    .await;
+    Redirect::to(&teams_page(&parts)).into_response()
+}
