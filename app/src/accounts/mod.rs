@@ -94,24 +94,43 @@ pub struct UserSummary {
     pub active: bool,
 }
 
-/// The users an administrator manages. Checks permission itself: it is a public endpoint.
-#[leptos::server(endpoint = "accounts/users")]
-pub async fn list_users() -> Result<Vec<UserSummary>, leptos::prelude::ServerFnError> {
+/// The database, when the signed-in visitor holds `permission`. Every server function starts
+/// here: they are public endpoints, so each checks permission itself (besides the access layer).
+#[cfg(feature = "ssr")]
+pub fn authorize(
+    permission: Permission,
+) -> Result<crate::store::Db, leptos::prelude::ServerFnError> {
     use leptos::prelude::*;
     let parts =
         use_context::<http::request::Parts>().ok_or_else(|| ServerFnError::new("no request"))?;
     let allowed = parts
         .extensions
         .get::<CurrentUser>()
-        .is_some_and(|user| user.can(Permission::ManageUsers));
+        .is_some_and(|user| user.can(permission));
     if !allowed {
         return Err(ServerFnError::new("forbidden"));
     }
-    let db = use_context::<crate::store::Db>().ok_or_else(|| ServerFnError::new("no database"))?;
-    db::list_users(&db).await.map_err(|error| {
-        tracing::error!(%error, "listing users");
-        ServerFnError::new("database error")
-    })
+    use_context::<crate::store::Db>().ok_or_else(|| ServerFnError::new("no database"))
+}
+
+/// Logs a storage error and gives the client a safe message.
+#[cfg(feature = "ssr")]
+pub fn storage_failure(
+    what: &'static str,
+) -> impl Fn(crate::store::StoreError) -> leptos::prelude::ServerFnError {
+    move |error| {
+        tracing::error!(%error, "{what}");
+        leptos::prelude::ServerFnError::new("database error")
+    }
+}
+
+/// The users an administrator manages.
+#[leptos::server(endpoint = "accounts/users")]
+pub async fn list_users() -> Result<Vec<UserSummary>, leptos::prelude::ServerFnError> {
+    let db = authorize(Permission::ManageUsers)?;
+    db::list_users(&db)
+        .await
+        .map_err(storage_failure("listing users"))
 }
 
 /// A member of a team, as the teams page lists them.
@@ -147,28 +166,13 @@ pub struct TeamsOverview {
     pub responders: Vec<Member>,
 }
 
-/// Teams for the administration page. Checks permission itself.
+/// Teams for the administration page.
 #[leptos::server(endpoint = "accounts/teams")]
 pub async fn list_teams() -> Result<TeamsOverview, leptos::prelude::ServerFnError> {
-    use leptos::prelude::*;
-    let parts =
-        use_context::<http::request::Parts>().ok_or_else(|| ServerFnError::new("no request"))?;
-    let allowed = parts
-        .extensions
-        .get::<CurrentUser>()
-        .is_some_and(|u| u.can(Permission::ManageUsers));
-    if !allowed {
-        return Err(ServerFnError::new("forbidden"));
-    }
-    let db = use_context::<crate::store::Db>().ok_or_else(|| ServerFnError::new("no database"))?;
-    let overview = async {
-        Ok::<_, crate::store::StoreError>(TeamsOverview {
-            teams: db::list_teams(&db).await?,
-            responders: db::active_responders(&db).await?,
-        })
-    };
-    overview.await.map_err(|error| {
-        tracing::error!(%error, "listing teams");
-        ServerFnError::new("database error")
+    let db = authorize(Permission::ManageUsers)?;
+    let failed = storage_failure("listing teams");
+    Ok(TeamsOverview {
+        teams: db::list_teams(&db).await.map_err(&failed)?,
+        responders: db::active_responders(&db).await.map_err(&failed)?,
     })
 }

@@ -40,29 +40,15 @@ pub const ACTIONS: [&str; 4] = [
     "user.password_change",
 ];
 
-/// The most recent audit entries, optionally of one action. Administrators only: it checks
-/// permission itself, as every server function must.
+/// The most recent audit entries, optionally of one action. Administrators only.
 #[leptos::server(endpoint = "audit/entries")]
 pub async fn audit_entries(
     action: Option<String>,
 ) -> Result<Vec<AuditRow>, leptos::prelude::ServerFnError> {
-    use crate::accounts::{CurrentUser, Permission};
-    use leptos::prelude::*;
-    let parts =
-        use_context::<http::request::Parts>().ok_or_else(|| ServerFnError::new("no request"))?;
-    let allowed = parts
-        .extensions
-        .get::<CurrentUser>()
-        .is_some_and(|u| u.can(Permission::ManageUsers));
-    if !allowed {
-        return Err(ServerFnError::new("forbidden"));
-    }
-    let db = use_context::<crate::store::Db>().ok_or_else(|| ServerFnError::new("no database"))?;
+    use crate::accounts::{Permission, authorize, storage_failure};
+    let db = authorize(Permission::ManageUsers)?;
     let action = action.filter(|a| ACTIONS.contains(&a.as_str()));
     db::search(&db, action.as_deref(), 200)
         .await
-        .map_err(|error| {
-            tracing::error!(%error, "reading the audit log");
-            ServerFnError::new("database error")
-        })
+        .map_err(storage_failure("reading the audit log"))
 }

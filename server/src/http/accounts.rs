@@ -7,7 +7,6 @@ use app::accounts::{
     rules::{ThrottlePolicy, check_new_password, normalize_email, safe_return_path},
     secrets,
 };
-use app::audit::{AuditEntry, db as audit_db};
 use app::i18n::Locale;
 use app::store::StoreError;
 use axum::{
@@ -19,37 +18,12 @@ use axum::{
 };
 use chrono::Utc;
 
-use super::forms::{Feedback, Fields, Pages, client_address};
+use super::forms::{Feedback, Fields, Pages, client_address, record_audit, server_error};
 use super::session::{SessionHash, cookie_value, session_cookie};
 use crate::AppState;
 
 fn locale_of(parts: &Parts) -> Locale {
     Locale::from_path(parts.uri.path()).unwrap_or_default()
-}
-
-fn server_error(error: impl std::fmt::Display) -> Response {
-    tracing::error!(%error, "accounts");
-    StatusCode::INTERNAL_SERVER_ERROR.into_response()
-}
-
-async fn audit(
-    state: &AppState,
-    parts: &Parts,
-    actor: Option<uuid::Uuid>,
-    action: &str,
-    entity_id: String,
-) {
-    let entry = AuditEntry {
-        actor,
-        action: action.to_owned(),
-        entity: action.split('.').next().unwrap_or(action).to_owned(),
-        entity_id,
-        address: client_address(parts),
-        details: None,
-    };
-    if let Err(error) = audit_db::append(&state.db, &entry).await {
-        tracing::error!(%error, ?entry, "could not write the audit log");
-    }
 }
 
 pub async fn login(
@@ -115,12 +89,13 @@ pub async fn login(
     {
         return server_error(error);
     }
-    audit(
+    record_audit(
         &state,
         &parts,
         Some(user_id),
         "session.start",
         user_id.to_string(),
+        None,
     )
     .await;
     let target = safe_return_path(&next)
@@ -230,7 +205,7 @@ pub async fn add_user(
     match accounts_db::create_user(&state.db, new).await {
         Ok(id) => {
             let actor = parts.extensions.get::<CurrentUser>().map(|u| u.id);
-            audit(&state, &parts, actor, "user.create", id.to_string()).await;
+            record_audit(&state, &parts, actor, "user.create", id.to_string(), None).await;
             Redirect::to(parts.uri.path()).into_response()
         }
         Err(StoreError::Conflict) => {
@@ -263,7 +238,15 @@ pub async fn deactivate_user(
     match accounts_db::deactivate_user(&state.db, &email).await {
         Ok(Some(id)) => {
             let actor = parts.extensions.get::<CurrentUser>().map(|u| u.id);
-            audit(&state, &parts, actor, "user.deactivate", id.to_string()).await;
+            record_audit(
+                &state,
+                &parts,
+                actor,
+                "user.deactivate",
+                id.to_string(),
+                None,
+            )
+            .await;
             Redirect::to(&users_page).into_response()
         }
         Ok(None) => {
@@ -321,12 +304,13 @@ pub async fn change_password(
     if let Err(error) = changed.await {
         return server_error(error);
     }
-    audit(
+    record_audit(
         &state,
         &parts,
         Some(user.id),
         "user.password_change",
         user.id.to_string(),
+        None,
     )
     .await;
     Redirect::to(&format!("{}?changed=1", parts.uri.path())).into_response()

@@ -9,7 +9,7 @@ use axum::{
     body::{Body, to_bytes},
     extract::ConnectInfo,
     http::{Method, Request, StatusCode, request::Parts},
-    response::Response,
+    response::{IntoResponse, Response},
 };
 
 type Render = dyn Fn(Request<Body>) -> Pin<Box<dyn Future<Output = Response> + Send>> + Send + Sync;
@@ -94,4 +94,38 @@ pub fn client_address(parts: &Parts) -> Option<String> {
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip().to_string())
+}
+
+/// Appends to the audit log what a staff member just changed. The actor is the signed-in user
+/// unless given (sign-in itself); the entity is the action's first word (`user.create` → user).
+pub async fn record_audit(
+    state: &crate::AppState,
+    parts: &Parts,
+    actor: Option<uuid::Uuid>,
+    action: &str,
+    entity_id: String,
+    details: Option<String>,
+) {
+    let entry = app::audit::AuditEntry {
+        actor: actor.or_else(|| {
+            parts
+                .extensions
+                .get::<app::accounts::CurrentUser>()
+                .map(|u| u.id)
+        }),
+        action: action.to_owned(),
+        entity: action.split('.').next().unwrap_or(action).to_owned(),
+        entity_id,
+        address: client_address(parts),
+        details,
+    };
+    if let Err(error) = app::audit::db::append(&state.db, &entry).await {
+        tracing::error!(%error, ?entry, "could not write the audit log");
+    }
+}
+
+/// A failure that is ours, not the visitor's: logged with its cause, answered with a bare 500.
+pub fn server_error(error: impl std::fmt::Display) -> Response {
+    tracing::error!(%error, "form handler");
+    StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }

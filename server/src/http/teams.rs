@@ -1,7 +1,6 @@
 //! Form handlers for teams: create a team, add and remove its responders.
 
-use app::accounts::{CurrentUser, Role, db as accounts_db};
-use app::audit::{AuditEntry, db as audit_db};
+use app::accounts::{Role, db as accounts_db};
 use app::store::StoreError;
 use axum::{
     Extension,
@@ -12,37 +11,12 @@ use axum::{
 };
 use uuid::Uuid;
 
-use super::forms::{Feedback, Fields, Pages, client_address};
+use super::forms::{Feedback, Fields, Pages, record_audit, server_error};
 use crate::AppState;
 
 fn teams_page(parts: &Parts) -> String {
     let locale = app::Locale::from_path(parts.uri.path()).unwrap_or_default();
     format!("/{}/staff/teams", locale.code())
-}
-
-async fn audit(
-    state: &AppState,
-    parts: &Parts,
-    action: &str,
-    entity_id: String,
-    details: Option<String>,
-) {
-    let entry = AuditEntry {
-        actor: parts.extensions.get::<CurrentUser>().map(|u| u.id),
-        action: action.to_owned(),
-        entity: "team".to_owned(),
-        entity_id,
-        address: client_address(parts),
-        details,
-    };
-    if let Err(error) = audit_db::append(&state.db, &entry).await {
-        tracing::error!(%error, ?entry, "could not write the audit log");
-    }
-}
-
-fn server_error(error: impl std::fmt::Display) -> Response {
-    tracing::error!(%error, "teams");
-    StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }
 
 /// Shows the teams page again with one problem for the form as a whole.
@@ -80,7 +54,15 @@ pub async fn create(
     }
     match accounts_db::create_team(&state.db, &name_ar, &name_en).await {
         Ok(id) => {
-            audit(&state, &parts, "team.create", id.to_string(), Some(name_en)).await;
+            record_audit(
+                &state,
+                &parts,
+                None,
+                "team.create",
+                id.to_string(),
+                Some(name_en),
+            )
+            .await;
             Redirect::to(&teams_page(&parts)).into_response()
         }
         Err(StoreError::Conflict) => {
@@ -128,9 +110,10 @@ pub async fn add_member(
     if let Err(error) = accounts_db::add_team_member(&state.db, team, user).await {
         return server_error(error);
     }
-    audit(
+    record_audit(
         &state,
         &parts,
+        None,
         "team.member_add",
         team.to_string(),
         Some(user.to_string()),
@@ -153,9 +136,10 @@ pub async fn remove_member(
     if let Err(error) = accounts_db::remove_team_member(&state.db, team, user).await {
         return server_error(error);
     }
-    audit(
+    record_audit(
         &state,
         &parts,
+        None,
         "team.member_remove",
         team.to_string(),
         Some(user.to_string()),
