@@ -319,3 +319,30 @@ async fn hashed_assets_are_cached_for_a_year_and_missing_ones_are_not() {
     assert_eq!(reply.status, StatusCode::OK);
     std::fs::remove_dir_all(site).expect("clean up");
 }
+
+#[tokio::test]
+async fn refused_server_function_calls_get_json_with_the_security_headers() {
+    let (_db, app) = sqlite_app().await;
+    let request = Request::post("/api/accounts/users")
+        .body(Body::empty())
+        .expect("request");
+    let response = app.oneshot(request).await.expect("response");
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let headers = response.headers().clone();
+    assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert!(
+        headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .expect("ascii")
+            .contains("frame-ancestors 'none'")
+    );
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let body: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON body");
+    assert_eq!(body["error"], "unauthorized");
+}
