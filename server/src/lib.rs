@@ -88,12 +88,13 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             ..Settings::new(args.base_url.clone(), args.site_root.clone())
         }),
     };
-    if args.demo {
-        demo::ensure_demo_admin(&state).await?;
-    }
+    // Listen first: a demo password printed by a server that then fails to start would be lost.
     let listener = TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
+    if args.demo {
+        demo::ensure_demo_admin(&state).await?;
+    }
     tracing::info!(addr = %args.addr, base_url = %args.base_url, backend = ?db.backend(), "Sharek is listening");
     axum::serve(
         listener,
