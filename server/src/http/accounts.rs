@@ -18,7 +18,7 @@ use axum::{
 };
 use chrono::Utc;
 
-use super::forms::{Feedback, Fields, Pages, client_address, record_audit, server_error};
+use super::forms::{Feedback, Pages, Posted, client_address, record_audit, server_error};
 use super::session::{SessionHash, cookie_value, session_cookie};
 use crate::AppState;
 
@@ -29,11 +29,8 @@ fn locale_of(parts: &Parts) -> Locale {
 pub async fn login(
     State(state): State<AppState>,
     Extension(pages): Extension<Pages>,
-    request: Request<Body>,
+    Posted { parts, fields }: Posted,
 ) -> Response {
-    let Ok((parts, fields)) = Fields::read(request).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
-    };
     let locale = locale_of(&parts);
     let (email, password, next) = (
         fields.get("email"),
@@ -157,11 +154,8 @@ pub async fn logout(State(state): State<AppState>, request: Request<Body>) -> Re
 pub async fn add_user(
     State(state): State<AppState>,
     Extension(pages): Extension<Pages>,
-    request: Request<Body>,
+    Posted { parts, fields }: Posted,
 ) -> Response {
-    let Ok((parts, fields)) = Fields::read(request).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
-    };
     let (email, name, password) = (
         fields.get("email"),
         fields.get("display_name"),
@@ -204,8 +198,7 @@ pub async fn add_user(
     };
     match accounts_db::create_user(&state.db, new).await {
         Ok(id) => {
-            let actor = parts.extensions.get::<CurrentUser>().map(|u| u.id);
-            record_audit(&state, &parts, actor, "user.create", id.to_string(), None).await;
+            record_audit(&state, &parts, None, "user.create", id.to_string(), None).await;
             Redirect::to(parts.uri.path()).into_response()
         }
         Err(StoreError::Conflict) => {
@@ -219,29 +212,23 @@ pub async fn add_user(
 pub async fn deactivate_user(
     State(state): State<AppState>,
     Extension(pages): Extension<Pages>,
-    request: Request<Body>,
+    Posted { parts, fields }: Posted,
 ) -> Response {
-    let Ok((parts, fields)) = Fields::read(request).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
-    };
     let users_page = format!("/{}/staff/users", locale_of(&parts).code());
     let email = normalize_email(&fields.get("email")).unwrap_or_default();
     let actor = parts.extensions.get::<CurrentUser>();
     if actor.is_some_and(|a| a.email == email) {
         // Deactivating oneself would lock the last administrator out.
-        let mut feedback = Feedback::default();
-        feedback.error("", "users.cannot_deactivate_self");
-        let mut parts = parts;
-        parts.uri = users_page.parse().unwrap_or_default();
-        return pages.show_again(&parts, feedback.into_inner()).await;
+        return pages
+            .show_with_error(parts, &users_page, "users.cannot_deactivate_self")
+            .await;
     }
     match accounts_db::deactivate_user(&state.db, &email).await {
         Ok(Some(id)) => {
-            let actor = parts.extensions.get::<CurrentUser>().map(|u| u.id);
             record_audit(
                 &state,
                 &parts,
-                actor,
+                None,
                 "user.deactivate",
                 id.to_string(),
                 None,
@@ -250,11 +237,9 @@ pub async fn deactivate_user(
             Redirect::to(&users_page).into_response()
         }
         Ok(None) => {
-            let mut feedback = Feedback::default();
-            feedback.error("", "users.not_found");
-            let mut parts = parts;
-            parts.uri = users_page.parse().unwrap_or_default();
-            pages.show_again(&parts, feedback.into_inner()).await
+            pages
+                .show_with_error(parts, &users_page, "users.not_found")
+                .await
         }
         Err(error) => server_error(error),
     }
@@ -263,11 +248,8 @@ pub async fn deactivate_user(
 pub async fn change_password(
     State(state): State<AppState>,
     Extension(pages): Extension<Pages>,
-    request: Request<Body>,
+    Posted { parts, fields }: Posted,
 ) -> Response {
-    let Ok((parts, fields)) = Fields::read(request).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
-    };
     let Some(user) = parts.extensions.get::<CurrentUser>().cloned() else {
         return StatusCode::UNAUTHORIZED.into_response();
     };

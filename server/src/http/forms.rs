@@ -33,21 +33,41 @@ impl Pages {
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         response
     }
+
+    /// Renders the page at `path` with one problem for the form as a whole.
+    pub async fn show_with_error(&self, parts: Parts, path: &str, key: &str) -> Response {
+        let mut feedback = FormFeedback::default();
+        feedback.errors.push((String::new(), key.to_owned()));
+        let mut parts = parts;
+        parts.uri = path.parse().unwrap_or_default();
+        self.show_again(&parts, feedback).await
+    }
+}
+
+/// A posted form: the request's parts (who posted it, where) and its fields. As an
+/// extractor it answers 413 to a body larger than any form of ours.
+pub struct Posted {
+    pub parts: Parts,
+    pub fields: Fields,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for Posted {
+    type Rejection = StatusCode;
+
+    async fn from_request(request: Request<Body>, _state: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = request.into_parts();
+        let bytes = to_bytes(body, 1 << 20)
+            .await
+            .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE)?;
+        let fields = Fields(url::form_urlencoded::parse(&bytes).into_owned().collect());
+        Ok(Posted { parts, fields })
+    }
 }
 
 /// The fields of a posted form, in order (a field may repeat, like checkboxes).
 pub struct Fields(Vec<(String, String)>);
 
 impl Fields {
-    pub async fn read(request: Request<Body>) -> Result<(Parts, Fields), StatusCode> {
-        let (parts, body) = request.into_parts();
-        let bytes = to_bytes(body, 1 << 20)
-            .await
-            .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE)?;
-        let fields = url::form_urlencoded::parse(&bytes).into_owned().collect();
-        Ok((parts, Fields(fields)))
-    }
-
     pub fn get(&self, name: &str) -> String {
         self.0
             .iter()

@@ -4,14 +4,13 @@ use app::accounts::{Role, db as accounts_db};
 use app::store::StoreError;
 use axum::{
     Extension,
-    body::Body,
     extract::State,
-    http::{Request, StatusCode, request::Parts},
+    http::request::Parts,
     response::{IntoResponse, Redirect, Response},
 };
 use uuid::Uuid;
 
-use super::forms::{Feedback, Fields, Pages, record_audit, server_error};
+use super::forms::{Feedback, Fields, Pages, Posted, record_audit, server_error};
 use crate::AppState;
 
 fn teams_page(parts: &Parts) -> String {
@@ -21,21 +20,15 @@ fn teams_page(parts: &Parts) -> String {
 
 /// Shows the teams page again with one problem for the form as a whole.
 async fn refuse(pages: &Pages, parts: Parts, key: &str) -> Response {
-    let mut feedback = Feedback::default();
-    feedback.error("", key);
-    let mut parts = parts;
-    parts.uri = teams_page(&parts).parse().unwrap_or_default();
-    pages.show_again(&parts, feedback.into_inner()).await
+    let page = teams_page(&parts);
+    pages.show_with_error(parts, &page, key).await
 }
 
 pub async fn create(
     State(state): State<AppState>,
     Extension(pages): Extension<Pages>,
-    request: Request<Body>,
+    Posted { parts, fields }: Posted,
 ) -> Response {
-    let Ok((parts, fields)) = Fields::read(request).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
-    };
     let (name_ar, name_en) = (
         fields.get("name_ar").trim().to_owned(),
         fields.get("name_en").trim().to_owned(),
@@ -84,11 +77,8 @@ fn membership(fields: &Fields) -> Option<(Uuid, Uuid)> {
 pub async fn add_member(
     State(state): State<AppState>,
     Extension(pages): Extension<Pages>,
-    request: Request<Body>,
+    Posted { parts, fields }: Posted,
 ) -> Response {
-    let Ok((parts, fields)) = Fields::read(request).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
-    };
     let Some((team, user)) = membership(&fields) else {
         return refuse(&pages, parts, "teams.not_found").await;
     };
@@ -125,11 +115,8 @@ pub async fn add_member(
 pub async fn remove_member(
     State(state): State<AppState>,
     Extension(pages): Extension<Pages>,
-    request: Request<Body>,
+    Posted { parts, fields }: Posted,
 ) -> Response {
-    let Ok((parts, fields)) = Fields::read(request).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
-    };
     let Some((team, user)) = membership(&fields) else {
         return refuse(&pages, parts, "teams.not_found").await;
     };
