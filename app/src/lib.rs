@@ -82,6 +82,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("staff"), StaticSegment("tokens"))
+                        view=accounts::token_views::TokensPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("staff"), StaticSegment("password"))
                         view=accounts::views::ChangePasswordPage
                     />

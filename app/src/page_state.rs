@@ -23,6 +23,8 @@ pub struct FormFeedback {
     pub values: Vec<(String, String)>,
     /// Field name (or "" for the form as a whole) → catalogue key of the message.
     pub errors: Vec<(String, String)>,
+    /// A secret the form just made, shown this once (a new API token). Never in a URL.
+    pub revealed: Option<String>,
 }
 
 impl FormFeedback {

@@ -91,6 +91,10 @@ pub struct ServeArgs {
     /// Hours after sign-in at which a staff session ends, however active.
     #[arg(long, env = "SHAREK_SESSION_ABSOLUTE_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=168))]
     pub session_absolute_hours: u32,
+    /// Reverse proxies or load balancers whose `X-Forwarded-For` is believed, as addresses or
+    /// networks (`10.0.0.0/8`), comma-separated. Without one, the connection's address is used.
+    #[arg(long = "trusted-proxy", env = "SHAREK_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_net)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// On an empty database, create a demo administrator with a generated password and print
     /// how to sign in (the quick start does this; never a fixed password).
     #[arg(long, env = "SHAREK_DEMO")]
@@ -113,6 +117,15 @@ fn parse_base_url(value: &str) -> Result<url::Url, String> {
         return Err("expected an http:// or https:// URL with a host".to_owned());
     }
     Ok(url)
+}
+
+/// An address (`10.0.0.1`) or a network (`10.0.0.0/8`).
+fn parse_net(value: &str) -> Result<ipnet::IpNet, String> {
+    let value = value.trim();
+    value
+        .parse::<ipnet::IpNet>()
+        .or_else(|_| value.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{value:?} is neither an IP address nor a network like 10.0.0.0/8"))
 }
 
 #[cfg(test)]

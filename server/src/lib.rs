@@ -41,6 +41,8 @@ pub struct Settings {
     pub secure_cookies: bool,
     pub site_root: std::path::PathBuf,
     pub sessions: SessionPolicy,
+    /// Proxies whose `X-Forwarded-For` names the client (see `http::client`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Settings {
@@ -51,6 +53,7 @@ impl Settings {
             secure_cookies,
             site_root,
             sessions: SessionPolicy::default(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -85,6 +88,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 idle: chrono::Duration::minutes(args.session_idle_minutes.into()),
                 absolute: chrono::Duration::hours(args.session_absolute_hours.into()),
             },
+            trusted_proxies: args.trusted_proxies.clone(),
             ..Settings::new(args.base_url.clone(), args.site_root.clone())
         }),
     };

@@ -3,7 +3,7 @@
 //! panics); the server is found through `SHAREK_TEST_PG` (default: the local trust-auth
 //! server at 127.0.0.1:5432).
 
-use std::{path::PathBuf, sync::Arc};
+use std::{collections::HashMap, path::PathBuf, sync::Arc};
 
 use app::accounts::{
     Role,
@@ -11,7 +11,13 @@ use app::accounts::{
     secrets,
 };
 use app::store::{Backend, Db};
+use axum::{
+    Router,
+    body::Body,
+    http::{HeaderMap, Method, Request, StatusCode, header},
+};
 use chrono::{DateTime, Utc};
+use tower::ServiceExt;
 use uuid::Uuid;
 
 use crate::{AppState, Settings, leptos_options};
@@ -125,6 +131,167 @@ pub async fn session_for(
         .await
         .expect("touch session");
     token
+}
+
+/// An API token for a user, expiring at `expires_at` (if ever); returns the token.
+pub async fn api_token_for(db: &Db, user: Uuid, expires_at: Option<DateTime<Utc>>) -> String {
+    use app::accounts::{token_db, tokens};
+    let token = format!("{}{}", tokens::TOKEN_PREFIX, secrets::new_token());
+    let new = token_db::NewToken {
+        user_id: user,
+        name: "test",
+        token_hash: &secrets::token_hash(&token),
+        prefix: &token[..tokens::SHOWN_PREFIX_LEN],
+        expires_at,
+    };
+    token_db::create(db, new, Utc::now())
+        .await
+        .expect("create API token");
+    token
+}
+
+/// A browser stand-in for tests: sends requests to the real router and keeps its cookies.
+pub struct Client {
+    pub app: Router,
+    pub cookies: HashMap<String, String>,
+}
+
+/// A response, read whole.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    /// The `Location` header, or "".
+    pub location: String,
+    pub set_cookies: Vec<String>,
+    pub body: String,
+}
+
+impl Reply {
+    /// The body as JSON (panics, failing the test, when it is not).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn header(&self, name: impl header::AsHeaderName) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+}
+
+impl Client {
+    pub fn new(db: &Db) -> Self {
+        Self::over(crate::app(state_for(db.clone())))
+    }
+
+    pub fn over(app: Router) -> Self {
+        Self {
+            app,
+            cookies: HashMap::new(),
+        }
+    }
+
+    /// A client signed in with the session cookie `token`.
+    pub fn with_session(db: &Db, token: &str) -> Self {
+        let mut client = Self::new(db);
+        client.cookies.insert("sharek_session".into(), token.into());
+        client
+    }
+
+    /// Sends a request with these headers and form fields (as a form body when any).
+    pub async fn request(
+        &mut self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        form: &[(&str, &str)],
+    ) -> Reply {
+        let cookie = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let body: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let mut request = Request::builder().method(method).uri(path);
+        if !cookie.is_empty() {
+            request = request.header(header::COOKIE, cookie);
+        }
+        if !form.is_empty() {
+            request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = request.body(Body::from(body)).expect("request");
+        let response = self.app.clone().oneshot(request).await.expect("response");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let location = headers
+            .get(header::LOCATION)
+            .map(|v| v.to_str().expect("ascii").to_owned())
+            .unwrap_or_default();
+        let set_cookies: Vec<String> = headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().expect("ascii").to_owned())
+            .collect();
+        for cookie in &set_cookies {
+            let pair = cookie.split(';').next().unwrap_or_default();
+            if let Some((name, value)) = pair.split_once('=') {
+                if cookie.contains("Max-Age=0") {
+                    self.cookies.remove(name);
+                } else {
+                    self.cookies.insert(name.to_owned(), value.to_owned());
+                }
+            }
+        }
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        Reply {
+            status,
+            headers,
+            location,
+            set_cookies,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn send(&mut self, method: Method, path: &str, form: &[(&str, &str)]) -> Reply {
+        self.request(method, path, &[], form).await
+    }
+
+    pub async fn get(&mut self, path: &str) -> Reply {
+        self.send(Method::GET, path, &[]).await
+    }
+
+    /// This visitor's CSRF token (read from a page first, as a browser would).
+    pub async fn csrf(&mut self) -> String {
+        if !self.cookies.contains_key("sharek_csrf") {
+            self.get("/en/login").await;
+        }
+        self.cookies["sharek_csrf"].clone()
+    }
+
+    /// Posts a form with this visitor's CSRF token.
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Reply {
+        let csrf = self.csrf().await;
+        let mut fields = vec![("csrf", csrf.as_str())];
+        fields.extend_from_slice(form);
+        self.send(Method::POST, path, &fields).await
+    }
+
+    pub async fn sign_in(&mut self, email: &str) -> Reply {
+        self.post(
+            "/en/login",
+            &[("email", email), ("password", TEST_PASSWORD), ("next", "")],
+        )
+        .await
+    }
 }
 
 /// The URL of database `name` on the server `admin_url` points at.

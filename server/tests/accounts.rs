@@ -2,129 +2,17 @@
 //! password changes, user administration and the permission matrix. Every check runs on
 //! SQLite and PostgreSQL.
 
-use std::collections::HashMap;
-
 use app::accounts::{Role, db as accounts_db};
 use app::audit::db as audit_db;
 use app::store::Db;
 use axum::{
-    Router,
     body::Body,
     http::{Method, Request, StatusCode, header},
 };
 use chrono::{Duration, Utc};
-use http_body_util::BodyExt;
 use server::http::access::{Access, Kind, RULES};
-use server::testing::{TEST_PASSWORD, session_for, staff_user, state_for};
+use server::testing::{Client, Reply, TEST_PASSWORD, session_for, staff_user};
 use tower::ServiceExt;
-
-/// A browser stand-in: keeps cookies between requests to the real router.
-struct Client {
-    app: Router,
-    cookies: HashMap<String, String>,
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    location: String,
-    set_cookies: Vec<String>,
-    body: String,
-}
-
-impl Client {
-    fn new(db: &Db) -> Self {
-        Self {
-            app: server::app(state_for(db.clone())),
-            cookies: HashMap::new(),
-        }
-    }
-
-    fn with_session(db: &Db, token: &str) -> Self {
-        let mut client = Self::new(db);
-        client.cookies.insert("sharek_session".into(), token.into());
-        client
-    }
-
-    async fn send(&mut self, method: Method, path: &str, form: &[(&str, &str)]) -> Reply {
-        let cookie = self
-            .cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        let body: String = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(form)
-            .finish();
-        let request = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::COOKIE, cookie)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .expect("request");
-        let response = self.app.clone().oneshot(request).await.expect("response");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let location = response
-            .headers()
-            .get(header::LOCATION)
-            .map(|v| v.to_str().expect("ascii").to_owned())
-            .unwrap_or_default();
-        let set_cookies: Vec<String> = response
-            .headers()
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .map(|v| v.to_str().expect("ascii").to_owned())
-            .collect();
-        for cookie in &set_cookies {
-            let pair = cookie.split(';').next().unwrap_or_default();
-            if let Some((name, value)) = pair.split_once('=') {
-                if cookie.contains("Max-Age=0") {
-                    self.cookies.remove(name);
-                } else {
-                    self.cookies.insert(name.to_owned(), value.to_owned());
-                }
-            }
-        }
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        Reply {
-            status,
-            headers,
-            location,
-            set_cookies,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Reply {
-        self.send(Method::GET, path, &[]).await
-    }
-
-    /// Posts a form with this visitor's CSRF token (read from a page, as a browser would).
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Reply {
-        if !self.cookies.contains_key("sharek_csrf") {
-            self.get("/en/login").await;
-        }
-        let csrf = self.cookies["sharek_csrf"].clone();
-        let mut fields = vec![("csrf", csrf.as_str())];
-        fields.extend_from_slice(form);
-        self.send(Method::POST, path, &fields).await
-    }
-
-    async fn sign_in(&mut self, email: &str) -> Reply {
-        self.post(
-            "/en/login",
-            &[("email", email), ("password", TEST_PASSWORD), ("next", "")],
-        )
-        .await
-    }
-}
 
 async fn signing_in_starts_a_session_and_returns_to_the_page_asked_for(db: Db) {
     staff_user(&db, "huda@ministry.example", &[Role::Admin]).await;
@@ -723,6 +611,15 @@ fn observed(kind: Kind, reply: &Reply) -> Outcome {
     }
 }
 
+/// A concrete path for a rule's pattern.
+pub fn sample_path(pattern: &str) -> String {
+    pattern
+        .replace("{lang}", "en")
+        .replace("{*path}", "none/x.css")
+        .replace("{*rest}", "nothing-here")
+        .replace("{id}", &uuid::Uuid::nil().to_string())
+}
+
 /// Every rule × anonymous and every role: the server allows exactly what the rule says.
 async fn the_permission_matrix_holds(db: Db) {
     let mut tokens = Vec::new();
@@ -731,10 +628,7 @@ async fn the_permission_matrix_holds(db: Db) {
         tokens.push((Some(role), id));
     }
     for rule in RULES {
-        let path = rule
-            .path
-            .replace("{lang}", "en")
-            .replace("{*path}", "none/x.css");
+        let path = sample_path(rule.path);
         for (role, id) in std::iter::once((None, uuid::Uuid::nil())).chain(tokens.iter().copied()) {
             let mut client = match role {
                 Some(_) => {
@@ -742,9 +636,16 @@ async fn the_permission_matrix_holds(db: Db) {
                 }
                 None => Client::new(&db),
             };
-            let reply = match rule.method {
-                Method::GET => client.get(&path).await,
-                _ => client.post(&path, &[]).await,
+            let reply = match &rule.method {
+                &Method::GET => client.get(&path).await,
+                &Method::POST => client.post(&path, &[]).await,
+                method => {
+                    // Scripts send the CSRF token in a header.
+                    let csrf = client.csrf().await;
+                    client
+                        .request(method.clone(), &path, &[("x-csrf-token", &csrf)], &[])
+                        .await
+                }
             };
             assert_eq!(
                 observed(rule.kind, &reply),

@@ -13,6 +13,10 @@ pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod secrets;
 pub mod team_views;
+#[cfg(feature = "ssr")]
+pub mod token_db;
+pub mod token_views;
+pub mod tokens;
 pub mod views;
 
 use serde::{Deserialize, Serialize};
@@ -20,6 +24,8 @@ use uuid::Uuid;
 
 /// The staff roles of the policy. A user may hold several.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
 pub enum Role {
     Admin,
     /// Creates surveys, consultations and opportunities.
@@ -71,6 +77,7 @@ pub enum Permission {
 
 /// The signed-in staff member, as pages and handlers see them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CurrentUser {
     pub id: Uuid,
     pub email: String,
@@ -86,6 +93,7 @@ impl CurrentUser {
 
 /// A user as the administration page lists them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UserSummary {
     pub id: Uuid,
     pub email: String,
@@ -100,17 +108,25 @@ pub struct UserSummary {
 pub fn authorize(
     permission: Permission,
 ) -> Result<crate::store::Db, leptos::prelude::ServerFnError> {
+    authorized_user(permission).map(|(db, _)| db)
+}
+
+/// Like [`authorize`], with the signed-in user, for server functions that act on their own things.
+#[cfg(feature = "ssr")]
+pub fn authorized_user(
+    permission: Permission,
+) -> Result<(crate::store::Db, CurrentUser), leptos::prelude::ServerFnError> {
     use leptos::prelude::*;
     let parts =
         use_context::<http::request::Parts>().ok_or_else(|| ServerFnError::new("no request"))?;
-    let allowed = parts
+    let user = parts
         .extensions
         .get::<CurrentUser>()
-        .is_some_and(|user| user.can(permission));
-    if !allowed {
-        return Err(ServerFnError::new("forbidden"));
-    }
-    use_context::<crate::store::Db>().ok_or_else(|| ServerFnError::new("no database"))
+        .filter(|user| user.can(permission))
+        .cloned()
+        .ok_or_else(|| ServerFnError::new("forbidden"))?;
+    let db = use_context::<crate::store::Db>().ok_or_else(|| ServerFnError::new("no database"))?;
+    Ok((db, user))
 }
 
 /// Logs a storage error and gives the client a safe message.
@@ -135,6 +151,7 @@ pub async fn list_users() -> Result<Vec<UserSummary>, leptos::prelude::ServerFnE
 
 /// A member of a team, as the teams page lists them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Member {
     pub id: Uuid,
     pub display_name: String,
@@ -143,6 +160,7 @@ pub struct Member {
 
 /// A specialist team (MISSION.md §7.1: "by the competent team"); its members are responders.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Team {
     pub id: Uuid,
     pub name_ar: String,

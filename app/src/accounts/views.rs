@@ -91,6 +91,10 @@ pub fn StaffDashboard() -> impl IntoView {
                         <h2><a href=format!("/{}/staff/password", locale.code())>{t("password.title")}</a></h2>
                         <p>{t("staff.password_blurb")}</p>
                     </li>
+                    <li class="card">
+                        <h2><a href=format!("/{}/staff/tokens", locale.code())>{t("tokens.title")}</a></h2>
+                        <p>{t("staff.tokens_blurb")}</p>
+                    </li>
                 </ul>
             }
         })}

@@ -23,6 +23,7 @@ pub struct AuditEntry {
 
 /// An entry as the audit page lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditRow {
     pub at: chrono::DateTime<chrono::Utc>,
     /// The actor's email; `None` for the command line or the system.
@@ -33,12 +34,60 @@ pub struct AuditRow {
 }
 
 /// The actions the audit page can filter by (each has a label `audit.action.<action>`).
-pub const ACTIONS: [&str; 4] = [
+pub const ACTIONS: [&str; 9] = [
     "session.start",
     "user.create",
     "user.deactivate",
     "user.password_change",
+    "team.create",
+    "team.member_add",
+    "team.member_remove",
+    "token.create",
+    "token.revoke",
 ];
+
+/// The client's address as the server determined it (behind a trusted proxy: the address
+/// the proxy reports). Put on every request by the server; read for the audit log and throttling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientAddress(pub String);
+
+impl AuditEntry {
+    /// An entry for `action` (`entity.verb`; the entity is its first word).
+    pub fn new(
+        actor: Option<Uuid>,
+        action: &str,
+        entity_id: String,
+        address: Option<String>,
+        details: Option<String>,
+    ) -> Self {
+        Self {
+            actor,
+            action: action.to_owned(),
+            entity: action.split('.').next().unwrap_or(action).to_owned(),
+            entity_id,
+            address,
+            details,
+        }
+    }
+}
+
+/// Appends an entry from inside a server function, with the request's client address. A
+/// failure to write is logged, never shown: the change itself has already been made.
+#[cfg(feature = "ssr")]
+pub async fn record(
+    db: &crate::store::Db,
+    actor: Option<Uuid>,
+    action: &str,
+    entity_id: String,
+    details: Option<String>,
+) {
+    let address = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<ClientAddress>().map(|a| a.0.clone()));
+    let entry = AuditEntry::new(actor, action, entity_id, address, details);
+    if let Err(error) = db::append(db, &entry).await {
+        tracing::error!(%error, ?entry, "could not write the audit log");
+    }
+}
 
 /// The most recent audit entries, optionally of one action. Administrators only.
 #[leptos::server(endpoint = "audit/entries")]

@@ -6,13 +6,15 @@ use app::accounts::{CurrentUser, Permission};
 use axum::{
     body::Body,
     extract::MatchedPath,
-    http::{Method, Request, StatusCode, header},
+    http::{Method, Request, StatusCode},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
 
 use app::i18n::Locale;
 use app::page_state::AccessDenied;
+
+use super::api::ApiError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -82,6 +84,20 @@ pub const RULES: &[Rule] = &[
     rule(Method::POST, "/api/accounts/teams", Needs(Permission::ManageUsers), Query),
     rule(Method::GET, "/{lang}/staff/audit", Needs(Permission::ManageUsers), Page),
     rule(Method::POST, "/api/audit/entries", Needs(Permission::ManageUsers), Query),
+    rule(Method::GET, "/{lang}/staff/tokens", Needs(Permission::EnterStaffArea), Page),
+    rule(Method::POST, "/{lang}/staff/tokens", Needs(Permission::EnterStaffArea), Action),
+    rule(Method::POST, "/api/accounts/tokens", Needs(Permission::EnterStaffArea), Query),
+    rule(Method::POST, "/api/accounts/tokens/revoke", Needs(Permission::EnterStaffArea), Action),
+    // The JSON API (server/src/http/api.rs).
+    rule(Method::GET, "/api/v1/openapi.json", Public, Query),
+    rule(Method::GET, "/api/v1/me", SignedIn, Query),
+    rule(Method::GET, "/api/v1/users", Needs(Permission::ManageUsers), Query),
+    rule(Method::GET, "/api/v1/teams", Needs(Permission::ManageUsers), Query),
+    rule(Method::GET, "/api/v1/audit", Needs(Permission::ManageUsers), Query),
+    rule(Method::GET, "/api/v1/tokens", Needs(Permission::EnterStaffArea), Query),
+    rule(Method::DELETE, "/api/v1/tokens/{id}", Needs(Permission::EnterStaffArea), Action),
+    // Any other path under /api/v1, with any method: a JSON 404.
+    rule(Method::GET, "/api/v1/{*rest}", Public, Query),
 ];
 
 /// The rule for a request, if any. HEAD is answered like GET.
@@ -97,6 +113,10 @@ pub fn find(method: &Method, path: &str) -> Option<&'static Rule> {
     } else {
         path
     };
+    // The API's catch-all answers every method alike (a JSON 404).
+    if path == "/api/v1/{*rest}" {
+        return RULES.iter().find(|r| r.path == path);
+    }
     RULES.iter().find(|r| r.method == *method && r.path == path)
 }
 
@@ -126,7 +146,12 @@ pub async fn enforce(mut request: Request<Body>, next: Next) -> Response {
     };
     let user = request.extensions().get::<CurrentUser>();
     if allows(rule.access, user) {
-        if rule.kind == Action {
+        // A bearer token is sent by a program, never by a browser on its own: no CSRF risk.
+        let bearer = request
+            .extensions()
+            .get::<super::session::BearerAuth>()
+            .is_some();
+        if rule.kind == Action && !bearer {
             return match super::session::check_csrf(request).await {
                 Ok(request) => next.run(request).await,
                 Err(refused) => refused,
@@ -152,17 +177,7 @@ pub async fn enforce(mut request: Request<Body>, next: Next) -> Response {
             request.extensions_mut().insert(AccessDenied);
             next.run(request).await
         }
-        (Action | Query, false) => refusal(StatusCode::UNAUTHORIZED),
-        (Action | Query, true) => refusal(StatusCode::FORBIDDEN),
+        (Action | Query, false) => ApiError::Unauthorized.into_response(),
+        (Action | Query, true) => ApiError::Forbidden.into_response(),
     }
-}
-
-fn refusal(status: StatusCode) -> Response {
-    let body = serde_json::json!({ "error": if status == StatusCode::UNAUTHORIZED { "unauthorized" } else { "forbidden" } });
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
-    )
-        .into_response()
 }

@@ -2,12 +2,12 @@
 //! again with the errors and everything the person typed (GOV.UK pattern), so forms work
 //! the same with and without JavaScript.
 
-use std::{future::Future, net::SocketAddr, pin::Pin, sync::Arc};
+use std::{future::Future, pin::Pin, sync::Arc};
 
+use app::audit::{AuditEntry, ClientAddress};
 use app::page_state::FormFeedback;
 use axum::{
     body::{Body, to_bytes},
-    extract::ConnectInfo,
     http::{Method, Request, StatusCode, request::Parts},
     response::{IntoResponse, Response},
 };
@@ -21,6 +21,17 @@ pub struct Pages(pub Arc<Render>);
 impl Pages {
     /// Renders the page at the posted URL again, with the form's feedback.
     pub async fn show_again(&self, parts: &Parts, feedback: FormFeedback) -> Response {
+        self.show(parts, feedback, StatusCode::UNPROCESSABLE_ENTITY)
+            .await
+    }
+
+    /// Renders the page at the posted URL with the form's outcome and the given status.
+    pub async fn show(
+        &self,
+        parts: &Parts,
+        feedback: FormFeedback,
+        status: StatusCode,
+    ) -> Response {
         let mut request = Request::builder()
             .method(Method::GET)
             .uri(parts.uri.clone())
@@ -30,7 +41,7 @@ impl Pages {
         *request.extensions_mut() = parts.extensions.clone();
         request.extensions_mut().insert(feedback);
         let mut response = (self.0)(request).await;
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        *response.status_mut() = status;
         response
     }
 
@@ -108,16 +119,16 @@ impl Feedback {
     }
 }
 
-/// The client's address, for the audit log.
+/// The client's address (see [`super::client::client_address`]), for the audit log and throttling.
 pub fn client_address(parts: &Parts) -> Option<String> {
     parts
         .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .get::<ClientAddress>()
+        .map(|address| address.0.clone())
 }
 
 /// Appends to the audit log what a staff member just changed. The actor is the signed-in user
-/// unless given (sign-in itself); the entity is the action's first word (`user.create` → user).
+/// unless given (sign-in itself).
 pub async fn record_audit(
     state: &crate::AppState,
     parts: &Parts,
@@ -126,19 +137,13 @@ pub async fn record_audit(
     entity_id: String,
     details: Option<String>,
 ) {
-    let entry = app::audit::AuditEntry {
-        actor: actor.or_else(|| {
-            parts
-                .extensions
-                .get::<app::accounts::CurrentUser>()
-                .map(|u| u.id)
-        }),
-        action: action.to_owned(),
-        entity: action.split('.').next().unwrap_or(action).to_owned(),
-        entity_id,
-        address: client_address(parts),
-        details,
-    };
+    let actor = actor.or_else(|| {
+        parts
+            .extensions
+            .get::<app::accounts::CurrentUser>()
+            .map(|u| u.id)
+    });
+    let entry = AuditEntry::new(actor, action, entity_id, client_address(parts), details);
     if let Err(error) = app::audit::db::append(&state.db, &entry).await {
         tracing::error!(%error, ?entry, "could not write the audit log");
     }

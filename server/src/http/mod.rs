@@ -4,12 +4,15 @@
 
 pub mod access;
 mod accounts;
+pub mod api;
 mod assets;
+pub mod client;
 mod forms;
 mod headers;
 mod locale;
 mod session;
 mod teams;
+mod tokens;
 
 pub use forms::Pages;
 
@@ -51,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(locale::root_redirect))
         .route("/healthz", get(healthz))
         .merge(assets::routes(&state))
+        .merge(api::routes())
         .route("/{lang}/login", post(accounts::login))
         .route("/{lang}/logout", post(accounts::logout))
         .route("/{lang}/staff/users", post(accounts::add_user))
@@ -59,6 +63,7 @@ pub fn router(state: AppState) -> Router {
             post(accounts::deactivate_user),
         )
         .route("/{lang}/staff/password", post(accounts::change_password))
+        .route("/{lang}/staff/tokens", post(tokens::create))
         .route("/{lang}/staff/teams", post(teams::create))
         .route("/{lang}/staff/teams/members", post(teams::add_member))
         .route(
@@ -68,9 +73,13 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, context, shell)
         // Unknown paths render the app too: its router shows the 404 page in the right language.
         .fallback(move |request: Request<Body>| (not_found.0)(request))
-        // Inner to outer: routing, then who the visitor is, then what they may do.
+        // Outer to inner: where the request comes from, who the visitor is, what they may do.
         .layer(middleware::from_fn(access::enforce))
         .layer(middleware::from_fn_with_state(state.clone(), session::load))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            client::identify,
+        ))
         .layer(Extension(pages))
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -2,8 +2,12 @@
 //! row in `sessions`, so every app server behind a load balancer shares sessions. Each
 //! visitor also gets a CSRF cookie; every state-changing form carries the same value in its
 //! `csrf` field (double submit), checked centrally by [`check_csrf`].
+//!
+//! Programs use `/api/v1` with a personal API token instead (`Authorization: Bearer …`). A
+//! bearer request carries no cookies of ours, so it needs no CSRF token; a bad bearer token is
+//! refused outright rather than treated as signed out.
 
-use app::accounts::{CurrentUser, db as accounts_db, secrets};
+use app::accounts::{CurrentUser, db as accounts_db, secrets, token_db, tokens};
 use app::i18n::Locale;
 use app::page_state::CsrfToken;
 use axum::{
@@ -91,16 +95,63 @@ async fn live_session(state: &AppState, headers: &HeaderMap) -> Option<(String, 
 #[derive(Debug, Clone)]
 pub struct SessionHash(pub String);
 
-/// Loads the visitor's session and CSRF token into the request's extensions.
+/// Set when the request was authenticated by an API token rather than a session cookie.
+#[derive(Debug, Clone, Copy)]
+pub struct BearerAuth;
+
+/// Where API tokens are accepted.
+pub const API_PREFIX: &str = "/api/v1/";
+
+/// The owner of a live API token, as the user they are now (their current roles).
+async fn token_owner(state: &AppState, token: &str) -> Option<CurrentUser> {
+    let record = token_db::find(&state.db, &secrets::token_hash(token))
+        .await
+        .ok()??;
+    let now = Utc::now();
+    if tokens::status(record.expires_at, record.revoked_at, now) != tokens::TokenStatus::Active {
+        return None;
+    }
+    let user = accounts_db::load_active_user(&state.db, record.user_id)
+        .await
+        .ok()??;
+    if record.last_used_at.is_none_or(|at| now - at >= TOUCH_EVERY)
+        && let Err(error) = token_db::touch(&state.db, record.id, now).await
+    {
+        tracing::warn!(%error, "could not record an API token's use");
+    }
+    Some(user)
+}
+
+/// Loads the visitor's session (or API token) and CSRF token into the request's extensions.
 pub async fn load(
     State(state): State<AppState>,
     mut request: Request<Body>,
     next: Next,
 ) -> Response {
-    if let Some((hash, user)) = live_session(&state, request.headers()).await {
+    if let Some(authorization) = request.headers().get(header::AUTHORIZATION)
+        && request.uri().path().starts_with(API_PREFIX)
+    {
+        let token = authorization.to_str().ok().and_then(tokens::bearer_token);
+        let owner = match token {
+            Some(token) => token_owner(&state, token).await,
+            None => None,
+        };
+        let Some(user) = owner else {
+            return super::api::ApiError::InvalidToken.into_response();
+        };
+        request.extensions_mut().insert(user);
+        request.extensions_mut().insert(BearerAuth);
+        let mut response = next.run(request).await;
+        private(&mut response);
+        return response;
+    }
+    let signed_in = if let Some((hash, user)) = live_session(&state, request.headers()).await {
         request.extensions_mut().insert(user);
         request.extensions_mut().insert(SessionHash(hash));
-    }
+        true
+    } else {
+        false
+    };
     let existing = cookie(request.headers(), csrf_cookie(&state)).filter(|t| is_token(t));
     let token = existing.clone().unwrap_or_else(secrets::new_token);
     request.extensions_mut().insert(CsrfToken(token.clone()));
@@ -109,15 +160,30 @@ pub async fn load(
         let value = cookie_value(&state, csrf_cookie(&state), &token, None);
         response.headers_mut().append(header::SET_COOKIE, value);
     }
+    if signed_in {
+        private(&mut response);
+    }
     response
+}
+
+/// What a signed-in person sees is theirs alone: no shared or back-button cache keeps it.
+fn private(response: &mut Response) {
+    response
+        .headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("private, no-store"));
 }
 
 fn is_token(value: &str) -> bool {
     value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// Checks the `csrf` field of a form post against the visitor's CSRF cookie. Hands the
-/// request back (body intact) when it matches; a translated 403 otherwise.
+/// The header a script sends its CSRF token in (for JSON requests, which have no form field).
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Checks the `csrf` field of a form post (or the `X-CSRF-Token` header) against the visitor's
+/// CSRF cookie. Hands the request back (body intact) when it matches; a translated 403
+/// otherwise.
 pub async fn check_csrf(request: Request<Body>) -> Result<Request<Body>, Response> {
     let locale = Locale::from_path(request.uri().path()).unwrap_or_default();
     let refuse = || (StatusCode::FORBIDDEN, locale.t("form.csrf_failed")).into_response();
@@ -126,6 +192,14 @@ pub async fn check_csrf(request: Request<Body>) -> Result<Request<Body>, Respons
         .get::<CsrfToken>()
         .map(|t| t.0.clone())
         .ok_or_else(refuse)?;
+    if let Some(sent) = request.headers().get(CSRF_HEADER) {
+        let sent = sent.to_str().unwrap_or_default();
+        return if secrets::constant_time_eq(sent, &expected) {
+            Ok(request)
+        } else {
+            Err(refuse())
+        };
+    }
     let (parts, body) = request.into_parts();
     let bytes = to_bytes(body, FORM_LIMIT)
         .await
