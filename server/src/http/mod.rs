@@ -47,7 +47,10 @@ pub fn router(state: AppState) -> Router {
         let options = state.leptos.clone();
         move || app::shell(options.clone())
     };
-    let render = leptos_axum::render_app_to_stream_with_context(context.clone(), shell.clone());
+    // Pages shown again after a form post (and the 404 page) render whole before they are sent,
+    // like the data pages' routes (SsrMode::Async): without JavaScript, a streamed page would
+    // keep its loading placeholders.
+    let render = leptos_axum::render_app_async_with_context(context.clone(), shell.clone());
     let pages = Pages(Arc::new(move |request| Box::pin(render(request))));
     let not_found = pages.clone();
     Router::new()
