@@ -317,6 +317,19 @@ async fn hashed_assets_are_cached_for_a_year_and_missing_ones_are_not() {
     );
     let reply = get(&app, "/favicon.svg", &[]).await;
     assert_eq!(reply.status, StatusCode::OK);
+    for path in ["/pkg/abc123/sharek.css", "/favicon.svg"] {
+        let reply = get(&app, path, &[]).await;
+        assert_eq!(reply.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert!(
+            reply.headers.contains_key(header::REFERRER_POLICY),
+            "{path}"
+        );
+        assert!(reply.headers.contains_key("permissions-policy"), "{path}");
+        let csp = reply.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .expect("ascii");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+    }
     std::fs::remove_dir_all(site).expect("clean up");
 }
 
