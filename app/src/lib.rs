@@ -9,11 +9,13 @@ rust_i18n::i18n!("locales", fallback = "ar");
 pub mod accounts;
 pub mod audit;
 pub mod i18n;
+pub mod opportunities;
 pub mod page_state;
 pub mod pages;
 pub mod shell;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod surveys;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
@@ -57,7 +59,18 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=shell::NotFoundInGuessedLocale>
                 <ParentRoute path=ParamSegment("lang") view=shell::LocaleLayout>
-                    <Route path=StaticSegment("") view=pages::home::HomePage/>
+                    // Async: the home page lists open opportunities, rendered whole without JavaScript.
+                    <Route path=StaticSegment("") view=pages::home::HomePage ssr=SsrMode::Async/>
+                    <Route
+                        path=StaticSegment("opportunities")
+                        view=opportunities::views::CataloguePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("opportunities"), ParamSegment("id"))
+                        view=opportunities::views::OpportunityPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=StaticSegment("policy") view=pages::document::PolicyPage/>
                     <Route
                         path=StaticSegment("accessibility")
@@ -79,6 +92,36 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("staff"), StaticSegment("audit"))
                         view=audit::views::AuditPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("surveys"))
+                        view=surveys::editor::SurveysPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("surveys"), ParamSegment("id"))
+                        view=surveys::editor::SurveyPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("surveys"), ParamSegment("id"), StaticSegment("preview"))
+                        view=surveys::editor::PreviewPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("surveys"), ParamSegment("id"), StaticSegment("questions"), ParamSegment("key"))
+                        view=surveys::editor::QuestionPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("opportunities"))
+                        view=opportunities::staff_views::StaffOpportunitiesPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("opportunities"), ParamSegment("id"))
+                        view=opportunities::staff_views::StaffOpportunityPage
                         ssr=SsrMode::Async
                     />
                     <Route

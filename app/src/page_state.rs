@@ -25,6 +25,8 @@ pub struct FormFeedback {
     pub errors: Vec<(String, String)>,
     /// A secret the form just made, shown this once (a new API token). Never in a URL.
     pub revealed: Option<String>,
+    /// Problems found in a survey definition (editing, publishing, importing), by JSON path.
+    pub problems: Vec<crate::surveys::validate::Problem>,
 }
 
 impl FormFeedback {
@@ -43,8 +45,16 @@ impl FormFeedback {
             .map(|(_, key)| key.clone())
     }
 
+    /// The value kept for a field, if the form was posted with it.
+    pub fn kept(&self, field: &str) -> Option<String> {
+        self.values
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, v)| v.clone())
+    }
+
     pub fn has_errors(&self) -> bool {
-        !self.errors.is_empty()
+        !self.errors.is_empty() || !self.problems.is_empty()
     }
 }
 
@@ -55,7 +65,14 @@ pub struct PageState {
     /// The path whose page was refused (the 403 page shows there, and only there).
     pub denied_path: Option<String>,
     pub feedback: FormFeedback,
+    /// The site's public base URL (`--base-url`), for absolute links such as `og:url`; empty
+    /// when the server did not provide it.
+    pub base_url: String,
 }
+
+/// The configured public base URL, provided by the server to every render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteUrl(pub String);
 
 /// Provides the page state for the whole app: computed from the request on the server,
 /// read back from the page in the browser.
@@ -87,6 +104,7 @@ fn from_request() -> PageState {
             .get::<FormFeedback>()
             .cloned()
             .unwrap_or_default(),
+        base_url: use_context::<SiteUrl>().map(|u| u.0).unwrap_or_default(),
     }
 }
 

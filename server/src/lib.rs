@@ -99,6 +99,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if args.demo {
         demo::ensure_demo_admin(&state).await?;
     }
+    tokio::spawn(run_scheduler(db.clone()));
     tracing::info!(addr = %args.addr, base_url = %args.base_url, backend = ?db.backend(), "Sharek is listening");
     axum::serve(
         listener,
@@ -110,6 +111,24 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     db.close().await;
     tracing::info!("Sharek stopped");
     Ok(())
+}
+
+/// How often the scheduler opens and closes surveys by their dates and creates due waves.
+const SCHEDULER_EVERY: Duration = Duration::from_secs(60);
+
+/// The background scheduler. Every app server runs one; the work is safe to repeat and to run
+/// concurrently (compare-and-set status changes, unique wave numbers), so no leader is needed.
+async fn run_scheduler(db: Db) {
+    let mut ticks = tokio::time::interval(SCHEDULER_EVERY);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match app::surveys::db::tick(&db, chrono::Utc::now()).await {
+            Ok(done) if done != Default::default() => tracing::info!(?done, "scheduler"),
+            Ok(_) => {}
+            Err(error) => tracing::error!(%error, "scheduler failed; retrying at the next tick"),
+        }
+    }
 }
 
 /// Connects and applies pending migrations.

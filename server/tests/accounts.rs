@@ -618,6 +618,7 @@ pub fn sample_path(pattern: &str) -> String {
         .replace("{*path}", "none/x.css")
         .replace("{*rest}", "nothing-here")
         .replace("{id}", &uuid::Uuid::nil().to_string())
+        .replace("{key}", "q1")
 }
 
 /// Every rule × anonymous and every role: the server allows exactly what the rule says.

@@ -73,6 +73,11 @@ pub enum Permission {
     EnterStaffArea,
     /// Add, change and deactivate users; manage teams; read the audit log.
     ManageUsers,
+    /// Create and edit surveys, consultations and opportunities; publish, close and archive them.
+    AuthorSurveys,
+    /// See surveys and opportunities in every state, and preview them (analysts read; they
+    /// change nothing).
+    ReadSurveys,
 }
 
 /// The signed-in staff member, as pages and handlers see them.

@@ -11,6 +11,10 @@ impl Role {
         match permission {
             Permission::EnterStaffArea => true,
             Permission::ManageUsers => self == Role::Admin,
+            Permission::AuthorSurveys => matches!(self, Role::Admin | Role::Author),
+            Permission::ReadSurveys => {
+                matches!(self, Role::Admin | Role::Author | Role::Analyst)
+            }
         }
     }
 }

@@ -69,6 +69,7 @@ pub fn StaffDashboard() -> impl IntoView {
         {user.map(|user| {
             let roles = user.roles.iter().map(|r| locale.t(&r.label_key())).collect::<Vec<_>>().join("، ");
             let admin = user.can(Permission::ManageUsers);
+            let reads_opportunities = user.can(Permission::ReadSurveys);
             view! {
                 <p>{locale.t_with("staff.signed_in_as", &[("name", &user.display_name), ("email", &user.email)])}</p>
                 <p>{t("staff.your_roles")} " " {roles}</p>
@@ -85,6 +86,12 @@ pub fn StaffDashboard() -> impl IntoView {
                         <li class="card">
                             <h2><a href=format!("/{}/staff/audit", locale.code())>{t("audit.title")}</a></h2>
                             <p>{t("staff.audit_blurb")}</p>
+                        </li>
+                    })}
+                    {reads_opportunities.then(|| view! {
+                        <li class="card">
+                            <h2><a href=format!("/{}/staff/opportunities", locale.code())>{t("opportunities.staff_title")}</a></h2>
+                            <p>{t("opportunities.staff_blurb")}</p>
                         </li>
                     })}
                     <li class="card">

@@ -34,7 +34,7 @@ pub struct AuditRow {
 }
 
 /// The actions the audit page can filter by (each has a label `audit.action.<action>`).
-pub const ACTIONS: [&str; 9] = [
+pub const ACTIONS: &[&str] = &[
     "session.start",
     "user.create",
     "user.deactivate",
@@ -44,6 +44,16 @@ pub const ACTIONS: [&str; 9] = [
     "team.member_remove",
     "token.create",
     "token.revoke",
+    "opportunity.create",
+    "opportunity.update",
+    "survey.create",
+    "survey.import",
+    "survey.update",
+    "survey.publish",
+    "survey.close",
+    "survey.reopen",
+    "survey.archive",
+    "survey.unpublish",
 ];
 
 /// The client's address as the server determined it (behind a trusted proxy: the address

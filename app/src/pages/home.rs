@@ -1,8 +1,10 @@
-//! The home page: what Sharek is, and how a participant's views are used (policy §6).
+//! The home page: what Sharek is, the opportunities open now (policy §8), and how a
+//! participant's views are used (policy §6).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::opportunities::views::FeaturedOpportunities;
 use crate::shell::use_locale;
 
 /// The policy's principles of participation (MISSION.md §6), shown on the home page.
@@ -18,6 +20,7 @@ pub fn HomePage() -> impl IntoView {
             <h1 id="home-title">{t("home.title")}</h1>
             <p class="lead">{t("home.lead")}</p>
         </section>
+        <FeaturedOpportunities/>
         <section aria-labelledby="principles-title">
             <h2 id="principles-title">{t("home.principles_title")}</h2>
             <ul class="cards">

@@ -23,6 +23,10 @@ pub fn ErrorSummary(feedback: FormFeedback) -> impl IntoView {
                 aria-labelledby="error-summary-title">
                 <h2 id="error-summary-title">{locale.t("form.problem")}</h2>
                 <ul>
+                    {feedback.problems.iter().map(|problem| {
+                        let message = problem.message(locale);
+                        view! { <li><code dir="ltr">{problem.path.clone()}</code> " " {message}</li> }
+                    }).collect_view()}
                     {feedback.errors.iter().map(|(field, key)| {
                         let message = locale.t(key);
                         if field.is_empty() {
@@ -47,6 +51,9 @@ pub fn TextField(
     #[prop(optional)] hint: Option<String>,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] required: bool,
+    /// The stored value, shown unless the form was posted (then what was typed is shown).
+    #[prop(optional, into)]
+    value: Option<String>,
     feedback: FormFeedback,
 ) -> impl IntoView {
     let locale = use_locale();
@@ -63,7 +70,7 @@ pub fn TextField(
     let value = if kind == "password" {
         String::new()
     } else {
-        feedback.value(name)
+        feedback.kept(name).or(value).unwrap_or_default()
     };
     let has_error = error.is_some();
     view! {

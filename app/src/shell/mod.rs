@@ -79,6 +79,7 @@ pub fn Frame(locale: Locale, children: Children) -> impl IntoView {
             <nav class="site-nav" aria-label=t("shell.nav_label")>
                 <ul class="container">
                     <NavLink locale href="" label=t("nav.home")/>
+                    <NavLink locale href="/opportunities" label=t("nav.opportunities")/>
                     <NavLink locale href="/policy" label=t("nav.policy")/>
                     {signed_in.then(|| view! { <NavLink locale href="/staff" label=t("nav.staff")/> })}
                 </ul>

@@ -41,6 +41,9 @@ pub enum StoreError {
     Sqlx(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Stored data that does not parse (a bug or a hand edit): never shown to users.
+    #[error("corrupt stored data: {0}")]
+    Corrupt(String),
     /// A unique constraint refused the write (SQLite does not name the constraint).
     #[error("already exists")]
     Conflict,

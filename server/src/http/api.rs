@@ -20,6 +20,10 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{any, delete, get},
 };
+use app::opportunities::{
+    Announced, Opportunity, OpportunityKind, StakeholderGroup, Status as OpportunityStatus,
+    rules::OpportunityInput,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{
     IntoParams, Modify, OpenApi, ToSchema,
@@ -27,6 +31,7 @@ use utoipa::{
 };
 use uuid::Uuid;
 
+use super::api_opportunities;
 use super::forms::record_audit;
 use crate::AppState;
 
@@ -39,6 +44,14 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/audit", get(audit))
         .route("/api/v1/tokens", get(tokens))
         .route("/api/v1/tokens/{id}", delete(revoke_token))
+        .route(
+            "/api/v1/opportunities",
+            get(api_opportunities::list).post(api_opportunities::create),
+        )
+        .route(
+            "/api/v1/opportunities/{id}",
+            get(api_opportunities::get).put(api_opportunities::update),
+        )
         .route("/api/v1/{*rest}", any(not_found))
 }
 
@@ -51,13 +64,22 @@ pub fn routes() -> Router<AppState> {
                        API token made in the staff area: `Authorization: Bearer shk_…`. A token \
                        acts with its owner's current roles."
     ),
-    paths(me, users, teams, audit, tokens, revoke_token),
-    components(schemas(ErrorBody, CurrentUser, UserSummary, Role, Team, Member, AuditRow, ApiToken)),
+    paths(
+        me, users, teams, audit, tokens, revoke_token,
+        api_opportunities::list, api_opportunities::get, api_opportunities::create,
+        api_opportunities::update,
+    ),
+    components(schemas(
+        ErrorBody, FieldProblem, CurrentUser, UserSummary, Role, Team, Member, AuditRow, ApiToken,
+        Opportunity, Announced, OpportunityKind, OpportunityStatus, StakeholderGroup,
+        OpportunityInput,
+    )),
     modifiers(&BearerScheme),
     security(("bearer" = [])),
     tags(
         (name = "accounts", description = "Staff accounts, teams and API tokens"),
-        (name = "audit", description = "The audit log of staff actions")
+        (name = "audit", description = "The audit log of staff actions"),
+        (name = "opportunities", description = "Participation opportunities: surveys, consultations, workshops and events")
     )
 )]
 pub struct ApiDoc;
@@ -105,6 +127,8 @@ pub enum ApiError {
     Forbidden,
     NotFound,
     BadRequest(String),
+    /// Fields that break the rules: (field, catalogue key of the message) pairs.
+    Invalid(Vec<(&'static str, &'static str)>),
     Internal,
 }
 
@@ -112,14 +136,39 @@ pub enum ApiError {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ErrorBody {
     /// A stable code: `unauthorized`, `invalid_token`, `forbidden`, `not_found`,
-    /// `bad_request` or `internal`.
+    /// `bad_request`, `invalid` or `internal`.
     pub error: String,
     /// What went wrong, for a person reading the logs.
+    pub message: String,
+    /// For `invalid`: each field that breaks a rule.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<FieldProblem>,
+}
+
+/// A field of a request body that breaks a rule.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct FieldProblem {
+    /// The field's name in the body (empty for the request as a whole).
+    pub field: String,
+    /// A stable code for the rule (the message's key in the translation catalogue).
+    pub code: String,
+    /// The message in English.
     pub message: String,
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let problems = match &self {
+            ApiError::Invalid(problems) => problems
+                .iter()
+                .map(|(field, key)| FieldProblem {
+                    field: (*field).to_owned(),
+                    code: (*key).to_owned(),
+                    message: app::Locale::En.t(key),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         let (status, code, message) = match self {
             ApiError::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
@@ -142,6 +191,11 @@ impl IntoResponse for ApiError {
                 "There is nothing here.".to_owned(),
             ),
             ApiError::BadRequest(message) => (StatusCode::BAD_REQUEST, "bad_request", message),
+            ApiError::Invalid(_) => (
+                StatusCode::BAD_REQUEST,
+                "invalid",
+                "Some fields break the rules: see `problems`.".to_owned(),
+            ),
             ApiError::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -151,6 +205,7 @@ impl IntoResponse for ApiError {
         let body = ErrorBody {
             error: code.to_owned(),
             message,
+            problems,
         };
         let mut response = (status, Json(body)).into_response();
         if status == StatusCode::UNAUTHORIZED {
@@ -193,7 +248,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
 
 impl Caller {
     /// The caller, if their roles grant `permission` (the access layer checked it too).
-    fn needs(self, permission: Permission) -> Result<CurrentUser, ApiError> {
+    pub(super) fn needs(self, permission: Permission) -> Result<CurrentUser, ApiError> {
         if self.0.can(permission) {
             Ok(self.0)
         } else {

@@ -45,6 +45,13 @@ impl Pages {
         response
     }
 
+    /// Renders the page at `path` (not the URL posted to) with the form's feedback.
+    pub async fn show_at(&self, parts: Parts, path: &str, feedback: FormFeedback) -> Response {
+        let mut parts = parts;
+        parts.uri = path.parse().unwrap_or_default();
+        self.show_again(&parts, feedback).await
+    }
+
     /// Renders the page at `path` with one problem for the form as a whole.
     pub async fn show_with_error(&self, parts: Parts, path: &str, key: &str) -> Response {
         let mut feedback = FormFeedback::default();
@@ -87,6 +94,11 @@ impl Fields {
             .unwrap_or_default()
     }
 
+    /// Every field but the CSRF token, to show a form again as it was posted.
+    pub fn pairs(&self) -> impl Iterator<Item = &(String, String)> {
+        self.0.iter().filter(|(k, _)| k != "csrf")
+    }
+
     pub fn all(&self, name: &str) -> Vec<String> {
         self.0
             .iter()
@@ -104,6 +116,16 @@ impl Feedback {
     pub fn keep(mut self, field: &str, value: impl Into<String>) -> Self {
         self.0.values.push((field.to_owned(), value.into()));
         self
+    }
+
+    /// Keeps every posted field (repeated ones in order) to show the form again.
+    pub fn keep_all(mut self, fields: &Fields) -> Self {
+        self.0.values.extend(fields.pairs().cloned());
+        self
+    }
+
+    pub fn problems(&mut self, problems: Vec<app::surveys::validate::Problem>) {
+        self.0.problems.extend(problems);
     }
 
     pub fn error(&mut self, field: &str, key: &str) {

@@ -5,12 +5,16 @@
 pub mod access;
 mod accounts;
 pub mod api;
+mod api_opportunities;
 mod assets;
 pub mod client;
+mod feeds;
 mod forms;
 mod headers;
 mod locale;
+mod opportunities;
 mod session;
+mod surveys;
 mod teams;
 mod tokens;
 
@@ -67,6 +71,21 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/{lang}/staff/password", post(accounts::change_password))
         .route("/{lang}/staff/tokens", post(tokens::create))
+        .route("/{lang}/staff/surveys", post(surveys::create))
+        .route("/{lang}/staff/surveys/import", post(surveys::import))
+        .route("/{lang}/staff/surveys/{id}/export.json", get(surveys::export))
+        .route("/{lang}/staff/surveys/{id}/details", post(surveys::details))
+        .route("/{lang}/staff/surveys/{id}/status", post(surveys::status))
+        .route("/{lang}/staff/surveys/{id}/sections", post(surveys::add_section))
+        .route("/{lang}/staff/surveys/{id}/sections/{key}", post(surveys::section))
+        .route("/{lang}/staff/surveys/{id}/questions", post(surveys::add_question))
+        .route("/{lang}/staff/surveys/{id}/questions/{key}", post(surveys::question))
+        .route("/{lang}/staff/surveys/{id}/questions/{key}/move", post(surveys::move_question))
+        .route("/{lang}/staff/surveys/{id}/questions/{key}/delete", post(surveys::delete_question))
+        .route("/{lang}/opportunities/feed.atom", get(feeds::atom))
+        .route("/{lang}/opportunities/calendar.ics", get(feeds::calendar))
+        .route("/{lang}/staff/opportunities", post(opportunities::create))
+        .route("/{lang}/staff/opportunities/{id}", post(opportunities::update))
         .route("/{lang}/staff/teams", post(teams::create))
         .route("/{lang}/staff/teams/members", post(teams::add_member))
         .route(
@@ -97,7 +116,11 @@ pub fn router(state: AppState) -> Router {
 /// What server functions and pages can reach through `use_context`.
 fn leptos_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     let db = state.db.clone();
-    move || leptos::prelude::provide_context(db.clone())
+    let site = app::page_state::SiteUrl(state.settings.base_url.to_string());
+    move || {
+        leptos::prelude::provide_context(db.clone());
+        leptos::prelude::provide_context(site.clone());
+    }
 }
 
 /// 200 when the database answers within the timeout, 503 otherwise.

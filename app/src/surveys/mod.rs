@@ -1,0 +1,110 @@
+//! Surveys and consultations: their definitions (`model`), show-if rules (`conditions`),
+//! checks for publishing and importing (`validate`), lifecycle and periodic waves
+//! (`lifecycle`), storage (`db`), and the staff editor and preview (`editor`, `render`).
+//! Every survey is also a participation opportunity (`crate::opportunities`).
+
+pub mod conditions;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod editor;
+pub mod lifecycle;
+pub mod model;
+pub mod render;
+pub mod validate;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub use lifecycle::{Recurrence, Status};
+pub use model::Definition;
+
+/// The policy's stakeholder groups (MISSION §5), asked by every survey.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum StakeholderGroup {
+    Citizen,
+    Resident,
+    GovernmentEntity,
+    Ngo,
+    PrivateCompany,
+    Expert,
+    Academic,
+}
+
+impl StakeholderGroup {
+    pub const ALL: [StakeholderGroup; 7] = [
+        StakeholderGroup::Citizen,
+        StakeholderGroup::Resident,
+        StakeholderGroup::GovernmentEntity,
+        StakeholderGroup::Ngo,
+        StakeholderGroup::PrivateCompany,
+        StakeholderGroup::Expert,
+        StakeholderGroup::Academic,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            StakeholderGroup::Citizen => "citizen",
+            StakeholderGroup::Resident => "resident",
+            StakeholderGroup::GovernmentEntity => "government_entity",
+            StakeholderGroup::Ngo => "ngo",
+            StakeholderGroup::PrivateCompany => "private_company",
+            StakeholderGroup::Expert => "expert",
+            StakeholderGroup::Academic => "academic",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|g| g.code() == code)
+    }
+
+    pub fn label_key(self) -> String {
+        format!("groups.{}", self.code())
+    }
+}
+
+/// A survey as the staff list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SurveySummary {
+    pub id: Uuid,
+    pub title_ar: String,
+    pub title_en: String,
+    pub status: Status,
+    pub opens_at: Option<DateTime<Utc>>,
+    pub closes_at: Option<DateTime<Utc>>,
+    pub recurrence: Option<Recurrence>,
+    pub updated_at: DateTime<Utc>,
+    /// How many questions it asks (besides the stakeholder group).
+    pub questions: u32,
+}
+
+/// A stored survey: its settings and definition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Survey {
+    pub id: Uuid,
+    pub status: Status,
+    pub opens_at: Option<DateTime<Utc>>,
+    pub closes_at: Option<DateTime<Utc>>,
+    pub recurrence: Option<Recurrence>,
+    /// For periodic surveys: how many days each wave stays open.
+    pub wave_days: Option<u32>,
+    pub definition: Definition,
+    /// Incremented by every saved change; older versions are kept.
+    pub version: u32,
+    pub has_responses: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One occurrence of a periodic survey, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Wave {
+    pub id: Uuid,
+    pub number: u32,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+}

@@ -1,0 +1,677 @@
+//! Form handlers of the survey editor. Each change loads the survey, checks the version the
+//! form was made from (someone else may have saved since), applies the change to a copy of
+//! the definition, checks it (`validate::structure`, and `validate::check_edit` once answers
+//! exist), saves it as a new version, audits it, and returns to the page. On a problem the page
+//! comes back with everything typed and each problem named.
+
+use app::accounts::CurrentUser;
+use app::surveys::{
+    Definition, Recurrence, StakeholderGroup, Status,
+    conditions::Condition,
+    db as surveys_db,
+    editor::RULE_ROWS,
+    lifecycle::{Move, can_move, start_of},
+    model::{Choice, Kind, Languages, Question, Section, Text},
+    render::parse_number,
+    validate,
+};
+use axum::{
+    Extension,
+    extract::{Path, State},
+    http::{StatusCode, header, request::Parts},
+    response::{IntoResponse, Redirect, Response},
+};
+use chrono::{NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::forms::{Feedback, Fields, Pages, Posted, record_audit, server_error};
+use crate::AppState;
+
+fn survey_page(parts: &Parts, id: Uuid) -> String {
+    let locale = app::Locale::from_path(parts.uri.path()).unwrap_or_default();
+    format!("/{}/staff/surveys/{id}", locale.code())
+}
+
+fn actor(parts: &Parts) -> Option<Uuid> {
+    parts.extensions.get::<CurrentUser>().map(|u| u.id)
+}
+
+/// A new survey, in draft.
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    Posted { parts, fields }: Posted,
+) -> Response {
+    let languages = Languages::from_code(&fields.get("languages")).unwrap_or_default();
+    let title = Text::new(fields.get("title_ar").trim(), fields.get("title_en").trim());
+    let mut feedback = Feedback::default().keep_all(&fields);
+    for locale in languages.required() {
+        if title.in_language(*locale).is_empty() {
+            feedback.error(&format!("title_{}", locale.code()), "surveys.title_required");
+        }
+    }
+    if feedback.has_errors() {
+        return pages.show_again(&parts, feedback.into_inner()).await;
+    }
+    let definition = Definition {
+        title,
+        languages,
+        ..Definition::default()
+    };
+    match surveys_db::create(&state.db, &definition, actor(&parts), Utc::now()).await {
+        Ok(id) => {
+            record_audit(&state, &parts, None, "survey.create", id.to_string(), None).await;
+            Redirect::to(&survey_page(&parts, id)).into_response()
+        }
+        Err(error) => server_error(error),
+    }
+}
+
+/// A survey from an exported definition (JSON pasted into the form).
+pub async fn import(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    Posted { parts, fields }: Posted,
+) -> Response {
+    let json = fields.get("json");
+    let definition = match validate::import(&json) {
+        Ok(definition) => definition,
+        Err(problems) => {
+            let mut feedback = Feedback::default().keep("json", json.as_str());
+            feedback.problems(problems);
+            return pages.show_again(&parts, feedback.into_inner()).await;
+        }
+    };
+    match surveys_db::create(&state.db, &definition, actor(&parts), Utc::now()).await {
+        Ok(id) => {
+            record_audit(&state, &parts, None, "survey.import", id.to_string(), None).await;
+            Redirect::to(&survey_page(&parts, id)).into_response()
+        }
+        Err(error) => server_error(error),
+    }
+}
+
+/// The JSON export of a survey's definition, as a download.
+pub async fn export(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    Path((_lang, id)): Path<(String, String)>,
+    parts: Parts,
+) -> Response {
+    let Ok(id) = id.parse::<Uuid>() else {
+        return not_found(&pages, parts).await;
+    };
+    match surveys_db::get(&state.db, id).await {
+        Ok(Some(survey)) => (
+            [
+                (header::CONTENT_TYPE, "application/json; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"survey-{id}-v{}.json\"", survey.version),
+                ),
+            ],
+            survey.definition.to_json(),
+        )
+            .into_response(),
+        Ok(None) => not_found(&pages, parts).await,
+        Err(error) => server_error(error),
+    }
+}
+
+/// The 404 page in the visitor's language, for a survey or question that does not exist.
+async fn not_found(pages: &Pages, parts: Parts) -> Response {
+    let locale = app::Locale::from_path(parts.uri.path()).unwrap_or_default();
+    let mut response = pages
+        .show_at(parts, &format!("/{}/not-found", locale.code()), Default::default())
+        .await;
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    response
+}
+
+/// Applies a change to a survey's definition and saves it as a new version. `change` reads the
+/// form and edits the definition, or reports what is wrong with the form.
+async fn edit(
+    state: &AppState,
+    pages: &Pages,
+    parts: Parts,
+    fields: &Fields,
+    id: &str,
+    page: Option<String>,
+    change: impl FnOnce(&mut Definition, &Fields) -> Result<String, Feedback>,
+) -> Response {
+    let Ok(id) = id.parse::<Uuid>() else {
+        return not_found(pages, parts).await;
+    };
+    let survey = match surveys_db::get(&state.db, id).await {
+        Ok(Some(survey)) => survey,
+        Ok(None) => return not_found(pages, parts).await,
+        Err(error) => return server_error(error),
+    };
+    let page = page.unwrap_or_else(|| survey_page(&parts, id));
+    if survey.status == Status::Archived {
+        return pages.show_with_error(parts, &page, "surveys.archived_read_only").await;
+    }
+    if fields.get("version") != survey.version.to_string() {
+        return pages.show_with_error(parts, &page, "surveys.stale").await;
+    }
+    let mut definition = survey.definition.clone();
+    let back = match change(&mut definition, fields) {
+        Ok(back) => back,
+        Err(feedback) => return pages.show_at(parts, &page, feedback.into_inner()).await,
+    };
+    let mut problems = validate::structure(&definition);
+    if survey.has_responses {
+        match surveys_db::answered(&state.db, id).await {
+            Ok(answered) => problems.extend(validate::check_edit(&survey.definition, &definition, &answered)),
+            Err(error) => return server_error(error),
+        }
+    }
+    if !problems.is_empty() {
+        let mut feedback = Feedback::default().keep_all(fields);
+        feedback.problems(problems);
+        return pages.show_at(parts, &page, feedback.into_inner()).await;
+    }
+    match surveys_db::save_definition(&state.db, id, &definition, survey.version, actor(&parts), Utc::now()).await {
+        Ok(version) => {
+            record_audit(state, &parts, None, "survey.update", id.to_string(), Some(format!("version {version}"))).await;
+            Redirect::to(&back).into_response()
+        }
+        Err(app::store::StoreError::Conflict) => pages.show_with_error(parts, &page, "surveys.stale").await,
+        Err(error) => server_error(error),
+    }
+}
+
+fn parse_date(fields: &Fields, name: &str, feedback: &mut Feedback) -> Option<NaiveDate> {
+    let value = fields.get(name);
+    if value.trim().is_empty() {
+        return None;
+    }
+    let date = value.trim().parse::<NaiveDate>().ok();
+    if date.is_none() {
+        feedback.error(name, "surveys.bad_date");
+    }
+    date
+}
+
+/// Title, description, languages, schedule and catalogue settings.
+pub async fn details(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    Path((_lang, id)): Path<(String, String)>,
+    Posted { parts, fields }: Posted,
+) -> Response {
+    let mut feedback = Feedback::default().keep_all(&fields);
+    let opens = parse_date(&fields, "opens_at", &mut feedback);
+    let closes = parse_date(&fields, "closes_at", &mut feedback);
+    if let (Some(opens), Some(closes)) = (opens, closes)
+        && closes <= opens
+    {
+        feedback.error("closes_at", "surveys.closes_before_opens");
+    }
+    let recurrence_code = fields.get("recurrence");
+    let recurrence = Recurrence::from_code(&recurrence_code);
+    if !recurrence_code.is_empty() && recurrence.is_none() {
+        feedback.error("recurrence", "surveys.bad_choice");
+    }
+    let wave_days = match fields.get("wave_days").trim() {
+        "" => None,
+        days => match parse_number(days) {
+            Some(d) if d.fract() == 0.0 && (1.0..=365.0).contains(&d) => Some(d as u32),
+            _ => {
+                feedback.error("wave_days", "surveys.bad_wave_days");
+                None
+            }
+        },
+    };
+    if recurrence.is_some() && opens.is_none() {
+        feedback.error("opens_at", "surveys.periodic_needs_start");
+    }
+    let topic = fields.get("topic");
+    if !app::opportunities::TOPICS.contains(&topic.as_str()) {
+        feedback.error("topic", "surveys.bad_choice");
+    }
+    let groups = fields.all("groups");
+    if groups.iter().any(|g| StakeholderGroup::from_code(g).is_none()) {
+        feedback.error("groups", "surveys.bad_choice");
+    }
+    let languages = Languages::from_code(&fields.get("languages"));
+    if languages.is_none() {
+        feedback.error("languages", "surveys.bad_choice");
+    }
+    let title = Text::new(fields.get("title_ar").trim(), fields.get("title_en").trim());
+    if title.is_empty() {
+        feedback.error("title_ar", "surveys.title_required");
+    }
+    let settings = surveys_db::Settings {
+        opens_at: opens.map(start_of),
+        closes_at: closes.map(start_of),
+        recurrence,
+        wave_days: recurrence.map(|_| wave_days.unwrap_or(30)),
+        topic,
+        groups,
+    };
+    let description = Text::new(fields.get("description_ar").trim(), fields.get("description_en").trim());
+    let id_text = id.clone();
+    let response = edit(&state, &pages, parts.clone(), &fields, &id, None, move |definition, _| {
+        if feedback.has_errors() {
+            return Err(feedback);
+        }
+        definition.title = title;
+        definition.description = description;
+        definition.languages = languages.unwrap_or_default();
+        Ok(String::new())
+    })
+    .await;
+    // The definition is saved (a redirect); now the schedule and catalogue settings.
+    if !response.status().is_redirection() {
+        return response;
+    }
+    let Ok(id) = id_text.parse::<Uuid>() else {
+        return response;
+    };
+    if let Err(error) = surveys_db::save_settings(&state.db, id, &settings, Utc::now()).await {
+        return server_error(error);
+    }
+    Redirect::to(&survey_page(&parts, id)).into_response()
+}
+
+/// Publish, close, reopen, archive, or back to draft.
+pub async fn status(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    Path((_lang, id)): Path<(String, String)>,
+    Posted { parts, fields }: Posted,
+) -> Response {
+    let Ok(id) = id.parse::<Uuid>() else {
+        return not_found(&pages, parts).await;
+    };
+    let survey = match surveys_db::get(&state.db, id).await {
+        Ok(Some(survey)) => survey,
+        Ok(None) => return not_found(&pages, parts).await,
+        Err(error) => return server_error(error),
+    };
+    let page = survey_page(&parts, id);
+    let Some(action) = Move::from_code(&fields.get("move")) else {
+        return pages.show_with_error(parts, &page, "surveys.bad_choice").await;
+    };
+    let now = Utc::now();
+    let Some(to) = can_move(survey.status, action, survey.opens_at, survey.closes_at, survey.has_responses, now) else {
+        return pages.show_with_error(parts, &page, "surveys.move_not_allowed").await;
+    };
+    if action == Move::Publish {
+        let mut problems = validate::for_publishing(&survey.definition);
+        if survey.recurrence.is_some() && survey.opens_at.is_none() {
+            problems.push(validate::Problem {
+                path: "$".into(),
+                code: "periodic_needs_start".into(),
+                detail: String::new(),
+            });
+        }
+        if !problems.is_empty() {
+            let mut feedback = Feedback::default();
+            feedback.problems(problems);
+            return pages.show_at(parts, &page, feedback.into_inner()).await;
+        }
+    }
+    match surveys_db::set_status(&state.db, id, survey.status, to, now).await {
+        Ok(true) => {
+            let action = format!("survey.{}", action.code());
+            record_audit(&state, &parts, None, &action, id.to_string(), Some(to.code().to_owned())).await;
+            Redirect::to(&page).into_response()
+        }
+        Ok(false) => pages.show_with_error(parts, &page, "surveys.stale").await,
+        Err(error) => server_error(error),
+    }
+}
+
+pub async fn add_section(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    Path((_lang, id)): Path<(String, String)>,
+    Posted { parts, fields }: Posted,
+) -> Response {
+    let page = survey_page(&parts, id.parse().unwrap_or_default());
+    edit(&state, &pages, parts, &fields, &id, None, move |definition, _| {
+        let key = definition.fresh_key("s");
+        definition.sections.push(Section::new(&key));
+        Ok(format!("{page}#section-{key}"))
+    })
+    .await
+}
+
+/// A section's titles, or its removal (only when it has no questions and is not the last).
+pub async fn section(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    Path((_lang, id, key)): Path<(String, String, String)>,
+    Posted { parts, fields }: Posted,
+) -> Response {
+    let page = survey_page(&parts, id.parse().unwrap_or_default());
+    edit(&state, &pages, parts, &fields, &id, None, move |definition, fields| {
+        let Some(index) = definition.sections.iter().position(|s| s.key == key) else {
+            return Err(error_feedback("surveys.not_found"));
+        };
+        if !fields.get("delete").is_empty() {
+            if !definition.sections[index].questions.is_empty() || definition.sections.len() == 1 {
+                return Err(error_feedback("surveys.section_not_empty"));
+            }
+            definition.sections.remove(index);
+            return Ok(page);
+        }
+        definition.sections[index].title = Text::new(fields.get("title_ar").trim(), fields.get("title_en").trim());
+        Ok(format!("{page}#section-{key}"))
+    })
+    .await
+}
+
+fn error_feedback(key: &str) -> Feedback {
+    let mut feedback = Feedback::default();
+    feedback.error("", key);
+    feedback
+}
+
+/// A new question of the chosen type at the end of a section; then its page opens.
+pub async fn add_question(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    Path((_lang, id)): Path<(String, String)>,
+    Posted { parts, fields }: Posted,
+) -> Response {
+    let page = survey_page(&parts, id.parse().unwrap_or_default());
+    edit(&state, &pages, parts, &fields, &id, None, move |definition, fields| {
+        let Some(kind) = Kind::new_of(&fields.get("type")) else {
+            return Err(error_feedback("surveys.bad_choice"));
+        };
+        let section = fields.get("section");
+        let key = definition.fresh_key("q");
+        let Some(section) = definition.sections.iter_mut().find(|s| s.key == section) else {
+            return Err(error_feedback("surveys.not_found"));
+        };
+        section.questions.push(Question {
+            key: key.clone(),
+            text: Text::default(),
+            help: Text::default(),
+            required: false,
+            show_if: None,
+            kind,
+        });
+        Ok(format!("{page}/questions/{key}"))
+    })
+    .await
+}
+
+/// Moves a question up or down, across into the neighbouring section at a section's edge.
+pub async fn move_question(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    Path((_lang, id, key)): Path<(String, String, String)>,
+    Posted { parts, fields }: Posted,
+) -> Response {
+    let page = survey_page(&parts, id.parse().unwrap_or_default());
+    edit(&state, &pages, parts, &fields, &id, None, move |definition, fields| {
+        let up = fields.get("direction") == "up";
+        if !move_within(definition, &key, up) {
+            return Err(error_feedback("surveys.cannot_move"));
+        }
+        Ok(format!("{page}#sections"))
+    })
+    .await
+}
+
+/// Moves question `key` one place; `false` when it is already first (or last).
+pub fn move_within(definition: &mut Definition, key: &str, up: bool) -> bool {
+    let Some((s, q)) = definition.sections.iter().enumerate().find_map(|(s, section)| {
+        section.questions.iter().position(|q| q.key == key).map(|q| (s, q))
+    }) else {
+        return false;
+    };
+    let count = definition.sections[s].questions.len();
+    match (up, q) {
+        (true, 0) if s > 0 => {
+            let question = definition.sections[s].questions.remove(0);
+            definition.sections[s - 1].questions.push(question);
+        }
+        (true, 0) => return false,
+        (true, q) => definition.sections[s].questions.swap(q, q - 1),
+        (false, q) if q + 1 == count && s + 1 < definition.sections.len() => {
+            let question = definition.sections[s].questions.remove(q);
+            definition.sections[s + 1].questions.insert(0, question);
+        }
+        (false, q) if q + 1 == count => return false,
+        (false, q) => definition.sections[s].questions.swap(q, q + 1),
+    }
+    true
+}
+
+pub async fn delete_question(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    Path((_lang, id, key)): Path<(String, String, String)>,
+    Posted { parts, fields }: Posted,
+) -> Response {
+    let page = survey_page(&parts, id.parse().unwrap_or_default());
+    edit(&state, &pages, parts, &fields, &id, None, move |definition, _| {
+        let before = definition.questions().count();
+        for section in &mut definition.sections {
+            section.questions.retain(|q| q.key != key);
+        }
+        if definition.questions().count() == before {
+            return Err(error_feedback("surveys.not_found"));
+        }
+        Ok(format!("{page}#sections"))
+    })
+    .await
+}
+
+/// A question's wording, settings and show-if rules.
+pub async fn question(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    Path((_lang, id, key)): Path<(String, String, String)>,
+    Posted { parts, fields }: Posted,
+) -> Response {
+    let survey_path = survey_page(&parts, id.parse().unwrap_or_default());
+    let page = parts.uri.path().to_owned();
+    edit(&state, &pages, parts, &fields, &id, Some(page), move |definition, fields| {
+        let Some(existing) = definition.question(&key).cloned() else {
+            return Err(error_feedback("surveys.not_found"));
+        };
+        let mut feedback = Feedback::default().keep_all(fields);
+        let kind = read_kind(&existing.kind, fields, &mut feedback);
+        let show_if = read_rules(fields, &mut feedback);
+        if feedback.has_errors() {
+            return Err(feedback);
+        }
+        if let Some(question) = definition.question_mut(&key) {
+            question.text = Text::new(fields.get("text_ar").trim(), fields.get("text_en").trim());
+            question.help = Text::new(fields.get("help_ar").trim(), fields.get("help_en").trim());
+            question.required = !fields.get("required").is_empty();
+            question.kind = kind;
+            question.show_if = show_if;
+        }
+        Ok(format!("{survey_path}#sections"))
+    })
+    .await
+}
+
+/// Choices from the form's choice table: existing keys kept, new rows given fresh keys, rows
+/// with both labels cleared removed.
+fn read_choices(fields: &Fields, name: &str, prefix: &str) -> Vec<Choice> {
+    let keys = fields.all(&format!("{name}_key"));
+    let ar = fields.all(&format!("{name}_ar"));
+    let en = fields.all(&format!("{name}_en"));
+    let mut choices: Vec<Choice> = Vec::new();
+    let mut next = 1;
+    for ((key, ar), en) in keys.iter().zip(&ar).zip(&en) {
+        let label = Text::new(ar.trim(), en.trim());
+        if label.is_empty() {
+            continue;
+        }
+        let key = if key.is_empty() {
+            loop {
+                let candidate = format!("{prefix}{next}");
+                next += 1;
+                if !keys.contains(&candidate) && !choices.iter().any(|c| c.key == candidate) {
+                    break candidate;
+                }
+            }
+        } else {
+            key.clone()
+        };
+        choices.push(Choice { key, label });
+    }
+    choices
+}
+
+fn read_whole(fields: &Fields, name: &str, feedback: &mut Feedback) -> Option<u32> {
+    let value = fields.get(name);
+    if value.trim().is_empty() {
+        return None;
+    }
+    match parse_number(&value) {
+        Some(n) if n.fract() == 0.0 && (0.0..=1_000_000.0).contains(&n) => Some(n as u32),
+        _ => {
+            feedback.error(name, "surveys.not_whole_number");
+            None
+        }
+    }
+}
+
+fn read_decimal(fields: &Fields, name: &str, feedback: &mut Feedback) -> Option<f64> {
+    let value = fields.get(name);
+    if value.trim().is_empty() {
+        return None;
+    }
+    let number = parse_number(&value);
+    if number.is_none() {
+        feedback.error(name, "surveys.not_a_number");
+    }
+    number
+}
+
+/// The question's settings from the form, for its (unchanged) type.
+fn read_kind(kind: &Kind, fields: &Fields, feedback: &mut Feedback) -> Kind {
+    let other = !fields.get("other").is_empty();
+    match kind {
+        Kind::SingleChoice { .. } => Kind::SingleChoice { choices: read_choices(fields, "choice", "c"), other },
+        Kind::Dropdown { .. } => Kind::Dropdown { choices: read_choices(fields, "choice", "c"), other },
+        Kind::MultipleChoice { .. } => Kind::MultipleChoice {
+            choices: read_choices(fields, "choice", "c"),
+            other,
+            min: read_whole(fields, "min", feedback),
+            max: read_whole(fields, "max", feedback),
+        },
+        Kind::Ranking { .. } => Kind::Ranking { choices: read_choices(fields, "choice", "c") },
+        Kind::Matrix { .. } => Kind::Matrix {
+            rows: read_choices(fields, "row", "r"),
+            scale: read_choices(fields, "point", "p"),
+        },
+        Kind::Rating { min, max, .. } => {
+            let mut whole = |name: &str, default: i32| match read_decimal(fields, name, feedback) {
+                Some(n) if n.fract() == 0.0 && n.abs() <= 100.0 => n as i32,
+                Some(_) => {
+                    feedback.error(name, "surveys.not_whole_number");
+                    default
+                }
+                None => default,
+            };
+            Kind::Rating {
+                min: whole("scale_min", *min),
+                max: whole("scale_max", *max),
+                min_label: Text::new(fields.get("min_label_ar").trim(), fields.get("min_label_en").trim()),
+                max_label: Text::new(fields.get("max_label_ar").trim(), fields.get("max_label_en").trim()),
+            }
+        }
+        Kind::ShortText { .. } => Kind::ShortText { max_length: read_whole(fields, "max_length", feedback) },
+        Kind::LongText { max_length } => Kind::LongText {
+            max_length: read_whole(fields, "max_length", feedback).unwrap_or(*max_length),
+        },
+        Kind::Number { .. } => Kind::Number {
+            decimal: !fields.get("decimal").is_empty(),
+            min: read_decimal(fields, "min", feedback),
+            max: read_decimal(fields, "max", feedback),
+        },
+        other => other.clone(),
+    }
+}
+
+/// The show-if rules from the form's rule rows: none, one, or several joined by all/any.
+fn read_rules(fields: &Fields, feedback: &mut Feedback) -> Option<Condition> {
+    let columns = ["rule_question", "rule_op", "rule_value", "rule_min", "rule_max"].map(|c| fields.all(c));
+    let mut rules = Vec::new();
+    for row in 0..columns[0].len().min(RULE_ROWS * 4) {
+        let cell = |c: usize| columns[c].get(row).map(|v| v.trim().to_owned()).unwrap_or_default();
+        let question = cell(0);
+        if question.is_empty() {
+            continue;
+        }
+        let rule = match cell(1).as_str() {
+            "equals" => Condition::Equals { question, value: cell(2) },
+            "includes" => Condition::Includes { question, value: cell(2) },
+            "in_range" => {
+                let (min, max) = (parse_number(&cell(3)), parse_number(&cell(4)));
+                if (min.is_none() && !cell(3).is_empty()) || (max.is_none() && !cell(4).is_empty()) || (min.is_none() && max.is_none()) {
+                    feedback.error("", "surveys.rule_needs_range");
+                }
+                Condition::InRange { question, min, max }
+            }
+            _ => {
+                feedback.error("", "surveys.bad_choice");
+                continue;
+            }
+        };
+        if !matches!(rule, Condition::InRange { .. })
+            && matches!(&rule, Condition::Equals { value, .. } | Condition::Includes { value, .. } if value.is_empty())
+        {
+            feedback.error("", "surveys.rule_needs_value");
+        }
+        rules.push(rule);
+    }
+    match rules.len() {
+        0 => None,
+        1 => rules.pop(),
+        _ if fields.get("rule_join") == "any" => Some(Condition::Any { conditions: rules }),
+        _ => Some(Condition::All { conditions: rules }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn definition() -> Definition {
+        let question = |key: &str| Question {
+            key: key.into(),
+            text: Text::new("س", "Q"),
+            help: Text::default(),
+            required: false,
+            show_if: None,
+            kind: Kind::YesNo,
+        };
+        Definition {
+            sections: vec![
+                Section { questions: vec![question("a"), question("b")], ..Section::new("s1") },
+                Section { questions: vec![question("c")], ..Section::new("s2") },
+            ],
+            ..Definition::default()
+        }
+    }
+
+    fn order(d: &Definition) -> Vec<Vec<String>> {
+        d.sections.iter().map(|s| s.questions.iter().map(|q| q.key.clone()).collect()).collect()
+    }
+
+    #[test]
+    fn questions_move_within_and_across_sections() {
+        let mut d = definition();
+        assert!(!move_within(&mut d, "a", true), "already first");
+        assert!(move_within(&mut d, "a", false));
+        assert_eq!(order(&d), vec![vec!["b", "a"], vec!["c"]]);
+        assert!(move_within(&mut d, "a", false), "into the next section");
+        assert_eq!(order(&d), vec![vec!["b"], vec!["a", "c"]]);
+        assert!(move_within(&mut d, "a", true), "back up across the edge");
+        assert_eq!(order(&d), vec![vec!["b", "a"], vec!["c"]]);
+        assert!(!move_within(&mut d, "c", false), "already last");
+        assert!(!move_within(&mut d, "missing", true));
+    }
+}
