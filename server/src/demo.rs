@@ -1,5 +1,7 @@
 //! Demo content for the quick start: on an empty database, an administrator with a generated
-//! password (printed once, never a fixed default) so a newcomer can sign in.
+//! password (printed once, never a fixed default) so a newcomer can sign in, and a realistic
+//! bilingual set of surveys and participation opportunities (seeded once: a marker in
+//! `instance_meta` records it, so deleting the demo content does not bring it back).
 
 use anyhow::Context;
 use app::accounts::{
@@ -39,6 +41,34 @@ pub async fn ensure_demo_admin(state: &AppState) -> anyhow::Result<()> {
         "\n  Demo administrator created (this database had no users).\n  \
          Sign in at {login}\n  email:    {DEMO_ADMIN_EMAIL}\n  password: {password}\n  \
          (shown once; change it under Staff area → Change your password)\n"
+    );
+    Ok(())
+}
+
+/// The `instance_meta` marker set once the demo content is in.
+const DEMO_MARKER: &str = "demo_content_seeded";
+
+/// Seeds the demo surveys and opportunities, once, into a database that has no surveys.
+pub async fn ensure_demo_content(state: &AppState) -> anyhow::Result<()> {
+    let db = &state.db;
+    if app::store::get_meta(db, DEMO_MARKER).await?.is_some()
+        || !app::surveys::db::list(db).await?.is_empty()
+    {
+        return Ok(());
+    }
+    let now = chrono::Utc::now();
+    let author = accounts_db::find_login(db, DEMO_ADMIN_EMAIL)
+        .await?
+        .map(|l| l.id);
+    app::surveys::demo::seed(db, now, author)
+        .await
+        .context("seeding the demo surveys")?;
+    app::opportunities::demo::seed(db, now)
+        .await
+        .context("seeding the demo opportunities")?;
+    app::store::set_meta(db, DEMO_MARKER, &now.to_rfc3339()).await?;
+    println!(
+        "  Demo content added: surveys (one periodic, with three waves of responses) and participation opportunities.\n"
     );
     Ok(())
 }

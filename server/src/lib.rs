@@ -4,7 +4,7 @@
 
 pub mod cli;
 pub mod config;
-mod demo;
+pub mod demo;
 pub mod http;
 pub mod testing;
 
@@ -98,6 +98,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     if args.demo {
         demo::ensure_demo_admin(&state).await?;
+        demo::ensure_demo_content(&state).await?;
     }
     tokio::spawn(run_scheduler(db.clone()));
     tracing::info!(addr = %args.addr, base_url = %args.base_url, backend = ?db.backend(), "Sharek is listening");

@@ -120,10 +120,12 @@ pub async fn list_all(db: &Db) -> Result<Vec<Opportunity>, StoreError> {
 /// One opportunity in any state.
 pub async fn find(db: &Db, id: Uuid) -> Result<Option<Opportunity>, StoreError> {
     let row: Option<Row> = on_db!(db, |pool| {
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM opportunities WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(pool)
-            .await
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM opportunities WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(pool)
+        .await
     })?;
     Ok(row.and_then(Row::into_opportunity))
 }

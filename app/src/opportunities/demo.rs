@@ -23,14 +23,25 @@ struct Sample {
 }
 
 use OpportunityKind::{Consultation, Event, Workshop};
-use StakeholderGroup::{Academic, Citizen, Expert, GovernmentEntity, Ngo, PrivateCompany, Resident};
+use StakeholderGroup::{
+    Academic, Citizen, Expert, GovernmentEntity, Ngo, PrivateCompany, Resident,
+};
 
 const SAMPLES: &[Sample] = &[
     Sample {
         kind: Consultation,
-        title: ("استشارة عامة حول مسودة استراتيجية التطوع الوطنية", "Public consultation on the draft national volunteering strategy"),
-        summary: ("نرغب في معرفة آرائكم في الأهداف والمبادرات المقترحة لتشجيع العمل التطوعي.", "Tell us what you think of the proposed goals and initiatives to encourage volunteering."),
-        body: ("أعدّت الوزارة مسودة استراتيجية وطنية للتطوع للسنوات الخمس المقبلة.\n\nنرحّب بملاحظاتكم على الأهداف المقترحة، وعلى سبل تسهيل التطوع للشباب وكبار السن والأشخاص ذوي الإعاقة.", "The ministry has drafted a national volunteering strategy for the next five years.\n\nWe welcome your comments on the proposed goals, and on ways to make volunteering easier for young people, older people and people with disabilities."),
+        title: (
+            "استشارة عامة حول مسودة استراتيجية التطوع الوطنية",
+            "Public consultation on the draft national volunteering strategy",
+        ),
+        summary: (
+            "نرغب في معرفة آرائكم في الأهداف والمبادرات المقترحة لتشجيع العمل التطوعي.",
+            "Tell us what you think of the proposed goals and initiatives to encourage volunteering.",
+        ),
+        body: (
+            "أعدّت الوزارة مسودة استراتيجية وطنية للتطوع للسنوات الخمس المقبلة.\n\nنرحّب بملاحظاتكم على الأهداف المقترحة، وعلى سبل تسهيل التطوع للشباب وكبار السن والأشخاص ذوي الإعاقة.",
+            "The ministry has drafted a national volunteering strategy for the next five years.\n\nWe welcome your comments on the proposed goals, and on ways to make volunteering easier for young people, older people and people with disabilities.",
+        ),
         topic: "social_services",
         groups: &[],
         starts: Some(-10),
@@ -40,9 +51,18 @@ const SAMPLES: &[Sample] = &[
     },
     Sample {
         kind: Consultation,
-        title: ("استشارة حول تبسيط إجراءات تسجيل الجمعيات الأهلية", "Consultation on simpler registration for community associations"),
-        summary: ("اقتراحات لتقليص المستندات والمدة اللازمة لتسجيل الجمعيات الأهلية إلكترونياً.", "Proposals to cut the documents and time needed to register a community association online."),
-        body: ("نقترح دمج خطوات التسجيل في خدمة إلكترونية واحدة.\n\nشاركونا تجاربكم مع الإجراءات الحالية وما ترونه ضرورياً للتغيير.", "We propose to bring the registration steps together in one online service.\n\nShare your experience of the current process and what you think must change."),
+        title: (
+            "استشارة حول تبسيط إجراءات تسجيل الجمعيات الأهلية",
+            "Consultation on simpler registration for community associations",
+        ),
+        summary: (
+            "اقتراحات لتقليص المستندات والمدة اللازمة لتسجيل الجمعيات الأهلية إلكترونياً.",
+            "Proposals to cut the documents and time needed to register a community association online.",
+        ),
+        body: (
+            "نقترح دمج خطوات التسجيل في خدمة إلكترونية واحدة.\n\nشاركونا تجاربكم مع الإجراءات الحالية وما ترونه ضرورياً للتغيير.",
+            "We propose to bring the registration steps together in one online service.\n\nShare your experience of the current process and what you think must change.",
+        ),
         topic: "digital_services",
         groups: &[Ngo, GovernmentEntity, Expert],
         starts: Some(-3),
@@ -52,9 +72,18 @@ const SAMPLES: &[Sample] = &[
     },
     Sample {
         kind: Workshop,
-        title: ("ورشة عمل: تصميم خدمات الدعم الأسري معاً", "Workshop: designing family support services together"),
-        summary: ("جلسة تفاعلية مع الأسر والمختصين لتصميم خدمات دعم أقرب إلى احتياجاتهم.", "A hands-on session with families and specialists to design support services that fit their needs."),
-        body: ("تُعقد الورشة حضورياً ويتوفر فيها مترجم للغة الإشارة.\n\nالمقاعد محدودة؛ يُرجى التسجيل عبر الرابط.", "The workshop is held in person, with sign-language interpretation.\n\nPlaces are limited; please register through the link."),
+        title: (
+            "ورشة عمل: تصميم خدمات الدعم الأسري معاً",
+            "Workshop: designing family support services together",
+        ),
+        summary: (
+            "جلسة تفاعلية مع الأسر والمختصين لتصميم خدمات دعم أقرب إلى احتياجاتهم.",
+            "A hands-on session with families and specialists to design support services that fit their needs.",
+        ),
+        body: (
+            "تُعقد الورشة حضورياً ويتوفر فيها مترجم للغة الإشارة.\n\nالمقاعد محدودة؛ يُرجى التسجيل عبر الرابط.",
+            "The workshop is held in person, with sign-language interpretation.\n\nPlaces are limited; please register through the link.",
+        ),
         topic: "social_services",
         groups: &[Citizen, Resident, Expert],
         starts: Some(12),
@@ -64,9 +93,18 @@ const SAMPLES: &[Sample] = &[
     },
     Sample {
         kind: Workshop,
-        title: ("ورشة بحثية حول قياس الأثر الاجتماعي", "Research workshop on measuring social impact"),
-        summary: ("لقاء مع الجامعات ومراكز البحث لاتفاق على مؤشرات قياس أثر المبادرات المجتمعية.", "A meeting with universities and research centres to agree indicators for the impact of community initiatives."),
-        body: ("نعرض مقترحاً لمؤشرات الأثر ونناقشه مع الباحثين.", "We present draft impact indicators and discuss them with researchers."),
+        title: (
+            "ورشة بحثية حول قياس الأثر الاجتماعي",
+            "Research workshop on measuring social impact",
+        ),
+        summary: (
+            "لقاء مع الجامعات ومراكز البحث لاتفاق على مؤشرات قياس أثر المبادرات المجتمعية.",
+            "A meeting with universities and research centres to agree indicators for the impact of community initiatives.",
+        ),
+        body: (
+            "نعرض مقترحاً لمؤشرات الأثر ونناقشه مع الباحثين.",
+            "We present draft impact indicators and discuss them with researchers.",
+        ),
         topic: "education",
         groups: &[Academic, Expert],
         starts: Some(25),
@@ -76,9 +114,18 @@ const SAMPLES: &[Sample] = &[
     },
     Sample {
         kind: Event,
-        title: ("ملتقى الشباب للمشاركة المجتمعية", "Youth forum on community participation"),
-        summary: ("يوم مفتوح للحوار مع الشباب حول أولويات مجتمعهم.", "An open day of dialogue with young people about their community's priorities."),
-        body: ("يتضمن الملتقى جلسات نقاش وعروضاً لمبادرات شبابية ناجحة.", "The forum includes discussion sessions and showcases of successful youth initiatives."),
+        title: (
+            "ملتقى الشباب للمشاركة المجتمعية",
+            "Youth forum on community participation",
+        ),
+        summary: (
+            "يوم مفتوح للحوار مع الشباب حول أولويات مجتمعهم.",
+            "An open day of dialogue with young people about their community's priorities.",
+        ),
+        body: (
+            "يتضمن الملتقى جلسات نقاش وعروضاً لمبادرات شبابية ناجحة.",
+            "The forum includes discussion sessions and showcases of successful youth initiatives.",
+        ),
         topic: "culture",
         groups: &[],
         starts: Some(2),
@@ -88,9 +135,18 @@ const SAMPLES: &[Sample] = &[
     },
     Sample {
         kind: Event,
-        title: ("لقاء مفتوح مع القطاع الخاص حول المسؤولية المجتمعية", "Open meeting with the private sector on social responsibility"),
-        summary: ("نناقش مع الشركات سبل الشراكة في برامج التمكين المجتمعي.", "We discuss with companies how to partner in community empowerment programmes."),
-        body: ("اللقاء مفتوح لممثلي الشركات والغرف التجارية.", "The meeting is open to representatives of companies and chambers of commerce."),
+        title: (
+            "لقاء مفتوح مع القطاع الخاص حول المسؤولية المجتمعية",
+            "Open meeting with the private sector on social responsibility",
+        ),
+        summary: (
+            "نناقش مع الشركات سبل الشراكة في برامج التمكين المجتمعي.",
+            "We discuss with companies how to partner in community empowerment programmes.",
+        ),
+        body: (
+            "اللقاء مفتوح لممثلي الشركات والغرف التجارية.",
+            "The meeting is open to representatives of companies and chambers of commerce.",
+        ),
         topic: "economy",
         groups: &[PrivateCompany],
         starts: Some(-40),
@@ -100,9 +156,18 @@ const SAMPLES: &[Sample] = &[
     },
     Sample {
         kind: Consultation,
-        title: ("استشارة حول برنامج الأحياء الخضراء", "Consultation on the green neighbourhoods programme"),
-        summary: ("جمعنا آراءكم في مقترحات تشجير الأحياء وتحسين المساحات العامة.", "We gathered your views on proposals to plant trees and improve public spaces in neighbourhoods."),
-        body: ("انتهت فترة الاستشارة. سننشر ملخص الآراء وما قررناه بناءً عليها.", "The consultation has closed. We will publish a summary of the views and what we decided because of them."),
+        title: (
+            "استشارة حول برنامج الأحياء الخضراء",
+            "Consultation on the green neighbourhoods programme",
+        ),
+        summary: (
+            "جمعنا آراءكم في مقترحات تشجير الأحياء وتحسين المساحات العامة.",
+            "We gathered your views on proposals to plant trees and improve public spaces in neighbourhoods.",
+        ),
+        body: (
+            "انتهت فترة الاستشارة. سننشر ملخص الآراء وما قررناه بناءً عليها.",
+            "The consultation has closed. We will publish a summary of the views and what we decided because of them.",
+        ),
         topic: "environment",
         groups: &[Citizen, Resident],
         starts: Some(-60),
@@ -112,9 +177,18 @@ const SAMPLES: &[Sample] = &[
     },
     Sample {
         kind: Consultation,
-        title: ("استشارة حول خدمات الرعاية الصحية المنزلية", "Consultation on home healthcare services"),
-        summary: ("نستطلع آراءكم في توسيع خدمات الرعاية الصحية المنزلية لكبار السن.", "We would like your views on extending home healthcare services for older people."),
-        body: ("تبدأ الاستشارة قريباً وتستمر أربعة أسابيع.", "The consultation starts soon and runs for four weeks."),
+        title: (
+            "استشارة حول خدمات الرعاية الصحية المنزلية",
+            "Consultation on home healthcare services",
+        ),
+        summary: (
+            "نستطلع آراءكم في توسيع خدمات الرعاية الصحية المنزلية لكبار السن.",
+            "We would like your views on extending home healthcare services for older people.",
+        ),
+        body: (
+            "تبدأ الاستشارة قريباً وتستمر أربعة أسابيع.",
+            "The consultation starts soon and runs for four weeks.",
+        ),
         topic: "health",
         groups: &[],
         starts: Some(7),
@@ -132,7 +206,11 @@ fn day(now: DateTime<Utc>, days: i64, hour: u32) -> Option<DateTime<Utc>> {
 
 fn fields(sample: &Sample, now: DateTime<Utc>) -> OpportunityFields {
     // Consultations run from morning to late evening; workshops and events last a morning.
-    let (start_hour, end_hour) = if sample.kind == Consultation { (8, 23) } else { (9, 13) };
+    let (start_hour, end_hour) = if sample.kind == Consultation {
+        (8, 23)
+    } else {
+        (9, 13)
+    };
     OpportunityFields {
         kind: sample.kind,
         title_ar: sample.title.0.to_owned(),

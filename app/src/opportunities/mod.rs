@@ -228,9 +228,7 @@ impl Filter {
     /// stale topic still shows the catalogue).
     pub fn from_query(topic: Option<&str>, group: Option<&str>, status: Option<&str>) -> Self {
         Filter {
-            topic: topic
-                .filter(|t| TOPICS.contains(t))
-                .map(str::to_owned),
+            topic: topic.filter(|t| TOPICS.contains(t)).map(str::to_owned),
             group: group.and_then(StakeholderGroup::from_code),
             status: status.and_then(Status::from_code),
         }
@@ -329,9 +327,12 @@ pub async fn featured_opportunities() -> Result<Listing, leptos::prelude::Server
         status: Some(Status::Open),
         ..Filter::default()
     };
-    let items = db::list_published(&db, &filter, now)
-        .await
-        .map_err(crate::accounts::storage_failure("listing featured opportunities"))?;
+    let items =
+        db::list_published(&db, &filter, now)
+            .await
+            .map_err(crate::accounts::storage_failure(
+                "listing featured opportunities",
+            ))?;
     Ok(Listing {
         items: featured(items, now, FEATURED),
         now,
@@ -389,7 +390,10 @@ mod tests {
         s.parse().expect("timestamp")
     }
 
-    pub(crate) fn sample(starts_at: Option<DateTime<Utc>>, ends_at: Option<DateTime<Utc>>) -> Opportunity {
+    pub(crate) fn sample(
+        starts_at: Option<DateTime<Utc>>,
+        ends_at: Option<DateTime<Utc>>,
+    ) -> Opportunity {
         let created = at("2026-01-01T00:00:00Z");
         Opportunity {
             id: Uuid::now_v7(),
@@ -419,9 +423,17 @@ mod tests {
         let (before, after) = (Some(now - Duration::days(1)), Some(now + Duration::days(1)));
         assert_eq!(status(None, None, now), Status::Open);
         assert_eq!(status(before, after, now), Status::Open);
-        assert_eq!(status(Some(now), after, now), Status::Open, "open from its start");
+        assert_eq!(
+            status(Some(now), after, now),
+            Status::Open,
+            "open from its start"
+        );
         assert_eq!(status(after, None, now), Status::Upcoming);
-        assert_eq!(status(before, Some(now), now), Status::Closed, "closed at its deadline");
+        assert_eq!(
+            status(before, Some(now), now),
+            Status::Closed,
+            "closed at its deadline"
+        );
         assert_eq!(status(None, before, now), Status::Closed);
         // A deadline before the start (refused by the rules, possible in old data) is closed.
         assert_eq!(status(after, before, now), Status::Closed);
@@ -446,7 +458,10 @@ mod tests {
         o.groups = vec![StakeholderGroup::Citizen];
         assert!(!filter.admits(&o, now));
         o.groups.clear();
-        assert!(filter.admits(&o, now), "an opportunity for everyone is for NGOs too");
+        assert!(
+            filter.admits(&o, now),
+            "an opportunity for everyone is for NGOs too"
+        );
         o.topic = "culture".into();
         assert!(!filter.admits(&o, now));
         o.topic = "health".into();
@@ -474,10 +489,17 @@ mod tests {
         ];
         catalogue_order(&mut items, now);
         let ids: Vec<Uuid> = items.iter().map(|o| o.id).collect();
-        let expected: Vec<Uuid> = [open_soon, open_late, open_forever, upcoming, closed_lately, closed_long_ago]
-            .iter()
-            .map(|o| o.id)
-            .collect();
+        let expected: Vec<Uuid> = [
+            open_soon,
+            open_late,
+            open_forever,
+            upcoming,
+            closed_lately,
+            closed_long_ago,
+        ]
+        .iter()
+        .map(|o| o.id)
+        .collect();
         assert_eq!(ids, expected);
     }
 
@@ -490,7 +512,17 @@ mod tests {
         let endless = sample(None, None);
         let closed = sample(None, Some(now - day));
         let upcoming = sample(Some(now + day), None);
-        let shown = featured(vec![soon.clone(), closed, endless.clone(), later.clone(), upcoming], now, 3);
+        let shown = featured(
+            vec![
+                soon.clone(),
+                closed,
+                endless.clone(),
+                later.clone(),
+                upcoming,
+            ],
+            now,
+            3,
+        );
         let ids: Vec<Uuid> = shown.iter().map(|o| o.id).collect();
         assert_eq!(ids, vec![later.id, soon.id, endless.id]);
         assert_eq!(featured(vec![soon, later], now, 1).len(), 1);

@@ -18,8 +18,20 @@ pub const MAX_LINK: usize = 2_000;
 
 /// The form's fields in page order: problems are reported in this order.
 pub const FIELDS: [&str; 14] = [
-    "", "kind", "title_ar", "title_en", "summary_ar", "summary_en", "body_ar", "body_en", "topic",
-    "groups", "starts_at", "ends_at", "location", "link",
+    "",
+    "kind",
+    "title_ar",
+    "title_en",
+    "summary_ar",
+    "summary_en",
+    "body_ar",
+    "body_en",
+    "topic",
+    "groups",
+    "starts_at",
+    "ends_at",
+    "location",
+    "link",
 ];
 
 /// What staff submit for an opportunity, before it is checked (the API's JSON body).
@@ -104,12 +116,54 @@ pub fn check(input: &OpportunityInput) -> Result<OpportunityFields, Problems> {
     if kind.is_none() {
         p.push(("kind", "opportunities.error.kind_invalid"));
     }
-    let title_ar = text(&input.title_ar, "title_ar", Some("opportunities.error.title_ar_required"), MAX_TITLE, "opportunities.error.title_ar_too_long", &mut p);
-    let title_en = text(&input.title_en, "title_en", Some("opportunities.error.title_en_required"), MAX_TITLE, "opportunities.error.title_en_too_long", &mut p);
-    let summary_ar = text(&input.summary_ar, "summary_ar", None, MAX_SUMMARY, "opportunities.error.summary_ar_too_long", &mut p);
-    let summary_en = text(&input.summary_en, "summary_en", None, MAX_SUMMARY, "opportunities.error.summary_en_too_long", &mut p);
-    let body_ar = text(&input.body_ar, "body_ar", None, MAX_BODY, "opportunities.error.body_ar_too_long", &mut p);
-    let body_en = text(&input.body_en, "body_en", None, MAX_BODY, "opportunities.error.body_en_too_long", &mut p);
+    let title_ar = text(
+        &input.title_ar,
+        "title_ar",
+        Some("opportunities.error.title_ar_required"),
+        MAX_TITLE,
+        "opportunities.error.title_ar_too_long",
+        &mut p,
+    );
+    let title_en = text(
+        &input.title_en,
+        "title_en",
+        Some("opportunities.error.title_en_required"),
+        MAX_TITLE,
+        "opportunities.error.title_en_too_long",
+        &mut p,
+    );
+    let summary_ar = text(
+        &input.summary_ar,
+        "summary_ar",
+        None,
+        MAX_SUMMARY,
+        "opportunities.error.summary_ar_too_long",
+        &mut p,
+    );
+    let summary_en = text(
+        &input.summary_en,
+        "summary_en",
+        None,
+        MAX_SUMMARY,
+        "opportunities.error.summary_en_too_long",
+        &mut p,
+    );
+    let body_ar = text(
+        &input.body_ar,
+        "body_ar",
+        None,
+        MAX_BODY,
+        "opportunities.error.body_ar_too_long",
+        &mut p,
+    );
+    let body_en = text(
+        &input.body_en,
+        "body_en",
+        None,
+        MAX_BODY,
+        "opportunities.error.body_en_too_long",
+        &mut p,
+    );
     let topic = input.topic.trim().to_owned();
     if !TOPICS.contains(&topic.as_str()) {
         p.push(("topic", "opportunities.error.topic_invalid"));
@@ -120,7 +174,14 @@ pub fn check(input: &OpportunityInput) -> Result<OpportunityFields, Problems> {
     {
         p.push(("ends_at", "opportunities.error.ends_before_start"));
     }
-    let location = text(&input.location, "location", None, MAX_LOCATION, "opportunities.error.location_too_long", &mut p);
+    let location = text(
+        &input.location,
+        "location",
+        None,
+        MAX_LOCATION,
+        "opportunities.error.location_too_long",
+        &mut p,
+    );
     let link = input.link.trim().to_owned();
     if !link.is_empty() && !is_web_address(&link) {
         p.push(("link", "opportunities.error.link_invalid"));
@@ -243,7 +304,10 @@ mod tests {
         let fields = check(&valid()).expect("valid");
         assert_eq!(fields.kind, OpportunityKind::Workshop);
         assert_eq!(fields.title_ar, "ورشة");
-        assert_eq!(fields.groups, vec![StakeholderGroup::Citizen, StakeholderGroup::Academic]);
+        assert_eq!(
+            fields.groups,
+            vec![StakeholderGroup::Citizen, StakeholderGroup::Academic]
+        );
         assert_eq!(
             fields.ends_at.map(|t| t.to_rfc3339()),
             Some("2026-03-01T23:59:00+00:00".to_owned())
@@ -285,10 +349,25 @@ mod tests {
 
     #[test]
     fn only_http_addresses_with_a_host_are_links() {
-        for good in ["https://example.gov", "http://example.gov:8080/a%20b", "HTTPS://Example.gov/x#y", "https://وزارة.example/"] {
+        for good in [
+            "https://example.gov",
+            "http://example.gov:8080/a%20b",
+            "HTTPS://Example.gov/x#y",
+            "https://وزارة.example/",
+        ] {
             assert!(is_web_address(good), "{good}");
         }
-        for bad in ["ftp://example.gov", "https://", "https:///x", "//example.gov", "https://a b", "https://user@evil.example", "example.gov", "https://x\"onmouseover=", "javascript:alert(1)"] {
+        for bad in [
+            "ftp://example.gov",
+            "https://",
+            "https:///x",
+            "//example.gov",
+            "https://a b",
+            "https://user@evil.example",
+            "example.gov",
+            "https://x\"onmouseover=",
+            "javascript:alert(1)",
+        ] {
             assert!(!is_web_address(bad), "{bad}");
         }
     }
@@ -297,8 +376,16 @@ mod tests {
     fn form_times_are_read_as_utc_and_written_back_the_same() {
         let t = parse_form_time("2026-03-01T09:30", false).expect("valid");
         assert_eq!(form_time(t), "2026-03-01T09:30");
-        assert_eq!(parse_form_time("2026-03-01 09:30:15", false).expect("valid").map(|t| t.to_rfc3339()), Some("2026-03-01T09:30:15+00:00".into()));
-        assert_eq!(form_time(parse_form_time("2026-03-01", false).expect("date")), "2026-03-01T00:00");
+        assert_eq!(
+            parse_form_time("2026-03-01 09:30:15", false)
+                .expect("valid")
+                .map(|t| t.to_rfc3339()),
+            Some("2026-03-01T09:30:15+00:00".into())
+        );
+        assert_eq!(
+            form_time(parse_form_time("2026-03-01", false).expect("date")),
+            "2026-03-01T00:00"
+        );
         assert_eq!(parse_form_time("  ", false), Ok(None));
         assert_eq!(parse_form_time("1 March", false), Err(NotATime));
         assert_eq!(parse_form_time("2026-02-30T10:00", false), Err(NotATime));

@@ -12,8 +12,8 @@ use uuid::Uuid;
 use super::rules::form_time;
 use super::views::{Facts, When};
 use super::{
-    Opportunity, OpportunityKind, StakeholderGroup, TOPICS, staff_opportunities,
-    staff_opportunity, topic_label_key,
+    Opportunity, OpportunityKind, StakeholderGroup, TOPICS, staff_opportunities, staff_opportunity,
+    topic_label_key,
 };
 use crate::Locale;
 use crate::accounts::Permission;
@@ -97,7 +97,8 @@ fn StaffTable(items: Vec<Opportunity>, now: chrono::DateTime<chrono::Utc>) -> im
 
 #[component]
 pub fn StaffOpportunityPage() -> impl IntoView {
-    let id = use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok()));
+    let id =
+        use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok()));
     let Some(id) = id else {
         return view! { <NotFound/> }.into_any();
     };
@@ -162,7 +163,12 @@ fn EditOpportunity(opportunity: Opportunity) -> impl IntoView {
 
 /// A stored opportunity as the form's fields.
 fn stored_values(o: &Opportunity) -> Vec<(String, String)> {
-    let groups = o.groups.iter().map(|g| g.code()).collect::<Vec<_>>().join(",");
+    let groups = o
+        .groups
+        .iter()
+        .map(|g| g.code())
+        .collect::<Vec<_>>()
+        .join(",");
     [
         ("kind", o.kind.code().to_owned()),
         ("title_ar", o.title_ar.clone()),
@@ -244,7 +250,11 @@ fn Field(
     let hint_id = hint.as_ref().map(|_| format!("{id}-hint"));
     let error = feedback.error(name).map(|key| locale.t(&key));
     let error_id = error.as_ref().map(|_| format!("{id}-error"));
-    let described_by = [hint_id.clone(), error_id.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let described_by = [hint_id.clone(), error_id.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
     let described_by = (!described_by.is_empty()).then_some(described_by);
     let invalid = error.as_ref().map(|_| "true");
     let value = feedback.value(name);
@@ -253,11 +263,13 @@ fn Field(
         Some(rows) => view! {
             <textarea id=id.clone() name=name rows=rows lang=lang.code() dir=lang.dir()
                 aria-invalid=invalid aria-describedby=described_by>{value}</textarea>
-        }.into_any(),
+        }
+        .into_any(),
         None => view! {
             <input id=id.clone() name=name type="text" value=value lang=lang.code() dir=lang.dir()
                 required=required aria-invalid=invalid aria-describedby=described_by/>
-        }.into_any(),
+        }
+        .into_any(),
     };
     view! {
         <div class="field" class:field-error=has_error>
@@ -271,13 +283,23 @@ fn Field(
 
 /// A group of radios or checkboxes: a fieldset with a legend, its hint and error.
 #[component]
-fn ChoiceGroup(name: &'static str, legend: String, #[prop(optional)] hint: Option<String>, feedback: FormFeedback, children: Children) -> impl IntoView {
+fn ChoiceGroup(
+    name: &'static str,
+    legend: String,
+    #[prop(optional)] hint: Option<String>,
+    feedback: FormFeedback,
+    children: Children,
+) -> impl IntoView {
     let locale = use_locale();
     let id = format!("field-{name}");
     let error = feedback.error(name).map(|key| locale.t(&key));
     let hint_id = hint.as_ref().map(|_| format!("{id}-hint"));
     let error_id = error.as_ref().map(|_| format!("{id}-error"));
-    let described_by = [hint_id.clone(), error_id.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let described_by = [hint_id.clone(), error_id.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
     let has_error = error.is_some();
     view! {
         <fieldset id=id class="field" class:field-error=has_error
@@ -291,7 +313,13 @@ fn ChoiceGroup(name: &'static str, legend: String, #[prop(optional)] hint: Optio
 }
 
 /// One radio or checkbox with its label.
-fn choice(kind: &'static str, name: &'static str, value: &'static str, label: String, checked: bool) -> impl IntoView {
+fn choice(
+    kind: &'static str,
+    name: &'static str,
+    value: &'static str,
+    label: String,
+    checked: bool,
+) -> impl IntoView {
     let id = format!("{name}-{value}");
     view! {
         <div class="choice">

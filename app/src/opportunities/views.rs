@@ -81,7 +81,8 @@ fn Badges(kind: OpportunityKind, status: Status) -> impl IntoView {
 pub fn Facts(opportunity: Opportunity) -> impl IntoView {
     let locale = use_locale();
     let t = move |key: &str| locale.t(key);
-    let row = move |label: String, value: AnyView| view! { <div><dt>{label}</dt><dd>{value}</dd></div> };
+    let row =
+        move |label: String, value: AnyView| view! { <div><dt>{label}</dt><dd>{value}</dd></div> };
     view! {
         <dl class="facts">
             {row(t("opportunities.topic_label"), locale.t(&topic_label_key(&opportunity.topic)).into_any())}
@@ -119,11 +120,19 @@ pub fn CataloguePage() -> impl IntoView {
     let t = move |key: &str| locale.t(key);
     let query = use_query_map();
     let filter = Memo::new(move |_| {
-        query.with(|q| Filter::from_query(q.get_str("topic"), q.get_str("group"), q.get_str("status")))
+        query.with(|q| {
+            Filter::from_query(q.get_str("topic"), q.get_str("group"), q.get_str("status"))
+        })
     });
     let listing = Resource::new(
         move || filter.get(),
-        |f| list_opportunities(f.topic, f.group.map(|g| g.code().to_owned()), f.status.map(|s| s.code().to_owned())),
+        |f| {
+            list_opportunities(
+                f.topic,
+                f.group.map(|g| g.code().to_owned()),
+                f.status.map(|s| s.code().to_owned()),
+            )
+        },
     );
     let title = t("opportunities.title");
     view! {
@@ -249,7 +258,8 @@ pub fn FeaturedOpportunities() -> impl IntoView {
 
 #[component]
 pub fn OpportunityPage() -> impl IntoView {
-    let id = use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok()));
+    let id =
+        use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok()));
     let Some(id) = id else {
         return view! { <NotFound/> }.into_any();
     };
@@ -313,7 +323,8 @@ fn OpportunityDetail(opportunity: Opportunity, now: DateTime<Utc>) -> impl IntoV
 fn SharePreview(opportunity: Opportunity) -> impl IntoView {
     let locale = use_locale();
     let base = use_page_state().base_url;
-    let url = (!base.is_empty()).then(|| format!("{}{}", base.trim_end_matches('/'), opportunity.path(locale)));
+    let url = (!base.is_empty())
+        .then(|| format!("{}{}", base.trim_end_matches('/'), opportunity.path(locale)));
     let title = opportunity.title(locale).to_owned();
     let description = opportunity.summary(locale).to_owned();
     let og_locale = |l: Locale| match l {

@@ -23,7 +23,10 @@ pub const STAKEHOLDER_QUESTION: &str = "stakeholder_group";
 pub enum Answer {
     /// Single choice, dropdown, yes/no ("yes" or "no"), the stakeholder group. `other` holds
     /// the text of "other, please specify".
-    Choice { key: String, other: Option<String> },
+    Choice {
+        key: String,
+        other: Option<String>,
+    },
     /// Multiple choice.
     Choices {
         keys: Vec<String>,
@@ -156,12 +159,20 @@ pub fn visibility(definition: &Definition, answers: &Answers) -> Visibility {
             .insert(STAKEHOLDER_QUESTION.to_owned(), group.clone());
     }
     for (index, section) in definition.sections.iter().enumerate() {
-        if !section.show_if.as_ref().is_none_or(|c| c.holds(&seen.answers)) {
+        if !section
+            .show_if
+            .as_ref()
+            .is_none_or(|c| c.holds(&seen.answers))
+        {
             continue;
         }
         seen.sections.insert(index);
         for question in &section.questions {
-            if !question.show_if.as_ref().is_none_or(|c| c.holds(&seen.answers)) {
+            if !question
+                .show_if
+                .as_ref()
+                .is_none_or(|c| c.holds(&seen.answers))
+            {
                 continue;
             }
             seen.questions.insert(question.key.clone());
@@ -274,7 +285,10 @@ mod tests {
         answers.insert("d".into(), Answer::choice("c1"));
         let seen = visibility(&definition, &answers);
         assert_eq!(seen.questions, BTreeSet::from(["a".to_owned()]));
-        assert!(!seen.questions.contains("c"), "b is hidden, so its answer cannot show c");
+        assert!(
+            !seen.questions.contains("c"),
+            "b is hidden, so its answer cannot show c"
+        );
         assert!(!seen.answers.contains_key("b"));
         assert_eq!(seen.sections, BTreeSet::from([0]));
         answers.insert(STAKEHOLDER_QUESTION.into(), Answer::choice("academic"));

@@ -38,10 +38,22 @@ fn encode(definition: &Definition) -> Result<String, StoreError> {
 }
 
 fn survey_from(row: SurveyRow, has_responses: bool) -> Result<Survey, StoreError> {
-    let (id, status, opens_at, closes_at, recurrence, wave_days, definition, version, created_at, updated_at) = row;
+    let (
+        id,
+        status,
+        opens_at,
+        closes_at,
+        recurrence,
+        wave_days,
+        definition,
+        version,
+        created_at,
+        updated_at,
+    ) = row;
     Ok(Survey {
         id,
-        status: Status::from_code(&status).ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
+        status: Status::from_code(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
         opens_at,
         closes_at,
         recurrence: recurrence.as_deref().and_then(Recurrence::from_code),
@@ -55,7 +67,12 @@ fn survey_from(row: SurveyRow, has_responses: bool) -> Result<Survey, StoreError
 }
 
 /// Creates a draft survey (version 1) and its draft entry in the opportunities catalogue.
-pub async fn create(db: &Db, definition: &Definition, by: Option<Uuid>, now: DateTime<Utc>) -> Result<Uuid, StoreError> {
+pub async fn create(
+    db: &Db,
+    definition: &Definition,
+    by: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<Uuid, StoreError> {
     let id = Uuid::now_v7();
     let json = encode(definition)?;
     on_db!(db, |pool| {
@@ -97,10 +114,12 @@ pub async fn create(db: &Db, definition: &Definition, by: Option<Uuid>, now: Dat
 
 pub async fn get(db: &Db, id: Uuid) -> Result<Option<Survey>, StoreError> {
     let row: Option<SurveyRow> = on_db!(db, |pool| {
-        sqlx::query_as(&format!("SELECT {SURVEY_COLUMNS} FROM surveys WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(pool)
-            .await
+        sqlx::query_as(&format!(
+            "SELECT {SURVEY_COLUMNS} FROM surveys WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(pool)
+        .await
     })?;
     match row {
         Some(row) => {
@@ -114,9 +133,11 @@ pub async fn get(db: &Db, id: Uuid) -> Result<Option<Survey>, StoreError> {
 /// Every survey, most recently changed first.
 pub async fn list(db: &Db) -> Result<Vec<SurveySummary>, StoreError> {
     let rows: Vec<SurveyRow> = on_db!(db, |pool| {
-        sqlx::query_as(&format!("SELECT {SURVEY_COLUMNS} FROM surveys ORDER BY updated_at DESC, id DESC"))
-            .fetch_all(pool)
-            .await
+        sqlx::query_as(&format!(
+            "SELECT {SURVEY_COLUMNS} FROM surveys ORDER BY updated_at DESC, id DESC"
+        ))
+        .fetch_all(pool)
+        .await
     })?;
     rows.into_iter()
         .map(|row| {
@@ -156,14 +177,17 @@ pub async fn answered(db: &Db, id: Uuid) -> Result<BTreeMap<String, BTreeSet<Str
     })?;
     let mut used: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (json,) in rows {
-        let answers: Answers = serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("answers: {e}")))?;
+        let answers: Answers = serde_json::from_str(&json)
+            .map_err(|e| StoreError::Corrupt(format!("answers: {e}")))?;
         for (question, answer) in answers {
             let keys = used.entry(question).or_default();
             match answer {
                 Answer::Choice { key, .. } => {
                     keys.insert(key);
                 }
-                Answer::Choices { keys: chosen, .. } | Answer::Ranking(chosen) => keys.extend(chosen),
+                Answer::Choices { keys: chosen, .. } | Answer::Ranking(chosen) => {
+                    keys.extend(chosen)
+                }
                 Answer::Matrix(rows) => {
                     for (row, point) in rows {
                         keys.insert(row);
@@ -189,7 +213,9 @@ pub async fn save_definition(
     now: DateTime<Utc>,
 ) -> Result<u32, StoreError> {
     let json = encode(definition)?;
-    let next = i32::try_from(expected_version).unwrap_or(i32::MAX).saturating_add(1);
+    let next = i32::try_from(expected_version)
+        .unwrap_or(i32::MAX)
+        .saturating_add(1);
     on_db!(db, |pool| async {
         let mut tx = pool.begin().await?;
         let done = sqlx::query("UPDATE surveys SET definition = $1, version = $2, updated_at = $3 WHERE id = $4 AND version = $5")
@@ -242,7 +268,12 @@ pub struct Settings {
     pub groups: Vec<String>,
 }
 
-pub async fn save_settings(db: &Db, id: Uuid, settings: &Settings, now: DateTime<Utc>) -> Result<(), StoreError> {
+pub async fn save_settings(
+    db: &Db,
+    id: Uuid,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     let wave_days = settings.wave_days.and_then(|d| i32::try_from(d).ok());
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
@@ -278,14 +309,28 @@ pub async fn catalogue_settings(db: &Db, id: Uuid) -> Result<(String, Vec<String
             .await
     })?;
     let (topic, groups) = row.unwrap_or_else(|| ("other".to_owned(), String::new()));
-    Ok((topic, groups.split(',').filter(|g| !g.is_empty()).map(str::to_owned).collect()))
+    Ok((
+        topic,
+        groups
+            .split(',')
+            .filter(|g| !g.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    ))
 }
 
 /// Moves a survey from `from` to `to` unless someone else moved it first (then `false`), and
 /// publishes or withdraws its catalogue entry to match. Closing early ends the catalogue
 /// entry's dates now.
-pub async fn set_status(db: &Db, id: Uuid, from: Status, to: Status, now: DateTime<Utc>) -> Result<bool, StoreError> {
-    let moved = on_db!(db, |pool| async {
+pub async fn set_status(
+    db: &Db,
+    id: Uuid,
+    from: Status,
+    to: Status,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let moved = on_db!(db, |pool| {
+        async {
         let mut tx = pool.begin().await?;
         let done = sqlx::query("UPDATE surveys SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4")
             .bind(to.code())
@@ -321,7 +366,8 @@ pub async fn set_status(db: &Db, id: Uuid, from: Status, to: Status, now: DateTi
         tx.commit().await?;
         Ok(true)
     }
-    .await)?;
+    .await
+    })?;
     Ok(moved)
 }
 
@@ -344,7 +390,12 @@ pub async fn waves(db: &Db, survey: Uuid) -> Result<Vec<Wave>, StoreError> {
 }
 
 /// Creates a wave unless it exists; `true` when this call created it.
-pub async fn create_wave(db: &Db, survey: Uuid, wave: &WaveDates, now: DateTime<Utc>) -> Result<bool, StoreError> {
+pub async fn create_wave(
+    db: &Db,
+    survey: Uuid,
+    wave: &WaveDates,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
     let number = i32::try_from(wave.number).unwrap_or(i32::MAX);
     let created = on_db!(db, |pool| {
         sqlx::query(
@@ -376,9 +427,11 @@ pub struct Tick {
 /// published surveys by their dates, and creates the waves of periodic surveys as they fall due.
 pub async fn tick(db: &Db, now: DateTime<Utc>) -> Result<Tick, StoreError> {
     let rows: Vec<SurveyRow> = on_db!(db, |pool| {
-        sqlx::query_as(&format!("SELECT {SURVEY_COLUMNS} FROM surveys WHERE status IN ('scheduled', 'open')"))
-            .fetch_all(pool)
-            .await
+        sqlx::query_as(&format!(
+            "SELECT {SURVEY_COLUMNS} FROM surveys WHERE status IN ('scheduled', 'open')"
+        ))
+        .fetch_all(pool)
+        .await
     })?;
     let mut done = Tick::default();
     for row in rows {
@@ -402,4 +455,44 @@ pub async fn tick(db: &Db, now: DateTime<Utc>) -> Result<Tick, StoreError> {
         }
     }
     Ok(done)
+}
+
+/// One response to store.
+pub struct NewResponse<'a> {
+    pub survey: Uuid,
+    pub wave: Option<Uuid>,
+    pub survey_version: u32,
+    pub stakeholder_group: &'a str,
+    pub channel: &'a str,
+    pub answers: &'a Answers,
+    pub submitted_at: DateTime<Utc>,
+}
+
+/// Stores responses in one transaction (all or none).
+pub async fn insert_responses(db: &Db, responses: &[NewResponse<'_>]) -> Result<(), StoreError> {
+    let encoded = responses
+        .iter()
+        .map(|r| serde_json::to_string(r.answers).map_err(|e| StoreError::Corrupt(e.to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        for (response, answers) in responses.iter().zip(&encoded) {
+            sqlx::query(
+                "INSERT INTO responses (id, survey_id, wave_id, survey_version, stakeholder_group, channel, answers, submitted_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(Uuid::now_v7())
+            .bind(response.survey)
+            .bind(response.wave)
+            .bind(i32::try_from(response.survey_version).unwrap_or(i32::MAX))
+            .bind(response.stakeholder_group)
+            .bind(response.channel)
+            .bind(answers)
+            .bind(response.submitted_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await
+    })?;
+    Ok(())
 }

@@ -190,12 +190,15 @@ fn SurveyTable(surveys: Vec<SurveySummary>) -> impl IntoView {
 pub fn SurveyPage() -> impl IntoView {
     let locale = use_locale();
     let id = survey_id();
-    let data = Resource::new(move || id, |id| async move {
-        match id {
-            Some(id) => load_survey(id).await,
-            None => Ok(None),
-        }
-    });
+    let data = Resource::new(
+        move || id,
+        |id| async move {
+            match id {
+                Some(id) => load_survey(id).await,
+                None => Ok(None),
+            }
+        },
+    );
     let t = move |key: &str| locale.t(key);
     view! {
         <Suspense fallback=move || view! { <p>{t("form.loading")}</p> }>
@@ -217,7 +220,11 @@ fn SurveyEditor(data: EditorData) -> impl IntoView {
     let definition = survey.definition.clone();
     let base = format!("/{}/staff/surveys/{}", locale.code(), survey.id);
     let name = definition.title.get(locale).to_owned();
-    let name = if name.is_empty() { t("surveys.untitled") } else { name };
+    let name = if name.is_empty() {
+        t("surveys.untitled")
+    } else {
+        name
+    };
     let editable = can_edit() && survey.status != Status::Archived;
     let version = survey.version.to_string();
     view! {
@@ -290,8 +297,15 @@ fn Lifecycle(data: EditorData, base: String, editable: bool) -> impl IntoView {
     let moves: Vec<Move> = Move::ALL
         .into_iter()
         .filter(|m| {
-            super::lifecycle::can_move(survey.status, *m, survey.opens_at, survey.closes_at, survey.has_responses, now)
-                .is_some()
+            super::lifecycle::can_move(
+                survey.status,
+                *m,
+                survey.opens_at,
+                survey.closes_at,
+                survey.has_responses,
+                now,
+            )
+            .is_some()
         })
         .collect();
     let problems = data.publish_problems;
@@ -335,10 +349,21 @@ fn DetailsForm(data: EditorData, base: String, feedback: FormFeedback) -> impl I
     let survey = data.survey;
     let definition = survey.definition;
     let kept = |field: &str, stored: String| feedback.kept(field).unwrap_or(stored);
-    let recurrence = kept("recurrence", survey.recurrence.map(|r| r.code().to_owned()).unwrap_or_default());
+    let recurrence = kept(
+        "recurrence",
+        survey
+            .recurrence
+            .map(|r| r.code().to_owned())
+            .unwrap_or_default(),
+    );
     let topic = kept("topic", data.topic.clone());
     let groups: Vec<String> = if feedback.kept("version").is_some() {
-        feedback.values.iter().filter(|(f, _)| f == "groups").map(|(_, v)| v.clone()).collect()
+        feedback
+            .values
+            .iter()
+            .filter(|(f, _)| f == "groups")
+            .map(|(_, v)| v.clone())
+            .collect()
     } else {
         data.groups.clone()
     };
@@ -412,7 +437,11 @@ pub fn TextArea(
     let error = feedback.error(name).map(|key| locale.t(&key));
     let hint_id = hint.as_ref().map(|_| format!("{id}-hint"));
     let error_id = error.as_ref().map(|_| format!("{id}-error"));
-    let described = [hint_id.clone(), error_id.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let described = [hint_id.clone(), error_id.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
     let text = feedback.kept(name).or(value).unwrap_or_default();
     let has_error = error.is_some();
     view! {
@@ -458,16 +487,33 @@ fn WaveTable(waves: Vec<Wave>, recurrence: Option<Recurrence>) -> impl IntoView 
 }
 
 #[component]
-fn QuestionRow(question: Question, definition: Definition, base: String, version: String, editable: bool) -> impl IntoView {
+fn QuestionRow(
+    question: Question,
+    definition: Definition,
+    base: String,
+    version: String,
+    editable: bool,
+) -> impl IntoView {
     let locale = use_locale();
     let t = move |key: &str| locale.t(key);
     let text = question.text.get(locale).to_owned();
-    let text = if text.is_empty() { t("surveys.untitled_question") } else { text };
+    let text = if text.is_empty() {
+        t("surveys.untitled_question")
+    } else {
+        text
+    };
     let kind = t(&format!("surveys.kind.{}", question.kind.code()));
-    let condition = question.show_if.as_ref().map(|c| super::render::describe(c, &definition, locale));
+    let condition = question
+        .show_if
+        .as_ref()
+        .map(|c| super::render::describe(c, &definition, locale));
     let path = format!("{base}/questions/{}", question.key);
     let named = |key: &str| locale.t_with(key, &[("question", &text)]);
-    let (up, down, delete) = (named("surveys.move_up_named"), named("surveys.move_down_named"), named("surveys.delete_named"));
+    let (up, down, delete) = (
+        named("surveys.move_up_named"),
+        named("surveys.move_down_named"),
+        named("surveys.delete_named"),
+    );
     view! {
         <li class="question-row">
             <div>
@@ -502,7 +548,13 @@ fn QuestionRow(question: Question, definition: Definition, base: String, version
 }
 
 #[component]
-fn SectionForms(section: super::model::Section, base: String, version: String, section_title: String, section_key: String) -> impl IntoView {
+fn SectionForms(
+    section: super::model::Section,
+    base: String,
+    version: String,
+    section_title: String,
+    section_key: String,
+) -> impl IntoView {
     let locale = use_locale();
     let t = move |key: &str| locale.t(key);
     let type_id = format!("new-type-{section_key}");
@@ -554,12 +606,15 @@ pub fn QuestionPage() -> impl IntoView {
     let locale = use_locale();
     let id = survey_id();
     let key = use_params_map().with_untracked(|p| p.get("key").unwrap_or_default());
-    let data = Resource::new(move || id, |id| async move {
-        match id {
-            Some(id) => load_survey(id).await,
-            None => Ok(None),
-        }
-    });
+    let data = Resource::new(
+        move || id,
+        |id| async move {
+            match id {
+                Some(id) => load_survey(id).await,
+                None => Ok(None),
+            }
+        },
+    );
     let t = move |key: &str| locale.t(key);
     view! {
         <Suspense fallback=move || view! { <p>{t("form.loading")}</p> }>
@@ -588,7 +643,13 @@ fn QuestionEditor(data: EditorData, question: Question) -> impl IntoView {
     let survey = data.survey;
     let survey_base = format!("/{}/staff/surveys/{}", locale.code(), survey.id);
     let action = format!("{survey_base}/questions/{}", question.key);
-    let title = locale.t_with("surveys.edit_question", &[("kind", &t(&format!("surveys.kind.{}", question.kind.code())))]);
+    let title = locale.t_with(
+        "surveys.edit_question",
+        &[(
+            "kind",
+            &t(&format!("surveys.kind.{}", question.kind.code())),
+        )],
+    );
     let editable = can_edit() && survey.status != Status::Archived;
     // Questions before this one: what its rules may refer to.
     let earlier: Vec<Question> = survey
@@ -628,14 +689,28 @@ fn QuestionEditor(data: EditorData, question: Question) -> impl IntoView {
 /// A table of choices (key hidden, a label per language) with blank rows to add more; a
 /// choice whose labels are both cleared is removed.
 #[component]
-fn ChoiceRows(name: &'static str, legend: String, choices: Vec<Choice>, feedback: FormFeedback) -> impl IntoView {
+fn ChoiceRows(
+    name: &'static str,
+    legend: String,
+    choices: Vec<Choice>,
+    feedback: FormFeedback,
+) -> impl IntoView {
     let locale = use_locale();
     let posted = feedback.kept("version").is_some();
     let column = |field: &str| -> Vec<String> {
-        feedback.values.iter().filter(|(f, _)| f == field).map(|(_, v)| v.clone()).collect()
+        feedback
+            .values
+            .iter()
+            .filter(|(f, _)| f == field)
+            .map(|(_, v)| v.clone())
+            .collect()
     };
     let rows: Vec<(String, String, String)> = if posted {
-        let (keys, ar, en) = (column(&format!("{name}_key")), column(&format!("{name}_ar")), column(&format!("{name}_en")));
+        let (keys, ar, en) = (
+            column(&format!("{name}_key")),
+            column(&format!("{name}_ar")),
+            column(&format!("{name}_en")),
+        );
         keys.into_iter()
             .zip(ar)
             .zip(en)
@@ -683,7 +758,10 @@ fn KindSettings(kind: Kind, feedback: FormFeedback) -> impl IntoView {
     let t = move |key: &str| locale.t(key);
     let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
     let other_box = |other: bool| {
-        let checked = feedback.kept("version").map(|_| feedback.kept("other").is_some()).unwrap_or(other);
+        let checked = feedback
+            .kept("version")
+            .map(|_| feedback.kept("other").is_some())
+            .unwrap_or(other);
         view! {
             <div class="field choice">
                 <input type="checkbox" id="field-other" name="other" value="1" checked=checked/>
@@ -761,8 +839,20 @@ pub type RuleRow = (String, String, String, String, String);
 /// as far as they are flat; the form edits one level of `all`/`any`.
 pub fn flat_rules(condition: &Condition) -> (bool, Vec<RuleRow>) {
     let atom = |c: &Condition| match c {
-        Condition::Equals { question, value } => Some((question.clone(), "equals".into(), value.clone(), String::new(), String::new())),
-        Condition::Includes { question, value } => Some((question.clone(), "includes".into(), value.clone(), String::new(), String::new())),
+        Condition::Equals { question, value } => Some((
+            question.clone(),
+            "equals".into(),
+            value.clone(),
+            String::new(),
+            String::new(),
+        )),
+        Condition::Includes { question, value } => Some((
+            question.clone(),
+            "includes".into(),
+            value.clone(),
+            String::new(),
+            String::new(),
+        )),
         Condition::InRange { question, min, max } => Some((
             question.clone(),
             "in_range".into(),
@@ -780,12 +870,21 @@ pub fn flat_rules(condition: &Condition) -> (bool, Vec<RuleRow>) {
 }
 
 #[component]
-fn RuleRows(earlier: Vec<Question>, show_if: Option<Condition>, feedback: FormFeedback) -> impl IntoView {
+fn RuleRows(
+    earlier: Vec<Question>,
+    show_if: Option<Condition>,
+    feedback: FormFeedback,
+) -> impl IntoView {
     let locale = use_locale();
     let t = move |key: &str| locale.t(key);
     let posted = feedback.kept("version").is_some();
     let column = |field: &str| -> Vec<String> {
-        feedback.values.iter().filter(|(f, _)| f == field).map(|(_, v)| v.clone()).collect()
+        feedback
+            .values
+            .iter()
+            .filter(|(f, _)| f == field)
+            .map(|(_, v)| v.clone())
+            .collect()
     };
     let (all, rows) = if posted {
         let rows = column("rule_question")
@@ -798,14 +897,20 @@ fn RuleRows(earlier: Vec<Question>, show_if: Option<Condition>, feedback: FormFe
             .collect();
         (feedback.value("rule_join") != "any", rows)
     } else {
-        show_if.as_ref().map(flat_rules).unwrap_or((true, Vec::new()))
+        show_if
+            .as_ref()
+            .map(flat_rules)
+            .unwrap_or((true, Vec::new()))
     };
     let mut rows = rows;
     rows.resize(RULE_ROWS.max(rows.len()), Default::default());
     // Every value a rule can compare with: stakeholder groups and earlier questions' choices.
     let mut values: Vec<(String, Vec<(String, String)>)> = vec![(
         locale.t("render.stakeholder_short"),
-        StakeholderGroup::ALL.iter().map(|g| (g.code().to_owned(), locale.t(&g.label_key()))).collect(),
+        StakeholderGroup::ALL
+            .iter()
+            .map(|g| (g.code().to_owned(), locale.t(&g.label_key())))
+            .collect(),
     )];
     for question in &earlier {
         let keys = question.kind.answer_keys();
@@ -813,7 +918,11 @@ fn RuleRows(earlier: Vec<Question>, show_if: Option<Condition>, feedback: FormFe
             continue;
         }
         let label = |key: &str| match &question.kind {
-            Kind::YesNo => locale.t(if key == "yes" { "render.answer_yes" } else { "render.answer_no" }),
+            Kind::YesNo => locale.t(if key == "yes" {
+                "render.answer_yes"
+            } else {
+                "render.answer_no"
+            }),
             kind => kind
                 .choices()
                 .and_then(|c| c.iter().find(|c| c.key == key))
@@ -897,12 +1006,15 @@ fn RuleRows(earlier: Vec<Question>, show_if: Option<Condition>, feedback: FormFe
 pub fn PreviewPage() -> impl IntoView {
     let locale = use_locale();
     let id = survey_id();
-    let data = Resource::new(move || id, |id| async move {
-        match id {
-            Some(id) => load_survey(id).await,
-            None => Ok(None),
-        }
-    });
+    let data = Resource::new(
+        move || id,
+        |id| async move {
+            match id {
+                Some(id) => load_survey(id).await,
+                None => Ok(None),
+            }
+        },
+    );
     let t = move |key: &str| locale.t(key);
     view! {
         <Suspense fallback=move || view! { <p>{t("form.loading")}</p> }>

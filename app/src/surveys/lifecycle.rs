@@ -97,7 +97,9 @@ pub fn can_move(
     now: DateTime<Utc>,
 ) -> Option<Status> {
     match (from, action) {
-        (Status::Draft, Move::Publish) => Some(due_status(Status::Scheduled, opens_at, closes_at, now)),
+        (Status::Draft, Move::Publish) => {
+            Some(due_status(Status::Scheduled, opens_at, closes_at, now))
+        }
         (Status::Scheduled | Status::Open, Move::CloseNow) => Some(Status::Closed),
         (Status::Closed, Move::Reopen) if closes_at.is_none_or(|at| at > now) => Some(Status::Open),
         (Status::Closed | Status::Draft, Move::Archive) => Some(Status::Archived),
@@ -242,39 +244,110 @@ mod tests {
         let now = at("2026-11-28T12:00:00Z");
         let later = Some(now + Duration::days(3));
         let earlier = Some(now - Duration::days(3));
-        assert_eq!(can_move(Status::Draft, Move::Publish, later, None, false, now), Some(Status::Scheduled));
-        assert_eq!(can_move(Status::Draft, Move::Publish, earlier, later, false, now), Some(Status::Open));
-        assert_eq!(can_move(Status::Draft, Move::Publish, None, None, false, now), Some(Status::Open));
-        assert_eq!(can_move(Status::Draft, Move::Publish, earlier, earlier, false, now), Some(Status::Closed));
-        assert_eq!(due_status(Status::Open, earlier, Some(now), now), Status::Closed);
-        assert_eq!(due_status(Status::Scheduled, Some(now), later, now), Status::Open);
-        assert_eq!(due_status(Status::Draft, earlier, earlier, now), Status::Draft);
-        assert_eq!(due_status(Status::Archived, None, None, now), Status::Archived);
+        assert_eq!(
+            can_move(Status::Draft, Move::Publish, later, None, false, now),
+            Some(Status::Scheduled)
+        );
+        assert_eq!(
+            can_move(Status::Draft, Move::Publish, earlier, later, false, now),
+            Some(Status::Open)
+        );
+        assert_eq!(
+            can_move(Status::Draft, Move::Publish, None, None, false, now),
+            Some(Status::Open)
+        );
+        assert_eq!(
+            can_move(Status::Draft, Move::Publish, earlier, earlier, false, now),
+            Some(Status::Closed)
+        );
+        assert_eq!(
+            due_status(Status::Open, earlier, Some(now), now),
+            Status::Closed
+        );
+        assert_eq!(
+            due_status(Status::Scheduled, Some(now), later, now),
+            Status::Open
+        );
+        assert_eq!(
+            due_status(Status::Draft, earlier, earlier, now),
+            Status::Draft
+        );
+        assert_eq!(
+            due_status(Status::Archived, None, None, now),
+            Status::Archived
+        );
     }
 
     #[test]
     fn moves_are_limited_to_the_lifecycle() {
         let now = at("2026-11-28T12:00:00Z");
-        assert_eq!(can_move(Status::Open, Move::CloseNow, None, None, true, now), Some(Status::Closed));
-        assert_eq!(can_move(Status::Open, Move::BackToDraft, None, None, true, now), None);
-        assert_eq!(can_move(Status::Open, Move::BackToDraft, None, None, false, now), Some(Status::Draft));
-        assert_eq!(can_move(Status::Closed, Move::Reopen, None, Some(now - Duration::hours(1)), true, now), None);
-        assert_eq!(can_move(Status::Closed, Move::Archive, None, None, true, now), Some(Status::Archived));
-        assert_eq!(can_move(Status::Archived, Move::Publish, None, None, false, now), None);
-        assert_eq!(can_move(Status::Open, Move::Publish, None, None, false, now), None);
+        assert_eq!(
+            can_move(Status::Open, Move::CloseNow, None, None, true, now),
+            Some(Status::Closed)
+        );
+        assert_eq!(
+            can_move(Status::Open, Move::BackToDraft, None, None, true, now),
+            None
+        );
+        assert_eq!(
+            can_move(Status::Open, Move::BackToDraft, None, None, false, now),
+            Some(Status::Draft)
+        );
+        assert_eq!(
+            can_move(
+                Status::Closed,
+                Move::Reopen,
+                None,
+                Some(now - Duration::hours(1)),
+                true,
+                now
+            ),
+            None
+        );
+        assert_eq!(
+            can_move(Status::Closed, Move::Archive, None, None, true, now),
+            Some(Status::Archived)
+        );
+        assert_eq!(
+            can_move(Status::Archived, Move::Publish, None, None, false, now),
+            None
+        );
+        assert_eq!(
+            can_move(Status::Open, Move::Publish, None, None, false, now),
+            None
+        );
     }
 
     #[test]
     fn waves_follow_calendar_months_from_the_first() {
         let first = at("2026-01-31T00:00:00Z");
         let second = wave(Recurrence::Monthly, first, 14, 2).expect("wave");
-        assert_eq!(second.opens_at, at("2026-02-28T00:00:00Z"), "clamped to February's end");
+        assert_eq!(
+            second.opens_at,
+            at("2026-02-28T00:00:00Z"),
+            "clamped to February's end"
+        );
         let third = wave(Recurrence::Monthly, first, 14, 3).expect("wave");
-        assert_eq!(third.opens_at, at("2026-03-31T00:00:00Z"), "no drift from clamping");
+        assert_eq!(
+            third.opens_at,
+            at("2026-03-31T00:00:00Z"),
+            "no drift from clamping"
+        );
         assert_eq!(third.closes_at, at("2026-04-14T00:00:00Z"));
-        let due = waves_due(Recurrence::Quarterly, at("2026-01-01T00:00:00Z"), 30, at("2026-11-28T00:00:00Z"));
-        assert_eq!(due.iter().map(|w| w.number).collect::<Vec<_>>(), vec![1, 2, 3, 4]);
-        assert_eq!(wave_label(Recurrence::Quarterly, due[3].opens_at), "2026-Q4");
+        let due = waves_due(
+            Recurrence::Quarterly,
+            at("2026-01-01T00:00:00Z"),
+            30,
+            at("2026-11-28T00:00:00Z"),
+        );
+        assert_eq!(
+            due.iter().map(|w| w.number).collect::<Vec<_>>(),
+            vec![1, 2, 3, 4]
+        );
+        assert_eq!(
+            wave_label(Recurrence::Quarterly, due[3].opens_at),
+            "2026-Q4"
+        );
         assert_eq!(wave(Recurrence::Yearly, first, 1, 0), None);
     }
 }

@@ -6,6 +6,8 @@
 pub mod conditions;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod demo;
 pub mod editor;
 pub mod lifecycle;
 pub mod model;

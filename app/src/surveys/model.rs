@@ -68,7 +68,11 @@ pub enum Languages {
 }
 
 impl Languages {
-    pub const ALL: [Languages; 3] = [Languages::Both, Languages::ArabicOnly, Languages::EnglishOnly];
+    pub const ALL: [Languages; 3] = [
+        Languages::Both,
+        Languages::ArabicOnly,
+        Languages::EnglishOnly,
+    ];
 
     /// The languages every text must be written in.
     pub fn required(self) -> &'static [Locale] {
@@ -221,12 +225,16 @@ pub enum Kind {
         scale: Vec<Choice>,
     },
     /// Put the choices in order.
-    Ranking { choices: Vec<Choice> },
+    Ranking {
+        choices: Vec<Choice>,
+    },
     ShortText {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         max_length: Option<u32>,
     },
-    LongText { max_length: u32 },
+    LongText {
+        max_length: u32,
+    },
     Number {
         #[serde(default)]
         decimal: bool,

@@ -115,7 +115,11 @@ fn StakeholderQuestion(answers: RwSignal<Answers>) -> impl IntoView {
 }
 
 fn required_mark(locale: Locale, required: bool) -> impl IntoView {
-    let key = if required { "render.required" } else { "render.optional" };
+    let key = if required {
+        "render.required"
+    } else {
+        "render.optional"
+    };
     view! { <span class="required">{locale.t(key)}</span> }
 }
 
@@ -419,8 +423,18 @@ fn scale(
     set: impl Fn(Option<Answer>) + Clone + 'static,
 ) -> impl IntoView {
     let ends_id = format!("{id}-ends");
-    let described = [described, Some(ends_id.clone())].into_iter().flatten().collect::<Vec<_>>().join(" ");
-    let ends = format!("{} = {}, {} = {}", points.start(), low.get(locale), points.end(), high.get(locale));
+    let described = [described, Some(ends_id.clone())]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let ends = format!(
+        "{} = {}, {} = {}",
+        points.start(),
+        low.get(locale),
+        points.end(),
+        high.get(locale)
+    );
     view! {
         <fieldset class="field scale" aria-describedby=described>
             <legend>{text} " " {required_mark(locale, required)}</legend>
@@ -467,7 +481,10 @@ fn matrix_set(answers: &mut Answers, question: String, row: String, point: Strin
 
 /// A condition in words, e.g. "Shown when “Do you use the service?” is “Yes”".
 pub fn describe(condition: &Condition, definition: &Definition, locale: Locale) -> String {
-    locale.t_with("render.shown_when", &[("rule", &rule_words(condition, definition, locale))])
+    locale.t_with(
+        "render.shown_when",
+        &[("rule", &rule_words(condition, definition, locale))],
+    )
 }
 
 fn rule_words(condition: &Condition, definition: &Definition, locale: Locale) -> String {
@@ -489,7 +506,11 @@ fn rule_words(condition: &Condition, definition: &Definition, locale: Locale) ->
         }
         let question = definition.question(key);
         match question.map(|q| &q.kind) {
-            Some(Kind::YesNo) => locale.t(if value == "yes" { "render.answer_yes" } else { "render.answer_no" }),
+            Some(Kind::YesNo) => locale.t(if value == "yes" {
+                "render.answer_yes"
+            } else {
+                "render.answer_no"
+            }),
             Some(kind) => kind
                 .choices()
                 .and_then(|choices| choices.iter().find(|c| c.key == value))
@@ -501,22 +522,38 @@ fn rule_words(condition: &Condition, definition: &Definition, locale: Locale) ->
     match condition {
         Condition::Equals { question, value } => locale.t_with(
             "render.rule_equals",
-            &[("question", &question_text(question)), ("value", &value_text(question, value))],
+            &[
+                ("question", &question_text(question)),
+                ("value", &value_text(question, value)),
+            ],
         ),
         Condition::Includes { question, value } => locale.t_with(
             "render.rule_includes",
-            &[("question", &question_text(question)), ("value", &value_text(question, value))],
+            &[
+                ("question", &question_text(question)),
+                ("value", &value_text(question, value)),
+            ],
         ),
         Condition::InRange { question, min, max } => locale.t_with(
             "render.rule_range",
             &[
                 ("question", &question_text(question)),
-                ("min", &min.map(|m| m.to_string()).unwrap_or_else(|| "…".into())),
-                ("max", &max.map(|m| m.to_string()).unwrap_or_else(|| "…".into())),
+                (
+                    "min",
+                    &min.map(|m| m.to_string()).unwrap_or_else(|| "…".into()),
+                ),
+                (
+                    "max",
+                    &max.map(|m| m.to_string()).unwrap_or_else(|| "…".into()),
+                ),
             ],
         ),
         Condition::All { conditions } | Condition::Any { conditions } => {
-            let joiner = locale.t(if matches!(condition, Condition::All { .. }) { "render.and" } else { "render.or" });
+            let joiner = locale.t(if matches!(condition, Condition::All { .. }) {
+                "render.and"
+            } else {
+                "render.or"
+            });
             conditions
                 .iter()
                 .map(|c| rule_words(c, definition, locale))

@@ -42,7 +42,10 @@ impl Problem {
 
     /// The problem in words, in `locale`.
     pub fn message(&self, locale: Locale) -> String {
-        locale.t_with(&format!("validate.{}", self.code), &[("detail", &self.detail)])
+        locale.t_with(
+            &format!("validate.{}", self.code),
+            &[("detail", &self.detail)],
+        )
     }
 }
 
@@ -67,14 +70,23 @@ pub fn is_key(key: &str) -> bool {
 /// Parses and checks an exported definition.
 pub fn import(json: &str) -> Result<Definition, Vec<Problem>> {
     if json.len() > MAX_IMPORT_BYTES {
-        return Err(vec![Problem::with("$", "too_large", MAX_IMPORT_BYTES / 1024)]);
+        return Err(vec![Problem::with(
+            "$",
+            "too_large",
+            MAX_IMPORT_BYTES / 1024,
+        )]);
     }
     let mut deserializer = serde_json::Deserializer::from_str(json);
-    let definition: Definition = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        let path = if path == "." { "$".to_owned() } else { format!("$.{path}") };
-        vec![Problem::with(path, "malformed", e.into_inner())]
-    })?;
+    let definition: Definition =
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+            let path = e.path().to_string();
+            let path = if path == "." {
+                "$".to_owned()
+            } else {
+                format!("$.{path}")
+            };
+            vec![Problem::with(path, "malformed", e.into_inner())]
+        })?;
     if let Err(e) = deserializer.end() {
         return Err(vec![Problem::with("$", "malformed", e)]);
     }
@@ -111,13 +123,22 @@ pub fn structure(definition: &Definition) -> Vec<Problem> {
         let at = format!("$.sections[{s}]");
         key_problems(&format!("{at}.key"), &section.key, &mut keys, &mut problems);
         text_lengths(&format!("{at}.title"), &section.title, &mut problems);
-        text_lengths(&format!("{at}.description"), &section.description, &mut problems);
+        text_lengths(
+            &format!("{at}.description"),
+            &section.description,
+            &mut problems,
+        );
         if let Some(condition) = &section.show_if {
             condition_problems(&format!("{at}.show_if"), condition, &earlier, &mut problems);
         }
         for (q, question) in section.questions.iter().enumerate() {
             let at = format!("{at}.questions[{q}]");
-            key_problems(&format!("{at}.key"), &question.key, &mut keys, &mut problems);
+            key_problems(
+                &format!("{at}.key"),
+                &question.key,
+                &mut keys,
+                &mut problems,
+            );
             text_lengths(&format!("{at}.text"), &question.text, &mut problems);
             text_lengths(&format!("{at}.help"), &question.help, &mut problems);
             if let Some(condition) = &question.show_if {
@@ -159,7 +180,9 @@ pub fn for_publishing(definition: &Definition) -> Vec<Problem> {
                 choices
                     .iter()
                     .enumerate()
-                    .map(|(c, choice)| (format!("{at}.kind.{name}[{c}].label"), choice.label.clone()))
+                    .map(|(c, choice)| {
+                        (format!("{at}.kind.{name}[{c}].label"), choice.label.clone())
+                    })
                     .collect::<Vec<_>>()
             };
             let mut labels = Vec::new();
@@ -168,7 +191,11 @@ pub fn for_publishing(definition: &Definition) -> Vec<Problem> {
                     labels.extend(labelled("rows", rows));
                     labels.extend(labelled("scale", scale));
                 }
-                Kind::Rating { min_label, max_label, .. } => {
+                Kind::Rating {
+                    min_label,
+                    max_label,
+                    ..
+                } => {
                     need(format!("{at}.kind.min_label"), min_label, false);
                     need(format!("{at}.kind.max_label"), max_label, false);
                 }
@@ -194,17 +221,23 @@ pub fn check_edit(
     answered: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
 ) -> Vec<Problem> {
     let path_of = |definition: &Definition, key: &str| {
-        definition.sections.iter().enumerate().find_map(|(s, section)| {
-            section
-                .questions
-                .iter()
-                .position(|q| q.key == key)
-                .map(|q| format!("$.sections[{s}].questions[{q}]"))
-        })
+        definition
+            .sections
+            .iter()
+            .enumerate()
+            .find_map(|(s, section)| {
+                section
+                    .questions
+                    .iter()
+                    .position(|q| q.key == key)
+                    .map(|q| format!("$.sections[{s}].questions[{q}]"))
+            })
     };
     let mut problems = Vec::new();
     for (key, used) in answered {
-        let Some(before) = old.question(key) else { continue };
+        let Some(before) = old.question(key) else {
+            continue;
+        };
         let Some(after) = new.question(key) else {
             let path = path_of(old, key).unwrap_or_else(|| "$".to_owned());
             problems.push(Problem::with(path, "answered_removed", key));
@@ -212,12 +245,18 @@ pub fn check_edit(
         };
         let path = path_of(new, key).unwrap_or_else(|| "$".to_owned());
         if before.kind.code() != after.kind.code() {
-            problems.push(Problem::with(format!("{path}.kind"), "answered_type_changed", key));
+            problems.push(Problem::with(
+                format!("{path}.kind"),
+                "answered_type_changed",
+                key,
+            ));
             continue;
         }
         let keys_of = |kind: &Kind| -> HashSet<String> {
             match kind {
-                Kind::Matrix { rows, scale } => rows.iter().chain(scale).map(|c| c.key.clone()).collect(),
+                Kind::Matrix { rows, scale } => {
+                    rows.iter().chain(scale).map(|c| c.key.clone()).collect()
+                }
                 kind => kind.answer_keys().into_iter().map(str::to_owned).collect(),
             }
         };
@@ -225,7 +264,11 @@ pub fn check_edit(
         let had = keys_of(&before.kind);
         for choice in used {
             if had.contains(choice) && !kept.contains(choice) {
-                problems.push(Problem::with(format!("{path}.kind"), "answered_choice_removed", choice));
+                problems.push(Problem::with(
+                    format!("{path}.kind"),
+                    "answered_choice_removed",
+                    choice,
+                ));
             }
         }
     }
@@ -243,12 +286,22 @@ fn key_problems(path: &str, key: &str, keys: &mut HashSet<String>, problems: &mu
 fn text_lengths(path: &str, text: &Text, problems: &mut Vec<Problem>) {
     for (language, value) in [("ar", &text.ar), ("en", &text.en)] {
         if value.chars().count() > MAX_TEXT_CHARS {
-            problems.push(Problem::with(format!("{path}.{language}"), "too_long", MAX_TEXT_CHARS));
+            problems.push(Problem::with(
+                format!("{path}.{language}"),
+                "too_long",
+                MAX_TEXT_CHARS,
+            ));
         }
     }
 }
 
-fn choice_problems(path: &str, choices: &[Choice], least: usize, other: bool, problems: &mut Vec<Problem>) {
+fn choice_problems(
+    path: &str,
+    choices: &[Choice],
+    least: usize,
+    other: bool,
+    problems: &mut Vec<Problem>,
+) {
     if choices.len() < least {
         problems.push(Problem::with(path, "too_few_choices", least));
     }
@@ -272,15 +325,28 @@ fn kind_problems(path: &str, kind: &Kind, problems: &mut Vec<Problem>) {
         Kind::SingleChoice { choices, other } | Kind::Dropdown { choices, other } => {
             choice_problems(&format!("{path}.choices"), choices, 2, *other, problems);
         }
-        Kind::MultipleChoice { choices, other, min, max } => {
+        Kind::MultipleChoice {
+            choices,
+            other,
+            min,
+            max,
+        } => {
             choice_problems(&format!("{path}.choices"), choices, 2, *other, problems);
             let offered = choices.len() + usize::from(*other);
             let (low, high) = (min.unwrap_or(0) as usize, max.map(|m| m as usize));
             if high.is_some_and(|high| high == 0 || high > offered) {
-                problems.push(Problem::with(format!("{path}.max"), "out_of_range", offered));
+                problems.push(Problem::with(
+                    format!("{path}.max"),
+                    "out_of_range",
+                    offered,
+                ));
             }
             if low > offered || high.is_some_and(|high| low > high) {
-                problems.push(Problem::with(format!("{path}.min"), "min_above_max", offered));
+                problems.push(Problem::with(
+                    format!("{path}.min"),
+                    "min_above_max",
+                    offered,
+                ));
             }
         }
         Kind::Ranking { choices } => {
@@ -291,18 +357,30 @@ fn kind_problems(path: &str, kind: &Kind, problems: &mut Vec<Problem>) {
             choice_problems(&format!("{path}.scale"), scale, 2, false, problems);
         }
         Kind::Rating { min, max, .. } => {
-            if !(-10..=10).contains(min) || !(-10..=10).contains(max) || max <= min || max - min > 10 {
+            if !(-10..=10).contains(min)
+                || !(-10..=10).contains(max)
+                || max <= min
+                || max - min > 10
+            {
                 problems.push(Problem::new(format!("{path}.max"), "bad_scale"));
             }
         }
         Kind::LongText { max_length } => {
             if !(1..=MAX_LONG_TEXT).contains(max_length) {
-                problems.push(Problem::with(format!("{path}.max_length"), "out_of_range", MAX_LONG_TEXT));
+                problems.push(Problem::with(
+                    format!("{path}.max_length"),
+                    "out_of_range",
+                    MAX_LONG_TEXT,
+                ));
             }
         }
         Kind::ShortText { max_length } => {
             if max_length.is_some_and(|m| !(1..=500).contains(&m)) {
-                problems.push(Problem::with(format!("{path}.max_length"), "out_of_range", 500));
+                problems.push(Problem::with(
+                    format!("{path}.max_length"),
+                    "out_of_range",
+                    500,
+                ));
             }
         }
         Kind::Number { min, max, .. } => {
@@ -318,7 +396,12 @@ fn kind_problems(path: &str, kind: &Kind, problems: &mut Vec<Problem>) {
     }
 }
 
-fn condition_problems(path: &str, condition: &Condition, earlier: &[&Question], problems: &mut Vec<Problem>) {
+fn condition_problems(
+    path: &str,
+    condition: &Condition,
+    earlier: &[&Question],
+    problems: &mut Vec<Problem>,
+) {
     if condition.depth() > MAX_CONDITION_DEPTH {
         problems.push(Problem::with(path, "too_deep", MAX_CONDITION_DEPTH));
         return;
@@ -334,31 +417,59 @@ fn condition_problems(path: &str, condition: &Condition, earlier: &[&Question], 
             let includes = matches!(condition, Condition::Includes { .. });
             if question == STAKEHOLDER_QUESTION {
                 if crate::surveys::StakeholderGroup::from_code(value).is_none() {
-                    problems.push(Problem::with(format!("{path}.value"), "unknown_choice", value));
+                    problems.push(Problem::with(
+                        format!("{path}.value"),
+                        "unknown_choice",
+                        value,
+                    ));
                 }
                 return;
             }
             let Some(target) = find(question) else {
-                problems.push(Problem::with(format!("{path}.question"), "not_earlier", question));
+                problems.push(Problem::with(
+                    format!("{path}.question"),
+                    "not_earlier",
+                    question,
+                ));
                 return;
             };
             let keys = target.kind.answer_keys();
             let choice_like = !keys.is_empty();
             if includes && !choice_like {
-                problems.push(Problem::with(format!("{path}.op"), "wrong_op", target.kind.code()));
+                problems.push(Problem::with(
+                    format!("{path}.op"),
+                    "wrong_op",
+                    target.kind.code(),
+                ));
             } else if choice_like && !keys.contains(&value.as_str()) {
-                problems.push(Problem::with(format!("{path}.value"), "unknown_choice", value));
+                problems.push(Problem::with(
+                    format!("{path}.value"),
+                    "unknown_choice",
+                    value,
+                ));
             } else if matches!(target.kind, Kind::Matrix { .. } | Kind::Ranking { .. }) {
-                problems.push(Problem::with(format!("{path}.op"), "wrong_op", target.kind.code()));
+                problems.push(Problem::with(
+                    format!("{path}.op"),
+                    "wrong_op",
+                    target.kind.code(),
+                ));
             }
         }
         Condition::InRange { question, min, max } => {
             let Some(target) = find(question) else {
-                problems.push(Problem::with(format!("{path}.question"), "not_earlier", question));
+                problems.push(Problem::with(
+                    format!("{path}.question"),
+                    "not_earlier",
+                    question,
+                ));
                 return;
             };
             if target.kind.numeric_range().is_none() {
-                problems.push(Problem::with(format!("{path}.op"), "wrong_op", target.kind.code()));
+                problems.push(Problem::with(
+                    format!("{path}.op"),
+                    "wrong_op",
+                    target.kind.code(),
+                ));
             }
             if min.is_some_and(|m| !m.is_finite()) || max.is_some_and(|m| !m.is_finite()) {
                 problems.push(Problem::new(format!("{path}.min"), "not_a_number"));

@@ -133,6 +133,11 @@ pub const RULES: &[Rule] = &[
     rule(Method::POST, "/api/v1/opportunities", Needs(Permission::AuthorSurveys), Action),
     rule(Method::GET, "/api/v1/opportunities/{id}", Public, Query),
     rule(Method::PUT, "/api/v1/opportunities/{id}", Needs(Permission::AuthorSurveys), Action),
+    rule(Method::GET, "/api/v1/surveys", Needs(Permission::ReadSurveys), Query),
+    rule(Method::POST, "/api/v1/surveys/import", Needs(Permission::AuthorSurveys), Action),
+    rule(Method::GET, "/api/v1/surveys/{id}", Needs(Permission::ReadSurveys), Query),
+    rule(Method::PUT, "/api/v1/surveys/{id}/definition", Needs(Permission::AuthorSurveys), Action),
+    rule(Method::POST, "/api/v1/surveys/{id}/status", Needs(Permission::AuthorSurveys), Action),
     // Any other path under /api/v1, with any method: a JSON 404.
     rule(Method::GET, "/api/v1/{*rest}", Public, Query),
 ];

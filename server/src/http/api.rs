@@ -13,16 +13,16 @@ use app::accounts::{
     tokens::ApiToken,
 };
 use app::audit::{ACTIONS, AuditRow, db as audit_db};
+use app::opportunities::{
+    Announced, Opportunity, OpportunityKind, StakeholderGroup, Status as OpportunityStatus,
+    rules::OpportunityInput,
+};
 use axum::{
     Json, Router,
     extract::{FromRequestParts, Path, Query, State, rejection::PathRejection},
     http::{HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
     routing::{any, delete, get},
-};
-use app::opportunities::{
-    Announced, Opportunity, OpportunityKind, StakeholderGroup, Status as OpportunityStatus,
-    rules::OpportunityInput,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{
@@ -105,7 +105,9 @@ impl Modify for BearerScheme {
 pub fn openapi_json() -> &'static str {
     static DOCUMENT: OnceLock<String> = OnceLock::new();
     DOCUMENT.get_or_init(|| {
-        ApiDoc::openapi().to_pretty_json().unwrap_or_else(|error| {
+        let mut document = ApiDoc::openapi();
+        document.merge(super::api_surveys::SurveysApi::openapi());
+        document.to_pretty_json().unwrap_or_else(|error| {
             tracing::error!(%error, "cannot render the OpenAPI document");
             "{}".to_owned()
         })
@@ -126,6 +128,8 @@ pub enum ApiError {
     InvalidToken,
     Forbidden,
     NotFound,
+    /// Someone changed the thing since the caller read it.
+    Conflict,
     BadRequest(String),
     /// Fields that break the rules: (field, catalogue key of the message) pairs.
     Invalid(Vec<(&'static str, &'static str)>),
@@ -190,6 +194,12 @@ impl IntoResponse for ApiError {
                 "not_found",
                 "There is nothing here.".to_owned(),
             ),
+            ApiError::Conflict => (
+                StatusCode::CONFLICT,
+                "conflict",
+                "It was changed since you read it: read it again and reapply your change."
+                    .to_owned(),
+            ),
             ApiError::BadRequest(message) => (StatusCode::BAD_REQUEST, "bad_request", message),
             ApiError::Invalid(_) => (
                 StatusCode::BAD_REQUEST,
@@ -232,6 +242,12 @@ impl From<app::store::StoreError> for ApiError {
 
 /// The authenticated caller, holding a permission the handler names with [`Caller::needs`].
 pub struct Caller(CurrentUser);
+
+impl From<CurrentUser> for Caller {
+    fn from(user: CurrentUser) -> Self {
+        Caller(user)
+    }
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = ApiError;

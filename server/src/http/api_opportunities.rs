@@ -41,7 +41,8 @@ pub struct OpportunityQuery {
 
 /// The filter a query asks for; unlike the catalogue page, unknown values are refused.
 fn filter(query: &OpportunityQuery) -> Result<Filter, ApiError> {
-    let unknown = |what: &str, value: &str| ApiError::BadRequest(format!("unknown {what} {value:?}"));
+    let unknown =
+        |what: &str, value: &str| ApiError::BadRequest(format!("unknown {what} {value:?}"));
     let topic = match &query.topic {
         Some(t) if !TOPICS.contains(&t.as_str()) => return Err(unknown("topic", t)),
         topic => topic.clone(),
@@ -54,12 +55,19 @@ fn filter(query: &OpportunityQuery) -> Result<Filter, ApiError> {
         Some(s) => Some(Status::from_code(s).ok_or_else(|| unknown("status", s))?),
         None => None,
     };
-    Ok(Filter { topic, group, status })
+    Ok(Filter {
+        topic,
+        group,
+        status,
+    })
 }
 
 fn announced(opportunity: Opportunity) -> Announced {
     let status = opportunity.status(Utc::now());
-    Announced { opportunity, status }
+    Announced {
+        opportunity,
+        status,
+    }
 }
 
 /// Published opportunities: open ones first (soonest deadline first), then upcoming, then
@@ -133,10 +141,23 @@ pub async fn create(
     caller.needs(Permission::AuthorSurveys)?;
     let fields = check(&body(input)?).map_err(ApiError::Invalid)?;
     let id = db::create(&state.db, &fields, Utc::now()).await?;
-    record_audit(&state, &parts, None, "opportunity.create", id.to_string(), Some(fields.title_en)).await;
+    record_audit(
+        &state,
+        &parts,
+        None,
+        "opportunity.create",
+        id.to_string(),
+        Some(fields.title_en),
+    )
+    .await;
     let created = db::find(&state.db, id).await?.ok_or(ApiError::Internal)?;
     let location = format!("/api/v1/opportunities/{id}");
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(announced(created))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(announced(created)),
+    )
+        .into_response())
 }
 
 /// Changes a consultation, workshop or event: the body replaces every field. Authors only;
@@ -162,13 +183,24 @@ pub async fn update(
     let id = id_of(id)?;
     let found = db::find(&state.db, id).await?.ok_or(ApiError::NotFound)?;
     if found.kind == OpportunityKind::Survey {
-        return Err(ApiError::Invalid(vec![("kind", "opportunities.error.survey_not_editable")]));
+        return Err(ApiError::Invalid(vec![(
+            "kind",
+            "opportunities.error.survey_not_editable",
+        )]));
     }
     let fields = check(&body(input)?).map_err(ApiError::Invalid)?;
     if !db::update(&state.db, id, &fields, Utc::now()).await? {
         return Err(ApiError::NotFound);
     }
-    record_audit(&state, &parts, None, "opportunity.update", id.to_string(), Some(fields.title_en)).await;
+    record_audit(
+        &state,
+        &parts,
+        None,
+        "opportunity.update",
+        id.to_string(),
+        Some(fields.title_en),
+    )
+    .await;
     let changed = db::find(&state.db, id).await?.ok_or(ApiError::NotFound)?;
     Ok(Json(announced(changed)))
 }

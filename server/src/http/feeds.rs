@@ -36,7 +36,12 @@ async fn published(state: &AppState, lang: &str) -> Result<(Locale, Vec<Opportun
 
 /// The site's base URL without a trailing slash, to put before a path.
 fn base(state: &AppState) -> String {
-    state.settings.base_url.as_str().trim_end_matches('/').to_owned()
+    state
+        .settings
+        .base_url
+        .as_str()
+        .trim_end_matches('/')
+        .to_owned()
 }
 
 pub async fn atom(State(state): State<AppState>, Path(lang): Path<String>) -> Response {
@@ -63,7 +68,12 @@ pub async fn calendar(State(state): State<AppState>, Path(lang): Path<String>) -
         Ok(found) => found,
         Err(response) => return response,
     };
-    let host = state.settings.base_url.host_str().unwrap_or("sharek").to_owned();
+    let host = state
+        .settings
+        .base_url
+        .host_str()
+        .unwrap_or("sharek")
+        .to_owned();
     let calendar = ical_calendar(locale, &base(&state), &host, &items);
     (
         [
@@ -79,12 +89,24 @@ pub async fn calendar(State(state): State<AppState>, Path(lang): Path<String>) -
 fn dates_text(locale: Locale, o: &Opportunity) -> String {
     let mut lines = Vec::new();
     if let Some(at) = o.starts_at {
-        lines.push(format!("{}: {}", locale.t("opportunities.starts"), when_text(locale, at)));
+        lines.push(format!(
+            "{}: {}",
+            locale.t("opportunities.starts"),
+            when_text(locale, at)
+        ));
     }
     if let Some(at) = o.ends_at {
-        lines.push(format!("{}: {}", locale.t("opportunities.deadline"), when_text(locale, at)));
+        lines.push(format!(
+            "{}: {}",
+            locale.t("opportunities.deadline"),
+            when_text(locale, at)
+        ));
     }
-    lines.push(format!("{}: {}", locale.t("opportunities.for"), groups_text(locale, &o.groups)));
+    lines.push(format!(
+        "{}: {}",
+        locale.t("opportunities.for"),
+        groups_text(locale, &o.groups)
+    ));
     lines.join("\n")
 }
 
@@ -102,14 +124,23 @@ pub fn atom_feed(locale: Locale, base: &str, items: &[Opportunity], now: DateTim
         title: Text::plain(locale.t("opportunities.feed_title")),
         subtitle: Some(Text::plain(locale.t("opportunities.feed_subtitle"))),
         id: catalogue.clone(),
-        updated: items.iter().map(|o| o.updated_at).max().unwrap_or(now).fixed_offset(),
+        updated: items
+            .iter()
+            .map(|o| o.updated_at)
+            .max()
+            .unwrap_or(now)
+            .fixed_offset(),
         authors: vec![Person {
             name: locale.t("site.ministry"),
             uri: Some(format!("{base}/{}", locale.code())),
             ..Person::default()
         }],
         links: vec![
-            link(format!("{catalogue}/feed.atom"), "self", "application/atom+xml"),
+            link(
+                format!("{catalogue}/feed.atom"),
+                "self",
+                "application/atom+xml",
+            ),
             link(catalogue.clone(), "alternate", "text/html"),
         ],
         lang: Some(locale.code().to_owned()),
@@ -122,7 +153,11 @@ pub fn atom_feed(locale: Locale, base: &str, items: &[Opportunity], now: DateTim
             title: Text::plain(o.title(locale)),
             updated: o.updated_at.fixed_offset(),
             published: Some(o.created_at.fixed_offset()),
-            links: vec![link(format!("{base}{}", o.path(locale)), "alternate", "text/html")],
+            links: vec![link(
+                format!("{base}{}", o.path(locale)),
+                "alternate",
+                "text/html",
+            )],
             summary: Some(Text::plain(o.summary(locale))),
             content: Some(Content {
                 value: Some(format!("{}\n\n{}", dates_text(locale, o), o.body(locale))),
@@ -152,7 +187,10 @@ fn category(term: &str, label: String) -> Category {
 fn has_deadline_entry(o: &Opportunity) -> bool {
     o.ends_at.is_some()
         && (o.starts_at.is_none()
-            || matches!(o.kind, OpportunityKind::Survey | OpportunityKind::Consultation))
+            || matches!(
+                o.kind,
+                OpportunityKind::Survey | OpportunityKind::Consultation
+            ))
 }
 
 /// The iCalendar feed of `items` in `locale`. UIDs are stable (`opportunity-<id>@<host>`), so
@@ -161,14 +199,21 @@ pub fn ical_calendar(locale: Locale, base: &str, host: &str, items: &[Opportunit
     let mut calendar = Calendar::empty();
     calendar
         .append_property(Property::new("VERSION", "2.0"))
-        .append_property(Property::new("PRODID", "-//Ministry of Community Empowerment//Sharek//EN"))
+        .append_property(Property::new(
+            "PRODID",
+            "-//Ministry of Community Empowerment//Sharek//EN",
+        ))
         .append_property(Property::new("CALSCALE", "GREGORIAN"))
         .append_property(Property::new("METHOD", "PUBLISH"))
         .name(&locale.t("opportunities.feed_title"))
         .description(&locale.t("opportunities.feed_subtitle"));
     for o in items {
         let url = format!("{base}{}", o.path(locale));
-        let description = format!("{}\n\n{}\n\n{url}", o.summary(locale), dates_text(locale, o));
+        let description = format!(
+            "{}\n\n{}\n\n{url}",
+            o.summary(locale),
+            dates_text(locale, o)
+        );
         let event = |uid: String, title: String| {
             let mut event = Event::new();
             event
@@ -186,7 +231,10 @@ pub fn ical_calendar(locale: Locale, base: &str, host: &str, items: &[Opportunit
             event
         };
         if let Some(start) = o.starts_at {
-            let mut period = event(format!("opportunity-{}@{host}", o.id), o.title(locale).to_owned());
+            let mut period = event(
+                format!("opportunity-{}@{host}", o.id),
+                o.title(locale).to_owned(),
+            );
             period.starts(start);
             if let Some(end) = o.ends_at.filter(|end| *end > start) {
                 period.ends(end);
@@ -194,7 +242,10 @@ pub fn ical_calendar(locale: Locale, base: &str, host: &str, items: &[Opportunit
             calendar.push(period.done());
         }
         if let (Some(deadline), true) = (o.ends_at, has_deadline_entry(o)) {
-            let title = locale.t_with("opportunities.deadline_event", &[("title", o.title(locale))]);
+            let title = locale.t_with(
+                "opportunities.deadline_event",
+                &[("title", o.title(locale))],
+            );
             let mut entry = event(format!("opportunity-{}-deadline@{host}", o.id), title);
             entry.starts(deadline);
             calendar.push(entry.done());

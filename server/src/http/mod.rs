@@ -6,6 +6,7 @@ pub mod access;
 mod accounts;
 pub mod api;
 mod api_opportunities;
+mod api_surveys;
 mod assets;
 pub mod client;
 mod feeds;
@@ -62,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .merge(assets::routes(&state))
         .merge(api::routes())
+        .merge(api_surveys::routes())
         .route("/{lang}/login", post(accounts::login))
         .route("/{lang}/logout", post(accounts::logout))
         .route("/{lang}/staff/users", post(accounts::add_user))
@@ -73,19 +75,43 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/staff/tokens", post(tokens::create))
         .route("/{lang}/staff/surveys", post(surveys::create))
         .route("/{lang}/staff/surveys/import", post(surveys::import))
-        .route("/{lang}/staff/surveys/{id}/export.json", get(surveys::export))
+        .route(
+            "/{lang}/staff/surveys/{id}/export.json",
+            get(surveys::export),
+        )
         .route("/{lang}/staff/surveys/{id}/details", post(surveys::details))
         .route("/{lang}/staff/surveys/{id}/status", post(surveys::status))
-        .route("/{lang}/staff/surveys/{id}/sections", post(surveys::add_section))
-        .route("/{lang}/staff/surveys/{id}/sections/{key}", post(surveys::section))
-        .route("/{lang}/staff/surveys/{id}/questions", post(surveys::add_question))
-        .route("/{lang}/staff/surveys/{id}/questions/{key}", post(surveys::question))
-        .route("/{lang}/staff/surveys/{id}/questions/{key}/move", post(surveys::move_question))
-        .route("/{lang}/staff/surveys/{id}/questions/{key}/delete", post(surveys::delete_question))
+        .route(
+            "/{lang}/staff/surveys/{id}/sections",
+            post(surveys::add_section),
+        )
+        .route(
+            "/{lang}/staff/surveys/{id}/sections/{key}",
+            post(surveys::section),
+        )
+        .route(
+            "/{lang}/staff/surveys/{id}/questions",
+            post(surveys::add_question),
+        )
+        .route(
+            "/{lang}/staff/surveys/{id}/questions/{key}",
+            post(surveys::question),
+        )
+        .route(
+            "/{lang}/staff/surveys/{id}/questions/{key}/move",
+            post(surveys::move_question),
+        )
+        .route(
+            "/{lang}/staff/surveys/{id}/questions/{key}/delete",
+            post(surveys::delete_question),
+        )
         .route("/{lang}/opportunities/feed.atom", get(feeds::atom))
         .route("/{lang}/opportunities/calendar.ics", get(feeds::calendar))
         .route("/{lang}/staff/opportunities", post(opportunities::create))
-        .route("/{lang}/staff/opportunities/{id}", post(opportunities::update))
+        .route(
+            "/{lang}/staff/opportunities/{id}",
+            post(opportunities::update),
+        )
         .route("/{lang}/staff/teams", post(teams::create))
         .route("/{lang}/staff/teams/members", post(teams::add_member))
         .route(

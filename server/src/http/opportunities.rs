@@ -23,8 +23,18 @@ use crate::AppState;
 
 /// The form's text fields, shown again as typed.
 const TEXT_FIELDS: [&str; 12] = [
-    "kind", "title_ar", "title_en", "summary_ar", "summary_en", "body_ar", "body_en", "topic",
-    "starts_at", "ends_at", "location", "link",
+    "kind",
+    "title_ar",
+    "title_en",
+    "summary_ar",
+    "summary_en",
+    "body_ar",
+    "body_en",
+    "topic",
+    "starts_at",
+    "ends_at",
+    "location",
+    "link",
 ];
 
 /// Whether the poster may change opportunities (the access layer checked it too).
@@ -79,7 +89,9 @@ fn checked(fields: &Fields) -> Result<OpportunityFields, FormFeedback> {
     }
     let mut feedback = TEXT_FIELDS
         .iter()
-        .fold(Feedback::default(), |kept, field| kept.keep(field, fields.get(field)))
+        .fold(Feedback::default(), |kept, field| {
+            kept.keep(field, fields.get(field))
+        })
         .keep("groups", fields.all("groups").join(","))
         .keep("published", if input.published { "on" } else { "" });
     for (field, key) in in_page_order(problems) {
@@ -103,7 +115,15 @@ pub async fn create(
     match db::create(&state.db, &checked, Utc::now()).await {
         Ok(id) => {
             let title = Some(checked.title_en);
-            record_audit(&state, &parts, None, "opportunity.create", id.to_string(), title).await;
+            record_audit(
+                &state,
+                &parts,
+                None,
+                "opportunity.create",
+                id.to_string(),
+                title,
+            )
+            .await;
             let list = format!("/{}/staff/opportunities?created=1", locale(&parts).code());
             Redirect::to(&list).into_response()
         }
@@ -141,8 +161,19 @@ pub async fn update(
     match db::update(&state.db, id, &checked, Utc::now()).await {
         Ok(true) => {
             let title = Some(checked.title_en);
-            record_audit(&state, &parts, None, "opportunity.update", id.to_string(), title).await;
-            let page = format!("/{}/staff/opportunities/{id}?saved=1", locale(&parts).code());
+            record_audit(
+                &state,
+                &parts,
+                None,
+                "opportunity.update",
+                id.to_string(),
+                title,
+            )
+            .await;
+            let page = format!(
+                "/{}/staff/opportunities/{id}?saved=1",
+                locale(&parts).code()
+            );
             Redirect::to(&page).into_response()
         }
         Ok(false) => not_found().await,

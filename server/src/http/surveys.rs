@@ -47,7 +47,10 @@ pub async fn create(
     let mut feedback = Feedback::default().keep_all(&fields);
     for locale in languages.required() {
         if title.in_language(*locale).is_empty() {
-            feedback.error(&format!("title_{}", locale.code()), "surveys.title_required");
+            feedback.error(
+                &format!("title_{}", locale.code()),
+                "surveys.title_required",
+            );
         }
     }
     if feedback.has_errors() {
@@ -104,10 +107,16 @@ pub async fn export(
     match surveys_db::get(&state.db, id).await {
         Ok(Some(survey)) => (
             [
-                (header::CONTENT_TYPE, "application/json; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_TYPE,
+                    "application/json; charset=utf-8".to_owned(),
+                ),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"survey-{id}-v{}.json\"", survey.version),
+                    format!(
+                        "attachment; filename=\"survey-{id}-v{}.json\"",
+                        survey.version
+                    ),
                 ),
             ],
             survey.definition.to_json(),
@@ -122,7 +131,11 @@ pub async fn export(
 async fn not_found(pages: &Pages, parts: Parts) -> Response {
     let locale = app::Locale::from_path(parts.uri.path()).unwrap_or_default();
     let mut response = pages
-        .show_at(parts, &format!("/{}/not-found", locale.code()), Default::default())
+        .show_at(
+            parts,
+            &format!("/{}/not-found", locale.code()),
+            Default::default(),
+        )
         .await;
     *response.status_mut() = StatusCode::NOT_FOUND;
     response
@@ -149,7 +162,9 @@ async fn edit(
     };
     let page = page.unwrap_or_else(|| survey_page(&parts, id));
     if survey.status == Status::Archived {
-        return pages.show_with_error(parts, &page, "surveys.archived_read_only").await;
+        return pages
+            .show_with_error(parts, &page, "surveys.archived_read_only")
+            .await;
     }
     if fields.get("version") != survey.version.to_string() {
         return pages.show_with_error(parts, &page, "surveys.stale").await;
@@ -162,7 +177,11 @@ async fn edit(
     let mut problems = validate::structure(&definition);
     if survey.has_responses {
         match surveys_db::answered(&state.db, id).await {
-            Ok(answered) => problems.extend(validate::check_edit(&survey.definition, &definition, &answered)),
+            Ok(answered) => problems.extend(validate::check_edit(
+                &survey.definition,
+                &definition,
+                &answered,
+            )),
             Err(error) => return server_error(error),
         }
     }
@@ -171,12 +190,31 @@ async fn edit(
         feedback.problems(problems);
         return pages.show_at(parts, &page, feedback.into_inner()).await;
     }
-    match surveys_db::save_definition(&state.db, id, &definition, survey.version, actor(&parts), Utc::now()).await {
+    match surveys_db::save_definition(
+        &state.db,
+        id,
+        &definition,
+        survey.version,
+        actor(&parts),
+        Utc::now(),
+    )
+    .await
+    {
         Ok(version) => {
-            record_audit(state, &parts, None, "survey.update", id.to_string(), Some(format!("version {version}"))).await;
+            record_audit(
+                state,
+                &parts,
+                None,
+                "survey.update",
+                id.to_string(),
+                Some(format!("version {version}")),
+            )
+            .await;
             Redirect::to(&back).into_response()
         }
-        Err(app::store::StoreError::Conflict) => pages.show_with_error(parts, &page, "surveys.stale").await,
+        Err(app::store::StoreError::Conflict) => {
+            pages.show_with_error(parts, &page, "surveys.stale").await
+        }
         Err(error) => server_error(error),
     }
 }
@@ -231,7 +269,10 @@ pub async fn details(
         feedback.error("topic", "surveys.bad_choice");
     }
     let groups = fields.all("groups");
-    if groups.iter().any(|g| StakeholderGroup::from_code(g).is_none()) {
+    if groups
+        .iter()
+        .any(|g| StakeholderGroup::from_code(g).is_none())
+    {
         feedback.error("groups", "surveys.bad_choice");
     }
     let languages = Languages::from_code(&fields.get("languages"));
@@ -250,17 +291,28 @@ pub async fn details(
         topic,
         groups,
     };
-    let description = Text::new(fields.get("description_ar").trim(), fields.get("description_en").trim());
+    let description = Text::new(
+        fields.get("description_ar").trim(),
+        fields.get("description_en").trim(),
+    );
     let id_text = id.clone();
-    let response = edit(&state, &pages, parts.clone(), &fields, &id, None, move |definition, _| {
-        if feedback.has_errors() {
-            return Err(feedback);
-        }
-        definition.title = title;
-        definition.description = description;
-        definition.languages = languages.unwrap_or_default();
-        Ok(String::new())
-    })
+    let response = edit(
+        &state,
+        &pages,
+        parts.clone(),
+        &fields,
+        &id,
+        None,
+        move |definition, _| {
+            if feedback.has_errors() {
+                return Err(feedback);
+            }
+            definition.title = title;
+            definition.description = description;
+            definition.languages = languages.unwrap_or_default();
+            Ok(String::new())
+        },
+    )
     .await;
     // The definition is saved (a redirect); now the schedule and catalogue settings.
     if !response.status().is_redirection() {
@@ -292,11 +344,22 @@ pub async fn status(
     };
     let page = survey_page(&parts, id);
     let Some(action) = Move::from_code(&fields.get("move")) else {
-        return pages.show_with_error(parts, &page, "surveys.bad_choice").await;
+        return pages
+            .show_with_error(parts, &page, "surveys.bad_choice")
+            .await;
     };
     let now = Utc::now();
-    let Some(to) = can_move(survey.status, action, survey.opens_at, survey.closes_at, survey.has_responses, now) else {
-        return pages.show_with_error(parts, &page, "surveys.move_not_allowed").await;
+    let Some(to) = can_move(
+        survey.status,
+        action,
+        survey.opens_at,
+        survey.closes_at,
+        survey.has_responses,
+        now,
+    ) else {
+        return pages
+            .show_with_error(parts, &page, "surveys.move_not_allowed")
+            .await;
     };
     if action == Move::Publish {
         let mut problems = validate::for_publishing(&survey.definition);
@@ -316,7 +379,15 @@ pub async fn status(
     match surveys_db::set_status(&state.db, id, survey.status, to, now).await {
         Ok(true) => {
             let action = format!("survey.{}", action.code());
-            record_audit(&state, &parts, None, &action, id.to_string(), Some(to.code().to_owned())).await;
+            record_audit(
+                &state,
+                &parts,
+                None,
+                &action,
+                id.to_string(),
+                Some(to.code().to_owned()),
+            )
+            .await;
             Redirect::to(&page).into_response()
         }
         Ok(false) => pages.show_with_error(parts, &page, "surveys.stale").await,
@@ -331,11 +402,19 @@ pub async fn add_section(
     Posted { parts, fields }: Posted,
 ) -> Response {
     let page = survey_page(&parts, id.parse().unwrap_or_default());
-    edit(&state, &pages, parts, &fields, &id, None, move |definition, _| {
-        let key = definition.fresh_key("s");
-        definition.sections.push(Section::new(&key));
-        Ok(format!("{page}#section-{key}"))
-    })
+    edit(
+        &state,
+        &pages,
+        parts,
+        &fields,
+        &id,
+        None,
+        move |definition, _| {
+            let key = definition.fresh_key("s");
+            definition.sections.push(Section::new(&key));
+            Ok(format!("{page}#section-{key}"))
+        },
+    )
     .await
 }
 
@@ -347,20 +426,31 @@ pub async fn section(
     Posted { parts, fields }: Posted,
 ) -> Response {
     let page = survey_page(&parts, id.parse().unwrap_or_default());
-    edit(&state, &pages, parts, &fields, &id, None, move |definition, fields| {
-        let Some(index) = definition.sections.iter().position(|s| s.key == key) else {
-            return Err(error_feedback("surveys.not_found"));
-        };
-        if !fields.get("delete").is_empty() {
-            if !definition.sections[index].questions.is_empty() || definition.sections.len() == 1 {
-                return Err(error_feedback("surveys.section_not_empty"));
+    edit(
+        &state,
+        &pages,
+        parts,
+        &fields,
+        &id,
+        None,
+        move |definition, fields| {
+            let Some(index) = definition.sections.iter().position(|s| s.key == key) else {
+                return Err(error_feedback("surveys.not_found"));
+            };
+            if !fields.get("delete").is_empty() {
+                if !definition.sections[index].questions.is_empty()
+                    || definition.sections.len() == 1
+                {
+                    return Err(error_feedback("surveys.section_not_empty"));
+                }
+                definition.sections.remove(index);
+                return Ok(page);
             }
-            definition.sections.remove(index);
-            return Ok(page);
-        }
-        definition.sections[index].title = Text::new(fields.get("title_ar").trim(), fields.get("title_en").trim());
-        Ok(format!("{page}#section-{key}"))
-    })
+            definition.sections[index].title =
+                Text::new(fields.get("title_ar").trim(), fields.get("title_en").trim());
+            Ok(format!("{page}#section-{key}"))
+        },
+    )
     .await
 }
 
@@ -378,25 +468,33 @@ pub async fn add_question(
     Posted { parts, fields }: Posted,
 ) -> Response {
     let page = survey_page(&parts, id.parse().unwrap_or_default());
-    edit(&state, &pages, parts, &fields, &id, None, move |definition, fields| {
-        let Some(kind) = Kind::new_of(&fields.get("type")) else {
-            return Err(error_feedback("surveys.bad_choice"));
-        };
-        let section = fields.get("section");
-        let key = definition.fresh_key("q");
-        let Some(section) = definition.sections.iter_mut().find(|s| s.key == section) else {
-            return Err(error_feedback("surveys.not_found"));
-        };
-        section.questions.push(Question {
-            key: key.clone(),
-            text: Text::default(),
-            help: Text::default(),
-            required: false,
-            show_if: None,
-            kind,
-        });
-        Ok(format!("{page}/questions/{key}"))
-    })
+    edit(
+        &state,
+        &pages,
+        parts,
+        &fields,
+        &id,
+        None,
+        move |definition, fields| {
+            let Some(kind) = Kind::new_of(&fields.get("type")) else {
+                return Err(error_feedback("surveys.bad_choice"));
+            };
+            let section = fields.get("section");
+            let key = definition.fresh_key("q");
+            let Some(section) = definition.sections.iter_mut().find(|s| s.key == section) else {
+                return Err(error_feedback("surveys.not_found"));
+            };
+            section.questions.push(Question {
+                key: key.clone(),
+                text: Text::default(),
+                help: Text::default(),
+                required: false,
+                show_if: None,
+                kind,
+            });
+            Ok(format!("{page}/questions/{key}"))
+        },
+    )
     .await
 }
 
@@ -408,21 +506,38 @@ pub async fn move_question(
     Posted { parts, fields }: Posted,
 ) -> Response {
     let page = survey_page(&parts, id.parse().unwrap_or_default());
-    edit(&state, &pages, parts, &fields, &id, None, move |definition, fields| {
-        let up = fields.get("direction") == "up";
-        if !move_within(definition, &key, up) {
-            return Err(error_feedback("surveys.cannot_move"));
-        }
-        Ok(format!("{page}#sections"))
-    })
+    edit(
+        &state,
+        &pages,
+        parts,
+        &fields,
+        &id,
+        None,
+        move |definition, fields| {
+            let up = fields.get("direction") == "up";
+            if !move_within(definition, &key, up) {
+                return Err(error_feedback("surveys.cannot_move"));
+            }
+            Ok(format!("{page}#sections"))
+        },
+    )
     .await
 }
 
 /// Moves question `key` one place; `false` when it is already first (or last).
 pub fn move_within(definition: &mut Definition, key: &str, up: bool) -> bool {
-    let Some((s, q)) = definition.sections.iter().enumerate().find_map(|(s, section)| {
-        section.questions.iter().position(|q| q.key == key).map(|q| (s, q))
-    }) else {
+    let Some((s, q)) = definition
+        .sections
+        .iter()
+        .enumerate()
+        .find_map(|(s, section)| {
+            section
+                .questions
+                .iter()
+                .position(|q| q.key == key)
+                .map(|q| (s, q))
+        })
+    else {
         return false;
     };
     let count = definition.sections[s].questions.len();
@@ -450,16 +565,24 @@ pub async fn delete_question(
     Posted { parts, fields }: Posted,
 ) -> Response {
     let page = survey_page(&parts, id.parse().unwrap_or_default());
-    edit(&state, &pages, parts, &fields, &id, None, move |definition, _| {
-        let before = definition.questions().count();
-        for section in &mut definition.sections {
-            section.questions.retain(|q| q.key != key);
-        }
-        if definition.questions().count() == before {
-            return Err(error_feedback("surveys.not_found"));
-        }
-        Ok(format!("{page}#sections"))
-    })
+    edit(
+        &state,
+        &pages,
+        parts,
+        &fields,
+        &id,
+        None,
+        move |definition, _| {
+            let before = definition.questions().count();
+            for section in &mut definition.sections {
+                section.questions.retain(|q| q.key != key);
+            }
+            if definition.questions().count() == before {
+                return Err(error_feedback("surveys.not_found"));
+            }
+            Ok(format!("{page}#sections"))
+        },
+    )
     .await
 }
 
@@ -472,25 +595,35 @@ pub async fn question(
 ) -> Response {
     let survey_path = survey_page(&parts, id.parse().unwrap_or_default());
     let page = parts.uri.path().to_owned();
-    edit(&state, &pages, parts, &fields, &id, Some(page), move |definition, fields| {
-        let Some(existing) = definition.question(&key).cloned() else {
-            return Err(error_feedback("surveys.not_found"));
-        };
-        let mut feedback = Feedback::default().keep_all(fields);
-        let kind = read_kind(&existing.kind, fields, &mut feedback);
-        let show_if = read_rules(fields, &mut feedback);
-        if feedback.has_errors() {
-            return Err(feedback);
-        }
-        if let Some(question) = definition.question_mut(&key) {
-            question.text = Text::new(fields.get("text_ar").trim(), fields.get("text_en").trim());
-            question.help = Text::new(fields.get("help_ar").trim(), fields.get("help_en").trim());
-            question.required = !fields.get("required").is_empty();
-            question.kind = kind;
-            question.show_if = show_if;
-        }
-        Ok(format!("{survey_path}#sections"))
-    })
+    edit(
+        &state,
+        &pages,
+        parts,
+        &fields,
+        &id,
+        Some(page),
+        move |definition, fields| {
+            let Some(existing) = definition.question(&key).cloned() else {
+                return Err(error_feedback("surveys.not_found"));
+            };
+            let mut feedback = Feedback::default().keep_all(fields);
+            let kind = read_kind(&existing.kind, fields, &mut feedback);
+            let show_if = read_rules(fields, &mut feedback);
+            if feedback.has_errors() {
+                return Err(feedback);
+            }
+            if let Some(question) = definition.question_mut(&key) {
+                question.text =
+                    Text::new(fields.get("text_ar").trim(), fields.get("text_en").trim());
+                question.help =
+                    Text::new(fields.get("help_ar").trim(), fields.get("help_en").trim());
+                question.required = !fields.get("required").is_empty();
+                question.kind = kind;
+                question.show_if = show_if;
+            }
+            Ok(format!("{survey_path}#sections"))
+        },
+    )
     .await
 }
 
@@ -553,15 +686,23 @@ fn read_decimal(fields: &Fields, name: &str, feedback: &mut Feedback) -> Option<
 fn read_kind(kind: &Kind, fields: &Fields, feedback: &mut Feedback) -> Kind {
     let other = !fields.get("other").is_empty();
     match kind {
-        Kind::SingleChoice { .. } => Kind::SingleChoice { choices: read_choices(fields, "choice", "c"), other },
-        Kind::Dropdown { .. } => Kind::Dropdown { choices: read_choices(fields, "choice", "c"), other },
+        Kind::SingleChoice { .. } => Kind::SingleChoice {
+            choices: read_choices(fields, "choice", "c"),
+            other,
+        },
+        Kind::Dropdown { .. } => Kind::Dropdown {
+            choices: read_choices(fields, "choice", "c"),
+            other,
+        },
         Kind::MultipleChoice { .. } => Kind::MultipleChoice {
             choices: read_choices(fields, "choice", "c"),
             other,
             min: read_whole(fields, "min", feedback),
             max: read_whole(fields, "max", feedback),
         },
-        Kind::Ranking { .. } => Kind::Ranking { choices: read_choices(fields, "choice", "c") },
+        Kind::Ranking { .. } => Kind::Ranking {
+            choices: read_choices(fields, "choice", "c"),
+        },
         Kind::Matrix { .. } => Kind::Matrix {
             rows: read_choices(fields, "row", "r"),
             scale: read_choices(fields, "point", "p"),
@@ -578,11 +719,19 @@ fn read_kind(kind: &Kind, fields: &Fields, feedback: &mut Feedback) -> Kind {
             Kind::Rating {
                 min: whole("scale_min", *min),
                 max: whole("scale_max", *max),
-                min_label: Text::new(fields.get("min_label_ar").trim(), fields.get("min_label_en").trim()),
-                max_label: Text::new(fields.get("max_label_ar").trim(), fields.get("max_label_en").trim()),
+                min_label: Text::new(
+                    fields.get("min_label_ar").trim(),
+                    fields.get("min_label_en").trim(),
+                ),
+                max_label: Text::new(
+                    fields.get("max_label_ar").trim(),
+                    fields.get("max_label_en").trim(),
+                ),
             }
         }
-        Kind::ShortText { .. } => Kind::ShortText { max_length: read_whole(fields, "max_length", feedback) },
+        Kind::ShortText { .. } => Kind::ShortText {
+            max_length: read_whole(fields, "max_length", feedback),
+        },
         Kind::LongText { max_length } => Kind::LongText {
             max_length: read_whole(fields, "max_length", feedback).unwrap_or(*max_length),
         },
@@ -597,20 +746,41 @@ fn read_kind(kind: &Kind, fields: &Fields, feedback: &mut Feedback) -> Kind {
 
 /// The show-if rules from the form's rule rows: none, one, or several joined by all/any.
 fn read_rules(fields: &Fields, feedback: &mut Feedback) -> Option<Condition> {
-    let columns = ["rule_question", "rule_op", "rule_value", "rule_min", "rule_max"].map(|c| fields.all(c));
+    let columns = [
+        "rule_question",
+        "rule_op",
+        "rule_value",
+        "rule_min",
+        "rule_max",
+    ]
+    .map(|c| fields.all(c));
     let mut rules = Vec::new();
     for row in 0..columns[0].len().min(RULE_ROWS * 4) {
-        let cell = |c: usize| columns[c].get(row).map(|v| v.trim().to_owned()).unwrap_or_default();
+        let cell = |c: usize| {
+            columns[c]
+                .get(row)
+                .map(|v| v.trim().to_owned())
+                .unwrap_or_default()
+        };
         let question = cell(0);
         if question.is_empty() {
             continue;
         }
         let rule = match cell(1).as_str() {
-            "equals" => Condition::Equals { question, value: cell(2) },
-            "includes" => Condition::Includes { question, value: cell(2) },
+            "equals" => Condition::Equals {
+                question,
+                value: cell(2),
+            },
+            "includes" => Condition::Includes {
+                question,
+                value: cell(2),
+            },
             "in_range" => {
                 let (min, max) = (parse_number(&cell(3)), parse_number(&cell(4)));
-                if (min.is_none() && !cell(3).is_empty()) || (max.is_none() && !cell(4).is_empty()) || (min.is_none() && max.is_none()) {
+                if (min.is_none() && !cell(3).is_empty())
+                    || (max.is_none() && !cell(4).is_empty())
+                    || (min.is_none() && max.is_none())
+                {
                     feedback.error("", "surveys.rule_needs_range");
                 }
                 Condition::InRange { question, min, max }
@@ -650,15 +820,24 @@ mod tests {
         };
         Definition {
             sections: vec![
-                Section { questions: vec![question("a"), question("b")], ..Section::new("s1") },
-                Section { questions: vec![question("c")], ..Section::new("s2") },
+                Section {
+                    questions: vec![question("a"), question("b")],
+                    ..Section::new("s1")
+                },
+                Section {
+                    questions: vec![question("c")],
+                    ..Section::new("s2")
+                },
             ],
             ..Definition::default()
         }
     }
 
     fn order(d: &Definition) -> Vec<Vec<String>> {
-        d.sections.iter().map(|s| s.questions.iter().map(|q| q.key.clone()).collect()).collect()
+        d.sections
+            .iter()
+            .map(|s| s.questions.iter().map(|q| q.key.clone()).collect())
+            .collect()
     }
 
     #[test]

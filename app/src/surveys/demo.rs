@@ -1,0 +1,448 @@
+//! Demo surveys for the quick start (on an empty database): an open survey that uses every
+//! question type and a show-if rule, a quarterly periodic survey with three closed waves and a
+//! few hundred generated responses each, and a closed consultation survey.
+
+use chrono::{DateTime, Duration, Months, Utc};
+use uuid::Uuid;
+
+use super::StakeholderGroup;
+use super::conditions::{Answer, Answers, Condition};
+use super::db::{self, NewResponse, Settings};
+use super::lifecycle::{Recurrence, Status};
+use super::model::{Choice, Definition, Kind, Question, Section, Text};
+use crate::store::{Db, StoreError};
+
+fn question(key: &str, ar: &str, en: &str, required: bool, kind: Kind) -> Question {
+    Question {
+        key: key.to_owned(),
+        text: Text::new(ar, en),
+        help: Text::default(),
+        required,
+        show_if: None,
+        kind,
+    }
+}
+
+fn choices(list: &[(&str, &str, &str)]) -> Vec<Choice> {
+    list.iter()
+        .map(|(k, ar, en)| Choice::new(k, ar, en))
+        .collect()
+}
+
+/// Every question type, in two sections, with a rule.
+pub fn every_type_survey() -> Definition {
+    let channels = choices(&[
+        ("web", "الموقع الإلكتروني", "The website"),
+        ("app", "تطبيق الجوال", "The mobile app"),
+        ("centre", "مركز الخدمة", "A service centre"),
+        ("phone", "مركز الاتصال", "The call centre"),
+    ]);
+    let mut uses = question(
+        "uses_services",
+        "هل استخدمت خدماتنا الرقمية خلال الأشهر الستة الماضية؟",
+        "Have you used our digital services in the past six months?",
+        true,
+        Kind::YesNo,
+    );
+    uses.help = Text::new(
+        "مثل حجز المواعيد أو تقديم الطلبات عبر الإنترنت.",
+        "Such as booking appointments or applying online.",
+    );
+    let mut rate = question(
+        "satisfaction",
+        "ما مدى رضاك عن الخدمات الرقمية؟",
+        "How satisfied are you with the digital services?",
+        true,
+        Kind::new_of("rating").unwrap_or(Kind::Nps),
+    );
+    rate.show_if = Some(Condition::Equals {
+        question: "uses_services".into(),
+        value: "yes".into(),
+    });
+    let mut why = question(
+        "why_not",
+        "ما الذي منعك من استخدامها؟",
+        "What kept you from using them?",
+        false,
+        Kind::MultipleChoice {
+            choices: choices(&[
+                (
+                    "unaware",
+                    "لم أكن أعلم بوجودها",
+                    "I did not know about them",
+                ),
+                ("hard", "صعبة الاستخدام", "Hard to use"),
+                (
+                    "access",
+                    "لا يتوفر لي اتصال أو جهاز مناسب",
+                    "No suitable connection or device",
+                ),
+                (
+                    "trust",
+                    "لا أثق بحماية بياناتي",
+                    "I do not trust how my data is protected",
+                ),
+            ]),
+            other: true,
+            min: None,
+            max: Some(3),
+        },
+    );
+    why.show_if = Some(Condition::Equals {
+        question: "uses_services".into(),
+        value: "no".into(),
+    });
+    let first = Section {
+        title: Text::new("تجربتك", "Your experience"),
+        questions: vec![
+            uses,
+            rate,
+            why,
+            question(
+                "channel",
+                "ما القناة التي تفضّلها للتواصل معنا؟",
+                "Which channel do you prefer for contacting us?",
+                true,
+                Kind::SingleChoice {
+                    choices: channels.clone(),
+                    other: true,
+                },
+            ),
+            question(
+                "region",
+                "في أي منطقة تقيم؟",
+                "Which region do you live in?",
+                false,
+                Kind::Dropdown {
+                    choices: choices(&[
+                        ("riyadh", "الرياض", "Riyadh"),
+                        ("makkah", "مكة المكرمة", "Makkah"),
+                        ("eastern", "المنطقة الشرقية", "Eastern Province"),
+                        ("asir", "عسير", "Asir"),
+                    ]),
+                    other: true,
+                },
+            ),
+            question(
+                "recommend",
+                "ما مدى احتمال أن توصي بخدماتنا لصديق؟",
+                "How likely are you to recommend our services to a friend?",
+                false,
+                Kind::Nps,
+            ),
+            question(
+                "aspects",
+                "قيّم الجوانب التالية:",
+                "Rate the following:",
+                false,
+                Kind::Matrix {
+                    rows: choices(&[
+                        ("speed", "سرعة الإنجاز", "Speed"),
+                        ("clarity", "وضوح المعلومات", "Clarity of information"),
+                        ("courtesy", "لباقة الموظفين", "Courtesy of staff"),
+                    ]),
+                    scale: choices(&[
+                        ("1", "ضعيف", "Poor"),
+                        ("2", "مقبول", "Fair"),
+                        ("3", "جيد", "Good"),
+                        ("4", "ممتاز", "Excellent"),
+                    ]),
+                },
+            ),
+            question(
+                "priorities",
+                "رتّب أولويات التحسين:",
+                "Rank what to improve first:",
+                false,
+                Kind::Ranking {
+                    choices: choices(&[
+                        ("wait", "أوقات الانتظار", "Waiting times"),
+                        (
+                            "online",
+                            "المزيد من الخدمات الإلكترونية",
+                            "More services online",
+                        ),
+                        ("info", "معلومات أوضح", "Clearer information"),
+                    ]),
+                },
+            ),
+        ],
+        ..Section::new("experience")
+    };
+    let second = Section {
+        title: Text::new("عنك وأفكارك", "About you and your ideas"),
+        questions: vec![
+            question(
+                "idea",
+                "ما فكرة واحدة تحسّن خدماتنا؟",
+                "What one idea would improve our services?",
+                false,
+                Kind::ShortText {
+                    max_length: Some(200),
+                },
+            ),
+            question(
+                "details",
+                "أخبرنا بالمزيد إن رغبت.",
+                "Tell us more if you wish.",
+                false,
+                Kind::LongText { max_length: 2000 },
+            ),
+            question(
+                "visits",
+                "كم مرة راجعت مراكز الخدمة هذا العام؟",
+                "How many times did you visit a service centre this year?",
+                false,
+                Kind::Number {
+                    decimal: false,
+                    min: Some(0.0),
+                    max: Some(100.0),
+                },
+            ),
+            question(
+                "last_visit",
+                "متى كانت آخر مراجعة؟",
+                "When was your last visit?",
+                false,
+                Kind::Date,
+            ),
+            question(
+                "email",
+                "بريدك الإلكتروني إن أردت أن نبلغك بما تغيّر",
+                "Your email, if you want to hear what changed",
+                false,
+                Kind::Email,
+            ),
+            question(
+                "phone",
+                "رقم هاتفك (اختياري)",
+                "Your phone number (optional)",
+                false,
+                Kind::Phone,
+            ),
+        ],
+        ..Section::new("about")
+    };
+    Definition {
+        title: Text::new(
+            "استبيان رضا المستفيدين عن الخدمات الرقمية",
+            "Digital services satisfaction survey",
+        ),
+        description: Text::new(
+            "ساعدنا على تحسين خدماتنا الرقمية. يستغرق الاستبيان نحو خمس دقائق، وتُستخدم إجاباتك لتطوير الخدمات.",
+            "Help us improve our digital services. It takes about five minutes; your answers shape the next improvements.",
+        ),
+        sections: vec![first, second],
+        ..Definition::default()
+    }
+}
+
+/// The quarterly pulse: a short questionnaire repeated every quarter.
+pub fn pulse_survey() -> Definition {
+    Definition {
+        title: Text::new("نبض الرأي العام الربعي", "Quarterly public opinion pulse"),
+        description: Text::new(
+            "استبيان قصير يتكرر كل ثلاثة أشهر لقياس الرأي العام باستمرار ومقارنته عبر الزمن.",
+            "A short survey repeated every quarter to measure public opinion continuously and compare it over time.",
+        ),
+        sections: vec![Section {
+            questions: vec![
+                question(
+                    "trust",
+                    "ما مدى ثقتك بجودة الخدمات الحكومية؟",
+                    "How much do you trust the quality of government services?",
+                    true,
+                    Kind::new_of("rating").unwrap_or(Kind::Nps),
+                ),
+                question(
+                    "improved",
+                    "هل تحسّنت الخدمات خلال الأشهر الثلاثة الماضية؟",
+                    "Have services improved in the past three months?",
+                    true,
+                    Kind::YesNo,
+                ),
+                question(
+                    "focus",
+                    "ما المجال الذي يحتاج إلى أكبر قدر من التحسين؟",
+                    "Which area needs the most improvement?",
+                    true,
+                    Kind::SingleChoice {
+                        choices: choices(&[
+                            ("health", "الصحة", "Health"),
+                            ("education", "التعليم", "Education"),
+                            ("transport", "النقل", "Transport"),
+                            ("digital", "الخدمات الرقمية", "Digital services"),
+                        ]),
+                        other: false,
+                    },
+                ),
+                question(
+                    "recommend",
+                    "ما مدى احتمال أن توصي بخدماتنا؟",
+                    "How likely are you to recommend our services?",
+                    false,
+                    Kind::Nps,
+                ),
+            ],
+            ..Section::new("pulse")
+        }],
+        ..Definition::default()
+    }
+}
+
+/// A small deterministic generator (so the demo is the same on every machine).
+struct Dice(u64);
+
+impl Dice {
+    fn roll(&mut self, sides: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % sides.max(1)
+    }
+
+    /// An index into `weights`, chosen in proportion to them.
+    fn weighted(&mut self, weights: &[u64]) -> usize {
+        let mut pick = self.roll(weights.iter().sum());
+        for (i, w) in weights.iter().enumerate() {
+            if pick < *w {
+                return i;
+            }
+            pick -= w;
+        }
+        0
+    }
+}
+
+/// Responses to one wave of the pulse; `mood` shifts answers upwards wave by wave.
+fn pulse_answers(dice: &mut Dice, mood: u64) -> (StakeholderGroup, Answers) {
+    let groups = StakeholderGroup::ALL;
+    let group = groups[dice.weighted(&[40, 25, 6, 6, 8, 7, 8])];
+    let mut answers = Answers::new();
+    let trust = 1 + dice.weighted(&[8, 14, 30, 30 + 6 * mood, 18 + 8 * mood]);
+    answers.insert("trust".into(), Answer::Number(trust as f64));
+    let improved = if dice.roll(100) < 40 + 12 * mood {
+        "yes"
+    } else {
+        "no"
+    };
+    answers.insert("improved".into(), Answer::choice(improved));
+    let focus = ["health", "education", "transport", "digital"]
+        [dice.weighted(&[30, 25, 25, 20 - 4 * mood.min(4)])];
+    answers.insert("focus".into(), Answer::choice(focus));
+    if dice.roll(10) < 7 {
+        let score = dice.weighted(&[
+            2,
+            2,
+            3,
+            3,
+            4,
+            6,
+            8,
+            12 + mood * 2,
+            14 + mood * 3,
+            10 + mood * 3,
+            8 + mood * 2,
+        ]);
+        answers.insert("recommend".into(), Answer::Number(score as f64));
+    }
+    (group, answers)
+}
+
+const CHANNELS: [&str; 3] = ["web", "mobile", "assisted"];
+
+/// Seeds the demo surveys (see the module comment).
+pub async fn seed(db: &Db, now: DateTime<Utc>, author: Option<Uuid>) -> Result<(), StoreError> {
+    // An open survey with every question type.
+    let open = db::create(db, &every_type_survey(), author, now).await?;
+    let settings = Settings {
+        opens_at: Some(now - Duration::days(3)),
+        closes_at: Some(now + Duration::days(45)),
+        recurrence: None,
+        wave_days: None,
+        topic: "digital_services".into(),
+        groups: Vec::new(),
+    };
+    db::save_settings(db, open, &settings, now).await?;
+    db::set_status(db, open, Status::Draft, Status::Open, now).await?;
+
+    // The quarterly pulse: three closed waves with responses; the fourth opens in ten days.
+    let pulse = db::create(db, &pulse_survey(), author, now).await?;
+    let first = now.checked_sub_months(Months::new(9)).unwrap_or(now) + Duration::days(10);
+    let settings = Settings {
+        opens_at: Some(first),
+        closes_at: None,
+        recurrence: Some(Recurrence::Quarterly),
+        wave_days: Some(21),
+        topic: "social_services".into(),
+        groups: Vec::new(),
+    };
+    db::save_settings(db, pulse, &settings, now).await?;
+    db::set_status(db, pulse, Status::Draft, Status::Open, now).await?;
+    db::tick(db, now).await?;
+    let mut dice = Dice(2026);
+    for (mood, wave) in db::waves(db, pulse).await?.into_iter().enumerate() {
+        let generated: Vec<(StakeholderGroup, Answers, DateTime<Utc>, &str)> = (0..180
+            + dice.roll(80))
+            .map(|_| {
+                let (group, answers) = pulse_answers(&mut dice, mood as u64);
+                let at = wave.opens_at + Duration::minutes(dice.roll(20 * 24 * 60) as i64);
+                (group, answers, at, CHANNELS[dice.weighted(&[70, 22, 8])])
+            })
+            .collect();
+        let rows: Vec<NewResponse> = generated
+            .iter()
+            .map(|(group, answers, at, channel)| NewResponse {
+                survey: pulse,
+                wave: Some(wave.id),
+                survey_version: 1,
+                stakeholder_group: group.code(),
+                channel,
+                answers,
+                submitted_at: *at,
+            })
+            .collect();
+        db::insert_responses(db, &rows).await?;
+    }
+
+    // A consultation survey that has closed.
+    let mut closed = every_type_survey();
+    closed.title = Text::new(
+        "استشارة حول مسودة سياسة البيانات المفتوحة",
+        "Consultation on the draft open data policy",
+    );
+    closed.description = Text::new(
+        "انتهت الاستشارة. شكراً لكل من شارك؛ ستُنشر خلاصة الملاحظات وما تغيّر بسببها.",
+        "This consultation has ended. Thank you to everyone who took part; a summary and what changed will be published.",
+    );
+    let consultation = db::create(db, &closed, author, now).await?;
+    let settings = Settings {
+        opens_at: Some(now - Duration::days(60)),
+        closes_at: Some(now - Duration::days(14)),
+        recurrence: None,
+        wave_days: None,
+        topic: "digital_services".into(),
+        groups: vec!["expert".into(), "academic".into(), "ngo".into()],
+    };
+    db::save_settings(db, consultation, &settings, now).await?;
+    db::set_status(db, consultation, Status::Draft, Status::Closed, now).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_definitions_are_publishable_and_use_every_type() {
+        for definition in [every_type_survey(), pulse_survey()] {
+            assert_eq!(super::super::validate::for_publishing(&definition), vec![]);
+        }
+        let every = every_type_survey();
+        let used: std::collections::BTreeSet<&str> =
+            every.questions().map(|(_, q)| q.kind.code()).collect();
+        assert_eq!(used.len(), super::super::model::KIND_CODES.len());
+        assert!(every.questions().any(|(_, q)| q.show_if.is_some()));
+    }
+}
