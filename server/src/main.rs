@@ -4,8 +4,19 @@ use clap::Parser;
 use server::{Cli, Command};
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+/// Rendering a large page nests deeply (Leptos views are nested types); debug builds in
+/// particular need more than the default 2 MiB per worker thread.
+const WORKER_STACK_BYTES: usize = 8 * 1024 * 1024;
+
+fn main() -> anyhow::Result<()> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(WORKER_STACK_BYTES)
+        .build()?
+        .block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let log_format = match &cli.command {
         Some(Command::Serve(args)) => args.log_format.clone(),

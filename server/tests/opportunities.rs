@@ -119,21 +119,14 @@ async fn the_catalogue_shows_published_opportunities_and_filters_them(db: Db) {
     assert!(at("Open health consultation") < at("Upcoming education workshop"));
     assert!(at("Upcoming education workshop") < at("Closed culture event"));
     // Feeds are linked for browsers and feed readers, and visibly.
-    assert!(
-        page.body.contains(
-            r#"rel="alternate" type="application/atom+xml" href="/en/opportunities/feed.atom""#
-        ),
-        "{}",
-        page.body
-    );
-    assert!(
-        page.body
-            .contains(r#"type="text/calendar" href="/en/opportunities/calendar.ics""#)
-    );
-    assert!(
-        page.body
-            .contains(r#"<a href="/en/opportunities/calendar.ics""#)
-    );
+    for link in [
+        r#"<link href="/en/opportunities/feed.atom" rel="alternate" title="Atom feed of opportunities" type="application/atom+xml">"#,
+        r#"<link href="/en/opportunities/calendar.ics" rel="alternate" title="Calendar of opportunities (iCalendar)" type="text/calendar">"#,
+        r#"<a href="/en/opportunities/feed.atom""#,
+        r#"<a href="/en/opportunities/calendar.ics""#,
+    ] {
+        assert!(page.body.contains(link), "{link}");
+    }
 
     let health = visitor.get("/en/opportunities?topic=health").await;
     assert!(

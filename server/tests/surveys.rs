@@ -630,3 +630,1238 @@ server::on_both_backends!(
     every_question_type_round_trips_through_the_editor,
     a_change_from_an_older_version_is_refused,
 );
+
+// ---------------------------------------------------------------------------------------------
+// Errors keep what was typed
+
+async fn a_refused_question_form_comes_back_with_what_was_typed(db: Db) {
+    let mut client = author(&db).await;
+    let id = create_survey(&mut client, "Mistakes").await;
+    for code in ["multiple_choice", "number", "single_choice"] {
+        add_question(&mut client, &db, id, code).await;
+    }
+    let before = stored(&db, id).await;
+    let two = [("c1", "أ", "First"), ("c2", "ب", "Second")];
+
+    // More choices required than there are.
+    let form = Form::default()
+        .with("text_ar", "اختر")
+        .with("text_en", "Typed wording of the question")
+        .rows("choice", &two)
+        .with("min", "5")
+        .with("max", "2");
+    let reply = change(&mut client, &db, id, "/questions/q1", form).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("<title>Error:"), "the title says so");
+    assert!(
+        reply.body.contains("$.sections[0].questions[0].kind.min"),
+        "{}",
+        reply.body
+    );
+    assert!(
+        reply
+            .body
+            .contains("The smallest value is above the largest")
+    );
+    assert!(
+        reply.body.contains("Typed wording of the question"),
+        "the wording is kept"
+    );
+    assert!(reply.body.contains(r#"value="5""#) && reply.body.contains(r#"value="Second""#));
+
+    // Not a whole number of choices.
+    let form = Form::default()
+        .with("text_en", "Still typed")
+        .rows("choice", &two)
+        .with("min", "1.5");
+    let reply = change(&mut client, &db, id, "/questions/q1", form).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("Enter a whole number") && reply.body.contains("#field-min"));
+    assert!(reply.body.contains(r#"value="1.5""#) && reply.body.contains("Still typed"));
+
+    // Not a number at all.
+    let form = Form::default()
+        .with("text_en", "How many?")
+        .with("min", "twelve")
+        .with("max", "40");
+    let reply = change(&mut client, &db, id, "/questions/q2", form).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("Enter a number"), "{}", reply.body);
+    assert!(reply.body.contains(r#"value="twelve""#) && reply.body.contains(r#"value="40""#));
+
+    // Smallest above largest.
+    let form = Form::default().with("min", "50").with("max", "40");
+    let reply = change(&mut client, &db, id, "/questions/q2", form).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("$.sections[0].questions[1].kind.min"));
+
+    // A rule about a later question.
+    let form = Form::default()
+        .with("text_en", "Pick one")
+        .rows("choice", &two)
+        .rule("q3", "equals", "c1", "", "");
+    let reply = change(&mut client, &db, id, "/questions/q1", form).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply
+            .body
+            .contains("$.sections[0].questions[0].show_if.question"),
+        "{}",
+        reply.body
+    );
+    assert!(
+        reply
+            .body
+            .contains("The rule uses “q3”, which is not a question asked before this one")
+    );
+    assert!(reply.body.contains("Pick one"));
+
+    // A rule without the answer it compares with, and a range rule without a range.
+    let form = Form::default()
+        .rows("choice", &two)
+        .rule("q1", "equals", "", "", "")
+        .rule("q2", "in_range", "", "", "");
+    let reply = change(&mut client, &db, id, "/questions/q3", form).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply
+            .body
+            .contains("Choose the answer each rule compares with")
+    );
+    assert!(
+        reply
+            .body
+            .contains("Give a range rule a number to start from")
+    );
+
+    // A test that does not suit the question, and an answer the question does not offer.
+    let form = Form::default()
+        .rows("choice", &two)
+        .rule("q2", "includes", "c1", "", "")
+        .rule("q1", "equals", "c9", "", "");
+    let reply = change(&mut client, &db, id, "/questions/q3", form).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply
+            .body
+            .contains("That test does not suit a question of type number")
+    );
+    assert!(reply.body.contains("“c9” is not one of that question"));
+
+    // Too few choices once labels are cleared.
+    let form = Form::default().rows("choice", &[("c1", "", ""), ("c2", "ب", "Second")]);
+    let reply = change(&mut client, &db, id, "/questions/q3", form).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply
+            .body
+            .contains("$.sections[0].questions[2].kind.choices")
+    );
+    assert!(reply.body.contains("Give at least 2 choices"));
+
+    assert_eq!(stored(&db, id).await, before, "nothing was saved");
+}
+
+async fn a_survey_needs_its_title_in_each_of_its_languages(db: Db) {
+    let mut client = author(&db).await;
+    let form = Form::default()
+        .with("title_ar", "")
+        .with("title_en", "English title only")
+        .with("languages", "both");
+    let reply = post(&mut client, "/en/staff/surveys", &form).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("Enter the survey"), "{}", reply.body);
+    assert!(reply.body.contains(r#"value="English title only""#));
+    assert!(surveys_db::list(&db).await.expect("list").is_empty());
+    let form = Form::default()
+        .with("title_ar", "")
+        .with("title_en", "English title only")
+        .with("languages", "english_only");
+    let reply = post(&mut client, "/en/staff/surveys", &form).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+}
+
+server::on_both_backends!(
+    a_refused_question_form_comes_back_with_what_was_typed,
+    a_survey_needs_its_title_in_each_of_its_languages,
+);
+
+// ---------------------------------------------------------------------------------------------
+// Lifecycle
+
+/// The details form with the survey's titles, these dates, and no recurrence.
+fn details(
+    opens: Option<NaiveDate>,
+    closes: Option<NaiveDate>,
+    recurrence: &str,
+    wave_days: &str,
+) -> Form {
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    Form::default()
+        .with("title_ar", "استبيان الخدمات")
+        .with("title_en", "Services survey")
+        .with("description_ar", "")
+        .with("description_en", "")
+        .with("languages", "both")
+        .with("opens_at", date(opens))
+        .with("closes_at", date(closes))
+        .with("recurrence", recurrence)
+        .with("wave_days", wave_days)
+        .with("topic", app::opportunities::TOPICS[0])
+}
+
+async fn set_move(client: &mut Client, id: Uuid, action: &str) -> Reply {
+    let form = Form::default().with("move", action);
+    post(client, &format!("{}/status", page(id)), &form).await
+}
+
+/// A survey with one yes/no question written in both languages.
+async fn ready_survey(client: &mut Client, db: &Db, title: &str) -> Uuid {
+    let id = create_survey(client, title).await;
+    add_question(client, db, id, "yes_no").await;
+    let form = Form::default()
+        .with("text_ar", "هل استخدمت الخدمة؟")
+        .with("text_en", "Have you used the service?");
+    let reply = change(client, db, id, "/questions/q1", form).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    id
+}
+
+async fn a_survey_moves_through_its_lifecycle(db: Db) {
+    let mut client = author(&db).await;
+    let id = create_survey(&mut client, "Lifecycle").await;
+
+    // Nothing to answer yet, and then a question without its Arabic text.
+    let reply = set_move(&mut client, id, "publish").await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply.body.contains("A survey needs at least one question"),
+        "{}",
+        reply.body
+    );
+    add_question(&mut client, &db, id, "yes_no").await;
+    let form = Form::default().with("text_en", "Have you used the service?");
+    change(&mut client, &db, id, "/questions/q1", form).await;
+    let reply = set_move(&mut client, id, "publish").await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply.body.contains("$.sections[0].questions[0].text"),
+        "{}",
+        reply.body
+    );
+    assert!(reply.body.contains("Missing text in the language “ar”"));
+    assert!(!reply.body.contains("Missing text in the language “en”"));
+    let editor = client.get(&page(id)).await;
+    assert!(
+        editor.body.contains("Before it can be published:"),
+        "the page lists the problems too"
+    );
+    assert_eq!(stored(&db, id).await.status, Status::Draft);
+    assert!(!published_in_catalogue(&db, id).await);
+
+    let form = Form::default()
+        .with("text_ar", "هل استخدمت الخدمة؟")
+        .with("text_en", "Have you used the service?");
+    change(&mut client, &db, id, "/questions/q1", form).await;
+    let today = Utc::now().date_naive();
+    let (opens, closes) = (today + Duration::days(10), today + Duration::days(20));
+    let reply = change(
+        &mut client,
+        &db,
+        id,
+        "/details",
+        details(Some(opens), Some(closes), "", ""),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let survey = stored(&db, id).await;
+    assert_eq!(
+        (survey.opens_at, survey.closes_at),
+        (Some(start_of(opens)), Some(start_of(closes)))
+    );
+
+    // Opening in the future: scheduled, and listed in the catalogue.
+    let reply = set_move(&mut client, id, "publish").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(stored(&db, id).await.status, Status::Scheduled);
+    assert!(published_in_catalogue(&db, id).await);
+    // Back to draft, and published again.
+    assert_eq!(
+        set_move(&mut client, id, "unpublish").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(stored(&db, id).await.status, Status::Draft);
+    assert!(!published_in_catalogue(&db, id).await);
+    assert_eq!(
+        set_move(&mut client, id, "publish").await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    // The scheduler opens it on its date and closes it on its closing date.
+    let opened_at = start_of(opens);
+    let ticked = surveys_db::tick(&db, opened_at - Duration::minutes(1))
+        .await
+        .expect("tick");
+    assert_eq!(ticked, surveys_db::Tick::default(), "not yet");
+    let ticked = surveys_db::tick(&db, opened_at + Duration::hours(1))
+        .await
+        .expect("tick");
+    assert_eq!((ticked.opened, ticked.closed), (1, 0));
+    assert_eq!(stored(&db, id).await.status, Status::Open);
+    let ticked = surveys_db::tick(&db, start_of(closes) + Duration::hours(1))
+        .await
+        .expect("tick");
+    assert_eq!((ticked.opened, ticked.closed), (0, 1));
+    assert_eq!(stored(&db, id).await.status, Status::Closed);
+    assert!(
+        published_in_catalogue(&db, id).await,
+        "closed surveys stay listed"
+    );
+    assert_eq!(
+        surveys_db::tick(&db, start_of(closes) + Duration::hours(2))
+            .await
+            .expect("tick"),
+        surveys_db::Tick::default(),
+        "nothing more to do"
+    );
+
+    // By hand: reopen (its closing date is still ahead of the real clock), close, archive.
+    let reply = set_move(&mut client, id, "publish").await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("That change is not possible"));
+    assert_eq!(
+        set_move(&mut client, id, "reopen").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(stored(&db, id).await.status, Status::Open);
+    assert_eq!(
+        set_move(&mut client, id, "close").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(stored(&db, id).await.status, Status::Closed);
+    let reply = set_move(&mut client, id, "archive").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(stored(&db, id).await.status, Status::Archived);
+    assert!(
+        !published_in_catalogue(&db, id).await,
+        "archived surveys leave the catalogue"
+    );
+    let reply = set_move(&mut client, id, "nonsense").await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Archived: read-only.
+    let before = stored(&db, id).await;
+    let form = Form::default().with("text_en", "A late fix");
+    let reply = change(&mut client, &db, id, "/questions/q1", form).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply.body.contains("An archived survey cannot be changed"),
+        "{}",
+        reply.body
+    );
+    let reply = change(
+        &mut client,
+        &db,
+        id,
+        "/details",
+        details(None, None, "", ""),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let reply = change(
+        &mut client,
+        &db,
+        id,
+        "/questions",
+        Form::default().with("section", "s1").with("type", "nps"),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        set_move(&mut client, id, "reopen").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(stored(&db, id).await, before);
+}
+
+async fn publishing_without_dates_opens_at_once_and_closing_early_ends_the_listing(db: Db) {
+    let mut client = author(&db).await;
+    let id = ready_survey(&mut client, &db, "Now").await;
+    assert_eq!(
+        set_move(&mut client, id, "publish").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(stored(&db, id).await.status, Status::Open);
+    assert!(published_in_catalogue(&db, id).await);
+    assert_eq!(
+        set_move(&mut client, id, "close").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let (ends_at,): (Option<DateTime<Utc>>,) = app::on_db!(&db, |pool| {
+        sqlx::query_as("SELECT ends_at FROM opportunities WHERE survey_id = $1")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .expect("catalogue entry")
+    });
+    assert!(
+        ends_at.is_some_and(|at| at <= Utc::now()),
+        "the listing ends now: {ends_at:?}"
+    );
+    // No closing date: it can be reopened, and an open survey without answers can go back to draft.
+    assert_eq!(
+        set_move(&mut client, id, "reopen").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        set_move(&mut client, id, "unpublish").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(stored(&db, id).await.status, Status::Draft);
+    assert!(!published_in_catalogue(&db, id).await);
+}
+
+server::on_both_backends!(
+    a_survey_moves_through_its_lifecycle,
+    publishing_without_dates_opens_at_once_and_closing_early_ends_the_listing,
+);
+
+// ---------------------------------------------------------------------------------------------
+// Periodic waves
+
+/// A published periodic survey stored directly (no HTTP), first opening `first`.
+async fn periodic(db: &Db, recurrence: Recurrence, first: DateTime<Utc>, status: Status) -> Uuid {
+    let definition = Definition {
+        title: Text::new("استبيان دوري", "Periodic survey"),
+        ..Definition::default()
+    };
+    let now = Utc::now();
+    let id = surveys_db::create(db, &definition, None, now)
+        .await
+        .expect("create");
+    let settings = surveys_db::Settings {
+        opens_at: Some(first),
+        closes_at: None,
+        recurrence: Some(recurrence),
+        wave_days: Some(14),
+        topic: app::opportunities::TOPICS[0].to_owned(),
+        groups: Vec::new(),
+    };
+    surveys_db::save_settings(db, id, &settings, now)
+        .await
+        .expect("settings");
+    assert!(
+        surveys_db::set_status(db, id, Status::Draft, status, now)
+            .await
+            .expect("status")
+    );
+    id
+}
+
+fn wave_numbers(waves: &[app::surveys::Wave]) -> Vec<u32> {
+    waves.iter().map(|w| w.number).collect()
+}
+
+async fn the_scheduler_creates_the_waves_that_are_due(db: Db) {
+    let mut client = author(&db).await;
+    let id = ready_survey(&mut client, &db, "Quarterly pulse").await;
+    let first = Utc::now().date_naive() - Duration::days(200);
+    let reply = change(
+        &mut client,
+        &db,
+        id,
+        "/details",
+        details(Some(first), None, "quarterly", "10"),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let survey = stored(&db, id).await;
+    assert_eq!(
+        (survey.recurrence, survey.wave_days),
+        (Some(Recurrence::Quarterly), Some(10))
+    );
+    assert_eq!(
+        set_move(&mut client, id, "publish").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        stored(&db, id).await.status,
+        Status::Open,
+        "its first wave is already due"
+    );
+
+    let now = Utc::now();
+    let due = waves_due(Recurrence::Quarterly, start_of(first), 10, now);
+    assert!(
+        due.len() >= 3,
+        "200 days hold three quarterly waves: {due:?}"
+    );
+    let ticked = surveys_db::tick(&db, now).await.expect("tick");
+    assert_eq!(ticked.waves_created as usize, due.len());
+    let waves = surveys_db::waves(&db, id).await.expect("waves");
+    assert_eq!(
+        waves
+            .iter()
+            .map(|w| (w.number, w.opens_at, w.closes_at))
+            .collect::<Vec<_>>(),
+        due.iter()
+            .map(|w| (w.number, w.opens_at, w.closes_at))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(waves[1].opens_at, start_of(first) + chrono::Months::new(3));
+    assert_eq!(waves[0].closes_at, start_of(first) + Duration::days(10));
+    assert_eq!(
+        surveys_db::tick(&db, now)
+            .await
+            .expect("tick")
+            .waves_created,
+        0,
+        "once only"
+    );
+    let editor = client.get(&page(id)).await;
+    assert!(
+        editor.body.contains("Waves"),
+        "the survey page lists its waves"
+    );
+
+    // The next wave comes with its date, not before.
+    let next = app::surveys::lifecycle::wave(
+        Recurrence::Quarterly,
+        start_of(first),
+        10,
+        due.len() as u32 + 1,
+    )
+    .expect("next wave");
+    let ticked = surveys_db::tick(&db, next.opens_at - Duration::seconds(1))
+        .await
+        .expect("tick");
+    assert_eq!(ticked.waves_created, 0);
+    let ticked = surveys_db::tick(&db, next.opens_at).await.expect("tick");
+    assert_eq!(ticked.waves_created, 1);
+    assert_eq!(
+        surveys_db::waves(&db, id).await.expect("waves").len(),
+        due.len() + 1
+    );
+}
+
+async fn racing_schedulers_create_each_wave_once(db: Db) {
+    let now = Utc::now();
+    let first = now - Duration::days(400);
+    let id = periodic(&db, Recurrence::Monthly, first, Status::Open).await;
+    let due = waves_due(Recurrence::Monthly, first, 14, now).len();
+    assert!(due >= 13, "{due}");
+    let (a, b) = tokio::join!(surveys_db::tick(&db, now), surveys_db::tick(&db, now));
+    let (a, b) = (a.expect("tick"), b.expect("tick"));
+    assert_eq!(
+        (a.waves_created + b.waves_created) as usize,
+        due,
+        "{a:?} {b:?}"
+    );
+    let waves = surveys_db::waves(&db, id).await.expect("waves");
+    assert_eq!(wave_numbers(&waves), (1..=due as u32).collect::<Vec<_>>());
+}
+
+/// Another pool on the same database: a second app server.
+async fn second_server(db: &Db) -> Db {
+    match db {
+        Db::Sqlite(pool) => Db::Sqlite(
+            sqlx::SqlitePool::connect_with((*pool.connect_options()).clone())
+                .await
+                .expect("second SQLite pool"),
+        ),
+        Db::Postgres(pool) => Db::Postgres(
+            sqlx::PgPool::connect_with((*pool.connect_options()).clone())
+                .await
+                .expect("second PostgreSQL pool"),
+        ),
+    }
+}
+
+async fn two_app_servers_open_a_survey_and_create_its_waves_once(db: Db) {
+    let now = Utc::now();
+    let first = now - Duration::days(190);
+    let id = periodic(&db, Recurrence::Quarterly, first, Status::Scheduled).await;
+    let other = second_server(&db).await;
+    let due = waves_due(Recurrence::Quarterly, first, 14, now).len();
+    let (mut opened, mut created) = (0, 0);
+    for _ in 0..3 {
+        let (a, b) = tokio::join!(surveys_db::tick(&db, now), surveys_db::tick(&other, now));
+        let (a, b) = (a.expect("tick"), b.expect("tick"));
+        opened += a.opened + b.opened;
+        created += a.waves_created + b.waves_created;
+    }
+    assert_eq!(opened, 1, "one of them opened it");
+    assert_eq!(created as usize, due, "each wave created once");
+    assert_eq!(stored(&db, id).await.status, Status::Open);
+    let waves = surveys_db::waves(&other, id).await.expect("waves");
+    assert_eq!(wave_numbers(&waves), (1..=due as u32).collect::<Vec<_>>());
+    // A survey falling due while both run: one opens it and creates its first wave.
+    let again = periodic(
+        &db,
+        Recurrence::Yearly,
+        now - Duration::days(1),
+        Status::Scheduled,
+    )
+    .await;
+    let (a, b) = tokio::join!(surveys_db::tick(&db, now), surveys_db::tick(&other, now));
+    let (a, b) = (a.expect("tick"), b.expect("tick"));
+    assert_eq!(a.opened + b.opened, 1, "{a:?} {b:?}");
+    assert_eq!(a.waves_created + b.waves_created, 1, "{a:?} {b:?}");
+    assert_eq!(
+        wave_numbers(&surveys_db::waves(&db, again).await.expect("waves")),
+        vec![1]
+    );
+    other.close().await;
+}
+
+server::on_both_backends!(
+    the_scheduler_creates_the_waves_that_are_due,
+    racing_schedulers_create_each_wave_once,
+    two_app_servers_open_a_survey_and_create_its_waves_once,
+);
+
+// ---------------------------------------------------------------------------------------------
+// Edits once answers exist
+
+fn question(key: &str, en: &str, kind: Kind) -> Question {
+    Question {
+        key: key.to_owned(),
+        text: Text::new(format!("سؤال {key}"), en),
+        help: Text::default(),
+        required: false,
+        show_if: None,
+        kind,
+    }
+}
+
+/// A survey of four questions, written in both languages.
+fn four_questions() -> Definition {
+    let colours = vec![
+        choice("c1", "أحمر", "Red"),
+        choice("c2", "أزرق", "Blue"),
+        choice("c3", "أخضر", "Green"),
+    ];
+    let points = vec![
+        choice("1", "ضعيف", "Weak"),
+        choice("2", "مقبول", "Fair"),
+        choice("3", "جيد", "Good"),
+    ];
+    Definition {
+        title: Text::new("رأيك يهمنا", "Your view matters"),
+        sections: vec![Section {
+            questions: vec![
+                question(
+                    "q1",
+                    "Which colour?",
+                    Kind::SingleChoice {
+                        choices: colours,
+                        other: false,
+                    },
+                ),
+                question("q2", "Did it help?", Kind::YesNo),
+                question(
+                    "q3",
+                    "How old are you?",
+                    Kind::Number {
+                        decimal: false,
+                        min: None,
+                        max: None,
+                    },
+                ),
+                question(
+                    "q4",
+                    "Rate each part",
+                    Kind::Matrix {
+                        rows: vec![
+                            choice("r1", "الاستقبال", "Reception"),
+                            choice("r2", "الانتظار", "Waiting"),
+                        ],
+                        scale: points,
+                    },
+                ),
+            ],
+            ..Section::new("s1")
+        }],
+        ..Definition::default()
+    }
+}
+
+async fn import_survey(client: &mut Client, definition: &Definition) -> Uuid {
+    let form = Form::default().with("json", definition.to_json());
+    let reply = post(client, "/en/staff/surveys/import", &form).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    reply
+        .location
+        .strip_prefix("/en/staff/surveys/")
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("a survey page: {}", reply.location))
+}
+
+/// Stores a response as collection (issue 5) will.
+async fn insert_response(db: &Db, survey: Uuid, version: u32, answers: &Answers) {
+    let json = serde_json::to_string(answers).expect("answers as JSON");
+    app::on_db!(db, |pool| {
+        sqlx::query(
+            "INSERT INTO responses (id, survey_id, wave_id, survey_version, stakeholder_group, channel, answers, submitted_at) \
+             VALUES ($1, $2, NULL, $3, 'citizen', 'web', $4, $5)",
+        )
+        .bind(Uuid::now_v7())
+        .bind(survey)
+        .bind(i32::try_from(version).expect("small version"))
+        .bind(&json)
+        .bind(Utc::now())
+        .execute(pool)
+        .await
+        .expect("insert a response");
+    });
+}
+
+async fn version_saved(db: &Db, survey: Uuid, version: u32) -> Definition {
+    let (json,): (String,) = app::on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT definition FROM survey_versions WHERE survey_id = $1 AND version = $2",
+        )
+        .bind(survey)
+        .bind(i32::try_from(version).expect("small version"))
+        .fetch_one(pool)
+        .await
+        .expect("the saved version")
+    });
+    serde_json::from_str(&json).expect("a definition")
+}
+
+fn colour_rows(labels: [(&'static str, &'static str); 3]) -> Form {
+    let [a, b, c] = labels;
+    Form::default().rows(
+        "choice",
+        &[("c1", a.0, a.1), ("c2", b.0, b.1), ("c3", c.0, c.1)],
+    )
+}
+
+async fn answered_questions_and_choices_cannot_be_removed_but_wording_can_change(db: Db) {
+    let mut client = author(&db).await;
+    let id = import_survey(&mut client, &four_questions()).await;
+    assert_eq!(
+        set_move(&mut client, id, "publish").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let mut answers = Answers::new();
+    answers.insert(STAKEHOLDER_QUESTION.into(), Answer::choice("citizen"));
+    answers.insert("q1".into(), Answer::choice("c1"));
+    answers.insert("q2".into(), Answer::choice("yes"));
+    answers.insert(
+        "q4".into(),
+        Answer::Matrix(BTreeMap::from([("r1".to_owned(), "2".to_owned())])),
+    );
+    insert_response(&db, id, 1, &answers).await;
+    let before = stored(&db, id).await;
+    assert!(before.has_responses);
+    assert!(client.get(&page(id)).await.body.contains("has responses"));
+
+    let answered = surveys_db::answered(&db, id).await.expect("answered");
+    assert_eq!(
+        answered
+            .get("q1")
+            .map(|k| k.iter().cloned().collect::<Vec<_>>()),
+        Some(vec!["c1".to_owned()])
+    );
+    assert_eq!(
+        answered
+            .get("q4")
+            .map(|k| k.iter().cloned().collect::<Vec<_>>()),
+        Some(vec!["2".to_owned(), "r1".to_owned()])
+    );
+
+    let reply = change(
+        &mut client,
+        &db,
+        id,
+        "/questions/q1/delete",
+        Form::default(),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply
+            .body
+            .contains("Question “q1” has answers and cannot be removed"),
+        "{}",
+        reply.body
+    );
+    assert!(reply.body.contains("$.sections[0].questions[0]"));
+
+    let form = colour_rows([("", ""), ("أزرق", "Blue"), ("أخضر", "Green")])
+        .with("text_en", "Which colour?");
+    let reply = change(&mut client, &db, id, "/questions/q1", form).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply
+            .body
+            .contains("The choice “c1” has answers and cannot be removed"),
+        "{}",
+        reply.body
+    );
+
+    let points = [
+        ("1", "ضعيف", "Weak"),
+        ("2", "مقبول", "Fair"),
+        ("3", "جيد", "Good"),
+    ];
+    let form = Form::default()
+        .rows("row", &[("r1", "", ""), ("r2", "الانتظار", "Waiting")])
+        .rows("point", &points);
+    let reply = change(&mut client, &db, id, "/questions/q4", form).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply.body.contains("The choice “r1” has answers"),
+        "{}",
+        reply.body
+    );
+    let form = Form::default()
+        .rows(
+            "row",
+            &[
+                ("r1", "الاستقبال", "Reception"),
+                ("r2", "الانتظار", "Waiting"),
+            ],
+        )
+        .rows(
+            "point",
+            &[("1", "ضعيف", "Weak"), ("2", "", ""), ("3", "جيد", "Good")],
+        );
+    let reply = change(&mut client, &db, id, "/questions/q4", form).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply.body.contains("The choice “2” has answers"),
+        "{}",
+        reply.body
+    );
+
+    // The editor offers no way to change a question's type; the check behind every edit refuses it.
+    let mut retyped = before.definition.clone();
+    if let Some(q2) = retyped.question_mut("q2") {
+        q2.kind = Kind::new_of("single_choice").expect("a type");
+    }
+    let problems = validate::check_edit(&before.definition, &retyped, &answered);
+    assert_eq!(
+        problems
+            .iter()
+            .map(|p| (p.path.as_str(), p.code.as_str(), p.detail.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(
+            "$.sections[0].questions[1].kind",
+            "answered_type_changed",
+            "q2"
+        )]
+    );
+    assert_eq!(stored(&db, id).await, before, "nothing was saved");
+
+    let reply = set_move(&mut client, id, "unpublish").await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "answers keep it published"
+    );
+
+    // A wording fix is a new version; the old one is kept.
+    let form = colour_rows([("أحمر", "Red"), ("أزرق", "Blue"), ("أخضر", "Green")])
+        .with("text_ar", "ما لونك المفضل؟")
+        .with("text_en", "Which colour do you prefer?");
+    let reply = change(&mut client, &db, id, "/questions/q1", form).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let after = stored(&db, id).await;
+    assert_eq!(after.version, before.version + 1);
+    assert_eq!(
+        after.definition.question("q1").map(|q| q.text.en.as_str()),
+        Some("Which colour do you prefer?")
+    );
+    assert_eq!(
+        version_saved(&db, id, before.version).await,
+        before.definition
+    );
+    assert_eq!(
+        version_saved(&db, id, after.version).await,
+        after.definition
+    );
+
+    // What has no answers can still go.
+    let form = colour_rows([("أحمر", "Red"), ("أزرق", "Blue"), ("", "")])
+        .with("text_en", "Which colour do you prefer?");
+    let reply = change(&mut client, &db, id, "/questions/q1", form).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::SEE_OTHER,
+        "an unused choice: {}",
+        reply.body
+    );
+    let reply = change(
+        &mut client,
+        &db,
+        id,
+        "/questions/q3/delete",
+        Form::default(),
+    )
+    .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::SEE_OTHER,
+        "an unanswered question: {}",
+        reply.body
+    );
+    let keys: Vec<String> = stored(&db, id)
+        .await
+        .definition
+        .questions()
+        .map(|(_, q)| q.key.clone())
+        .collect();
+    assert_eq!(keys, ["q1", "q2", "q4"]);
+}
+
+server::on_both_backends!(answered_questions_and_choices_cannot_be_removed_but_wording_can_change);
+
+// ---------------------------------------------------------------------------------------------
+// Import
+
+/// Posts a file to the import form, expects it refused, and returns the page.
+async fn refused_import(client: &mut Client, json: &str) -> Reply {
+    let form = Form::default().with("json", json);
+    let reply = post(client, "/en/staff/surveys/import", &form).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{json}\n{}",
+        reply.body
+    );
+    assert!(reply.body.contains("<title>Error:"), "{}", reply.body);
+    reply
+}
+
+fn with(definition: &Definition, change: impl FnOnce(&mut serde_json::Value)) -> String {
+    let mut value: serde_json::Value = serde_json::from_str(&definition.to_json()).expect("JSON");
+    change(&mut value);
+    serde_json::to_string_pretty(&value).expect("JSON")
+}
+
+async fn imports_are_checked_in_full_and_problems_named_by_path(db: Db) {
+    let mut client = author(&db).await;
+    let good = four_questions();
+    let json = good.to_json();
+
+    let reply = refused_import(&mut client, &json[..json.len() / 2]).await;
+    assert!(
+        reply.body.contains("This is not a valid survey file"),
+        "{}",
+        reply.body
+    );
+    assert!(reply.body.contains("EOF while parsing"), "{}", reply.body);
+    assert!(
+        reply.body.contains("Your view matters"),
+        "what was pasted is kept"
+    );
+
+    let reply = refused_import(
+        &mut client,
+        &with(&good, |v| {
+            v["sections"][0]["questions"][1]["required"] = "no".into()
+        }),
+    )
+    .await;
+    assert!(
+        reply.body.contains("$.sections[0].questions[1].required"),
+        "{}",
+        reply.body
+    );
+    assert!(reply.body.contains("invalid type: string"));
+
+    let reply = refused_import(
+        &mut client,
+        &with(&good, |v| {
+            v["sections"][0]["questions"][3]["kind"]["rows"][1]["label"]["en"] = 7.into()
+        }),
+    )
+    .await;
+    assert!(
+        reply.body.contains("$.sections[0].questions[3].kind"),
+        "{}",
+        reply.body
+    );
+    assert!(
+        reply.body.contains("invalid type: integer `7`"),
+        "{}",
+        reply.body
+    );
+
+    let reply = refused_import(
+        &mut client,
+        &with(&good, |v| {
+            v["sections"][0]["questions"][0]["colour"] = "red".into()
+        }),
+    )
+    .await;
+    assert!(
+        reply.body.contains("$.sections[0].questions[0]"),
+        "{}",
+        reply.body
+    );
+    assert!(
+        reply.body.contains("unknown field `colour`"),
+        "{}",
+        reply.body
+    );
+
+    let reply = refused_import(
+        &mut client,
+        &with(&good, |v| {
+            v["sections"][0]["questions"][0]["show_if"] =
+                serde_json::json!({"op": "equals", "question": "q2", "value": "yes"});
+        }),
+    )
+    .await;
+    assert!(
+        reply
+            .body
+            .contains("$.sections[0].questions[0].show_if.question"),
+        "{}",
+        reply.body
+    );
+    assert!(
+        reply
+            .body
+            .contains("The rule uses “q2”, which is not a question asked before this one")
+    );
+
+    let reply = refused_import(
+        &mut client,
+        &with(&good, |v| {
+            v["sections"][0]["questions"][1]["key"] = "q1".into();
+            v["sections"][0]["questions"][0]["kind"]["choices"][2]["key"] = "c1".into();
+        }),
+    )
+    .await;
+    assert!(
+        reply.body.contains("$.sections[0].questions[1].key"),
+        "{}",
+        reply.body
+    );
+    assert!(
+        reply
+            .body
+            .contains("$.sections[0].questions[0].kind.choices[2].key"),
+        "{}",
+        reply.body
+    );
+    assert!(reply.body.contains("The key “q1” is used twice"));
+    assert!(reply.body.contains("The key “c1” is used twice"));
+
+    let twice = json.replacen(
+        "\"format\"",
+        "\"format\": \"sharek-survey/1\", \"format\"",
+        1,
+    );
+    let reply = refused_import(&mut client, &twice).await;
+    assert!(
+        reply.body.contains("duplicate field `format`"),
+        "{}",
+        reply.body
+    );
+
+    let reply = refused_import(
+        &mut client,
+        &with(&good, |v| v["format"] = "sharek-survey/9".into()),
+    )
+    .await;
+    assert!(
+        reply.body.contains("$.format")
+            && reply
+                .body
+                .contains("Unknown format: expected sharek-survey/1")
+    );
+    let reply = refused_import(&mut client, &format!("{json} {{}}")).await;
+    assert!(reply.body.contains("trailing characters"), "{}", reply.body);
+
+    assert!(
+        surveys_db::list(&db).await.expect("list").is_empty(),
+        "nothing was created"
+    );
+
+    let id = import_survey(&mut client, &good).await;
+    let survey = stored(&db, id).await;
+    assert_eq!(survey.definition, good);
+    assert_eq!((survey.status, survey.version), (Status::Draft, 1));
+    assert!(!published_in_catalogue(&db, id).await);
+    let listed = surveys_db::list(&db).await.expect("list");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (listed[0].title_en.as_str(), listed[0].questions),
+        ("Your view matters", 4)
+    );
+}
+
+server::on_both_backends!(imports_are_checked_in_full_and_problems_named_by_path);
+
+// ---------------------------------------------------------------------------------------------
+// Permissions
+
+/// Every form of the editor, for survey `id`, with fields enough to change something.
+fn every_form(id: Uuid) -> Vec<(String, Form)> {
+    let at = |path: &str| format!("{}{path}", page(id));
+    let v = || Form::default().with("version", "1");
+    vec![
+        (
+            "/en/staff/surveys".to_owned(),
+            Form::default()
+                .with("title_ar", "ع")
+                .with("title_en", "E")
+                .with("languages", "both"),
+        ),
+        (
+            "/en/staff/surveys/import".to_owned(),
+            Form::default().with("json", four_questions().to_json()),
+        ),
+        (
+            at("/details"),
+            details(None, None, "", "").with("version", "1"),
+        ),
+        (at("/sections"), v()),
+        (at("/sections/s1"), v().with("title_en", "Renamed")),
+        (
+            at("/questions"),
+            v().with("section", "s1").with("type", "nps"),
+        ),
+        (at("/questions/q2"), v().with("text_en", "Changed")),
+        (at("/questions/q1/move"), v().with("direction", "down")),
+        (at("/questions/q1/delete"), v()),
+        (at("/status"), Form::default().with("move", "archive")),
+    ]
+}
+
+async fn analysts_read_surveys_and_change_nothing(db: Db) {
+    let id = surveys_db::create(&db, &four_questions(), None, Utc::now())
+        .await
+        .expect("create");
+    let before = stored(&db, id).await;
+    let mut analyst = staff(&db, "analyst@ministry.example", &[Role::Analyst]).await;
+    for path in [
+        "/en/staff/surveys".to_owned(),
+        page(id),
+        format!("{}/preview", page(id)),
+        format!("{}/questions/q1", page(id)),
+    ] {
+        let reply = analyst.get(&path).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        assert!(
+            reply.body.contains("Your view matters") || reply.body.contains("Which colour?"),
+            "{path}"
+        );
+        assert!(!reply.body.contains("You do not have access"), "{path}");
+    }
+    assert!(
+        !analyst
+            .get("/en/staff/surveys")
+            .await
+            .body
+            .contains("Create survey"),
+        "no forms to change"
+    );
+    assert!(
+        !analyst
+            .get(&page(id))
+            .await
+            .body
+            .contains(&format!("{}/status", page(id)))
+    );
+    let export = analyst.get(&format!("{}/export.json", page(id))).await;
+    assert_eq!(validate::import(&export.body), Ok(four_questions()));
+    for (path, form) in every_form(id) {
+        let reply = post(&mut analyst, &path, &form).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    assert_eq!(stored(&db, id).await, before);
+    assert_eq!(surveys_db::list(&db).await.expect("list").len(), 1);
+
+    let mut responder = staff(&db, "responder@ministry.example", &[Role::Responder]).await;
+    let reply = responder.get(&page(id)).await;
+    assert!(
+        reply.body.contains("You do not have access"),
+        "responders do not read surveys"
+    );
+}
+
+async fn signed_out_visitors_are_sent_to_sign_in(db: Db) {
+    let id = surveys_db::create(&db, &four_questions(), None, Utc::now())
+        .await
+        .expect("create");
+    let before = stored(&db, id).await;
+    let mut visitor = Client::new(&db);
+    let reply = visitor.get(&page(id)).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert!(
+        reply.location.starts_with("/en/login?next="),
+        "{}",
+        reply.location
+    );
+    let reply = visitor.get(&format!("{}/export.json", page(id))).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    for (path, form) in every_form(id) {
+        let reply = post(&mut visitor, &path, &form).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{path}");
+    }
+    assert_eq!(stored(&db, id).await, before);
+}
+
+async fn an_author_changes_what_an_analyst_may_not(db: Db) {
+    // The same forms as the analyst's, accepted for an author: the refusals above are about roles.
+    let id = surveys_db::create(&db, &four_questions(), None, Utc::now())
+        .await
+        .expect("create");
+    let mut client = author(&db).await;
+    for (path, form) in every_form(id) {
+        let fresh = stored(&db, id).await.version.to_string();
+        let form = Form(
+            form.0
+                .into_iter()
+                .map(|(k, v)| {
+                    if k == "version" {
+                        (k, fresh.clone())
+                    } else {
+                        (k, v)
+                    }
+                })
+                .collect(),
+        );
+        let reply = post(&mut client, &path, &form).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "{path}: {}",
+            reply.body
+        );
+    }
+    assert_eq!(stored(&db, id).await.status, Status::Archived);
+}
+
+server::on_both_backends!(
+    analysts_read_surveys_and_change_nothing,
+    signed_out_visitors_are_sent_to_sign_in,
+    an_author_changes_what_an_analyst_may_not,
+);
+
+#[tokio::test]
+async fn zz_probe_stack() {
+    let test = server::testing::TestDb::sqlite().await;
+    let db = test.db.clone();
+    let mut client = author(&db).await;
+    let id = create_survey(&mut client, "Probe").await;
+    eprintln!("PROBE list");
+    client.get("/en/staff/surveys").await;
+    eprintln!("PROBE page");
+    client.get(&page(id)).await;
+    add_question(&mut client, &db, id, "yes_no").await;
+    eprintln!("PROBE page with question");
+    client.get(&page(id)).await;
+    eprintln!("PROBE preview");
+    client.get(&format!("{}/preview", page(id))).await;
+    eprintln!("PROBE question page");
+    client.get(&format!("{}/questions/q1", page(id))).await;
+    eprintln!("PROBE done");
+}

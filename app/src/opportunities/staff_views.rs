@@ -55,6 +55,7 @@ pub fn StaffOpportunitiesPage() -> impl IntoView {
                 feedback=feedback.clone() submit=t("opportunities.add_submit")/>
         })}
     }
+    .into_any()
 }
 
 #[component]
@@ -93,6 +94,7 @@ fn StaffTable(items: Vec<Opportunity>, now: chrono::DateTime<chrono::Utc>) -> im
             </tbody>
         </table>
     }
+    .into_any()
 }
 
 #[component]
@@ -159,6 +161,7 @@ fn EditOpportunity(opportunity: Opportunity) -> impl IntoView {
             view! { <Facts opportunity/> }.into_any()
         }}
     }
+    .into_any()
 }
 
 /// A stored opportunity as the form's fields.
@@ -197,29 +200,37 @@ fn OpportunityForm(action: String, feedback: FormFeedback, submit: String) -> im
     let t = move |key: &str| locale.t(key);
     let f = feedback;
     let label = move |key: &str| t(&format!("opportunities.field.{key}"));
-    view! {
-        <form method="post" action=action novalidate class="narrow opportunity-form">
-            <CsrfField/>
-            <KindChoice feedback=f.clone()/>
-            <Field name="title_ar" label=label("title_ar") lang=Locale::Ar required=true feedback=f.clone()/>
-            <Field name="title_en" label=label("title_en") lang=Locale::En required=true feedback=f.clone()/>
-            <Field name="summary_ar" label=label("summary_ar") lang=Locale::Ar rows=3 hint=t("opportunities.hint.summary") feedback=f.clone()/>
-            <Field name="summary_en" label=label("summary_en") lang=Locale::En rows=3 hint=t("opportunities.hint.summary") feedback=f.clone()/>
-            <Field name="body_ar" label=label("body_ar") lang=Locale::Ar rows=8 hint=t("opportunities.hint.body") feedback=f.clone()/>
-            <Field name="body_en" label=label("body_en") lang=Locale::En rows=8 hint=t("opportunities.hint.body") feedback=f.clone()/>
-            <TopicChoice feedback=f.clone()/>
-            <GroupChoices feedback=f.clone()/>
-            <TextField name="starts_at" kind="datetime-local" label=label("starts_at") hint=t("opportunities.hint.starts_at") feedback=f.clone()/>
-            <TextField name="ends_at" kind="datetime-local" label=label("ends_at") hint=t("opportunities.hint.ends_at") feedback=f.clone()/>
-            <TextField name="location" label=label("location") hint=t("opportunities.hint.location") feedback=f.clone()/>
-            <TextField name="link" kind="url" label=label("link") hint=t("opportunities.hint.link") autocomplete="off" feedback=f.clone()/>
+    // Each field is boxed (`into_any`): one large view type made the render's stack frames
+    // big enough to overflow a 2 MiB thread stack in debug builds.
+    let fields: Vec<AnyView> = vec![
+        view! { <KindChoice feedback=f.clone()/> }.into_any(),
+        view! { <Field name="title_ar" label=label("title_ar") lang=Locale::Ar required=true feedback=f.clone()/> }.into_any(),
+        view! { <Field name="title_en" label=label("title_en") lang=Locale::En required=true feedback=f.clone()/> }.into_any(),
+        view! { <Field name="summary_ar" label=label("summary_ar") lang=Locale::Ar rows=3 hint=t("opportunities.hint.summary") feedback=f.clone()/> }.into_any(),
+        view! { <Field name="summary_en" label=label("summary_en") lang=Locale::En rows=3 hint=t("opportunities.hint.summary") feedback=f.clone()/> }.into_any(),
+        view! { <Field name="body_ar" label=label("body_ar") lang=Locale::Ar rows=8 hint=t("opportunities.hint.body") feedback=f.clone()/> }.into_any(),
+        view! { <Field name="body_en" label=label("body_en") lang=Locale::En rows=8 hint=t("opportunities.hint.body") feedback=f.clone()/> }.into_any(),
+        view! { <TopicChoice feedback=f.clone()/> }.into_any(),
+        view! { <GroupChoices feedback=f.clone()/> }.into_any(),
+        view! { <TextField name="starts_at" kind="datetime-local" label=label("starts_at") hint=t("opportunities.hint.starts_at") feedback=f.clone()/> }.into_any(),
+        view! { <TextField name="ends_at" kind="datetime-local" label=label("ends_at") hint=t("opportunities.hint.ends_at") feedback=f.clone()/> }.into_any(),
+        view! { <TextField name="location" label=label("location") hint=t("opportunities.hint.location") feedback=f.clone()/> }.into_any(),
+        view! { <TextField name="link" kind="url" label=label("link") hint=t("opportunities.hint.link") autocomplete="off" feedback=f.clone()/> }.into_any(),
+        view! {
             <div class="field choice">
                 <input type="checkbox" id="field-published" name="published" value="on" checked=f.value("published") == "on"/>
                 <label for="field-published">{label("published")}</label>
             </div>
+        }.into_any(),
+    ];
+    view! {
+        <form method="post" action=action novalidate class="narrow opportunity-form">
+            <CsrfField/>
+            {fields}
             <button type="submit" class="button">{submit}</button>
         </form>
     }
+    .into_any()
 }
 
 /// The error message of a field, tied to it by `aria-describedby`.
@@ -279,6 +290,7 @@ fn Field(
             {control}
         </div>
     }
+    .into_any()
 }
 
 /// A group of radios or checkboxes: a fieldset with a legend, its hint and error.
@@ -310,6 +322,7 @@ fn ChoiceGroup(
             {children()}
         </fieldset>
     }
+    .into_any()
 }
 
 /// One radio or checkbox with its label.
@@ -338,6 +351,7 @@ fn KindChoice(feedback: FormFeedback) -> impl IntoView {
             {OpportunityKind::EDITABLE.iter().map(|k| choice("radio", "kind", k.code(), locale.t(&k.label_key()), chosen == k.code())).collect_view()}
         </ChoiceGroup>
     }
+    .into_any()
 }
 
 #[component]
@@ -352,6 +366,7 @@ fn GroupChoices(feedback: FormFeedback) -> impl IntoView {
             }).collect_view()}
         </ChoiceGroup>
     }
+    .into_any()
 }
 
 #[component]
@@ -373,4 +388,5 @@ fn TopicChoice(feedback: FormFeedback) -> impl IntoView {
             </select>
         </div>
     }
+    .into_any()
 }

@@ -74,6 +74,7 @@ fn Badges(kind: OpportunityKind, status: Status) -> impl IntoView {
             <span class=format!("badge status-{}", status.code())>{locale.t(&status.label_key())}</span>
         </p>
     }
+    .into_any()
 }
 
 /// Topic, dates, target groups and place, as a description list.
@@ -92,6 +93,7 @@ pub fn Facts(opportunity: Opportunity) -> impl IntoView {
             {(!opportunity.location.is_empty()).then(|| row(t("opportunities.location"), opportunity.location.clone().into_any()))}
         </dl>
     }
+    .into_any()
 }
 
 /// One opportunity in a list: badges, linked title, summary and facts.
@@ -107,6 +109,7 @@ pub fn OpportunityCard(opportunity: Opportunity, now: DateTime<Utc>) -> impl Int
             <Facts opportunity/>
         </li>
     }
+    .into_any()
 }
 
 /// The catalogue's address with a filter applied.
@@ -156,6 +159,7 @@ pub fn CataloguePage() -> impl IntoView {
         </Suspense>
         <Subscribe locale/>
     }
+    .into_any()
 }
 
 /// The filters: a GET form whose URL can be shared.
@@ -196,6 +200,7 @@ fn FilterForm(filter: Filter) -> impl IntoView {
             })}
         </form>
     }
+    .into_any()
 }
 
 /// The feeds' addresses in this language.
@@ -212,6 +217,7 @@ fn FeedLinks(locale: Locale) -> impl IntoView {
         <Link rel="alternate" type_="application/atom+xml" href=atom title=locale.t("opportunities.feed_atom")/>
         <Link rel="alternate" type_="text/calendar" href=calendar title=locale.t("opportunities.feed_calendar")/>
     }
+    .into_any()
 }
 
 /// Visible links to the feeds.
@@ -229,6 +235,7 @@ fn Subscribe(locale: Locale) -> impl IntoView {
             </ul>
         </section>
     }
+    .into_any()
 }
 
 /// The open opportunities the home page features, with a link to the whole catalogue.
@@ -254,6 +261,7 @@ pub fn FeaturedOpportunities() -> impl IntoView {
             <p><a href=catalogue_path(locale)>{t("opportunities.see_all")}</a></p>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -316,6 +324,7 @@ fn OpportunityDetail(opportunity: Opportunity, now: DateTime<Utc>) -> impl IntoV
             <p><a href=catalogue_path(locale)>{t("opportunities.back")}</a></p>
         </article>
     }
+    .into_any()
 }
 
 /// OpenGraph and Twitter-card metadata, so a shared link shows a preview.
@@ -343,4 +352,5 @@ fn SharePreview(opportunity: Opportunity) -> impl IntoView {
         <Meta name="twitter:title" content=title/>
         <Meta name="twitter:description" content=description/>
     }
+    .into_any()
 }

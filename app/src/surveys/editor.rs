@@ -141,6 +141,7 @@ fn LanguagesChoice(chosen: String) -> impl IntoView {
             }).collect_view()}
         </fieldset>
     }
+    .into_any()
 }
 
 #[component]
@@ -183,6 +184,7 @@ fn SurveyTable(surveys: Vec<SurveySummary>) -> impl IntoView {
             </tbody>
         </table>
     }
+    .into_any()
 }
 
 /// A survey's page: details, lifecycle, sections and questions.
@@ -286,6 +288,7 @@ fn SurveyEditor(data: EditorData) -> impl IntoView {
             </form>
         })}
     }
+    .into_any()
 }
 
 #[component]
@@ -340,6 +343,7 @@ fn Lifecycle(data: EditorData, base: String, editable: bool) -> impl IntoView {
             })}
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -421,6 +425,7 @@ fn DetailsForm(data: EditorData, base: String, feedback: FormFeedback) -> impl I
             </form>
         </section>
     }
+    .into_any()
 }
 
 /// A labelled multi-line text field, like [`TextField`].
@@ -456,6 +461,7 @@ pub fn TextArea(
             <textarea id=id name=name rows="3" aria-describedby=(!described.is_empty()).then_some(described)>{text}</textarea>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -484,6 +490,7 @@ fn WaveTable(waves: Vec<Wave>, recurrence: Option<Recurrence>) -> impl IntoView 
             </table>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -545,6 +552,7 @@ fn QuestionRow(
             })}
         </li>
     }
+    .into_any()
 }
 
 #[component]
@@ -597,6 +605,7 @@ fn SectionForms(
             </form>
         </details>
     }
+    .into_any()
 }
 
 /// A question's page: wording, help, whether it is required, its type's settings and when it
@@ -684,6 +693,7 @@ fn QuestionEditor(data: EditorData, question: Question) -> impl IntoView {
             {editable.then(|| view! { <button type="submit" class="button">{t("surveys.save")}</button> })}
         </form>
     }
+    .into_any()
 }
 
 /// A table of choices (key hidden, a label per language) with blank rows to add more; a
@@ -750,6 +760,7 @@ fn ChoiceRows(
             </table>
         </fieldset>
     }
+    .into_any()
 }
 
 #[component]
@@ -999,6 +1010,7 @@ fn RuleRows(
             }).collect_view()}
         </fieldset>
     }
+    .into_any()
 }
 
 /// The preview: the survey as participants will see it, in any state.

@@ -90,6 +90,7 @@ pub fn SurveyForm(definition: Definition, preview: bool) -> impl IntoView {
             }).collect_view()}
         </div>
     }
+    .into_any()
 }
 
 /// The built-in question: which stakeholder group the participant belongs to.
@@ -112,6 +113,7 @@ fn StakeholderQuestion(answers: RwSignal<Answers>) -> impl IntoView {
             }).collect_view()}
         </fieldset>
     }
+    .into_any()
 }
 
 fn required_mark(locale: Locale, required: bool) -> impl IntoView {

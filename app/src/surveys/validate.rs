@@ -481,3 +481,672 @@ fn condition_problems(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use super::*;
+    use crate::surveys::model::{Languages, Section};
+
+    fn question(key: &str, kind: Kind) -> Question {
+        Question {
+            key: key.to_owned(),
+            text: Text::new("سؤال", "Question"),
+            help: Text::default(),
+            required: false,
+            show_if: None,
+            kind,
+        }
+    }
+
+    fn choices(keys: &[&str]) -> Vec<Choice> {
+        keys.iter()
+            .map(|k| Choice::new(k, &format!("خيار {k}"), &format!("Choice {k}")))
+            .collect()
+    }
+
+    fn single(keys: &[&str]) -> Kind {
+        Kind::SingleChoice {
+            choices: choices(keys),
+            other: false,
+        }
+    }
+
+    fn survey(sections: Vec<Vec<Question>>) -> Definition {
+        Definition {
+            title: Text::new("استبيان", "Survey"),
+            sections: sections
+                .into_iter()
+                .enumerate()
+                .map(|(i, questions)| Section {
+                    questions,
+                    ..Section::new(&format!("s{}", i + 1))
+                })
+                .collect(),
+            ..Definition::default()
+        }
+    }
+
+    fn rule(key: &str, condition: Condition, kind: Kind) -> Question {
+        Question {
+            show_if: Some(condition),
+            ..question(key, kind)
+        }
+    }
+
+    fn equals(question: &str, value: &str) -> Condition {
+        Condition::Equals {
+            question: question.into(),
+            value: value.into(),
+        }
+    }
+
+    /// (path, code) of each problem, to compare whole reports.
+    fn found(problems: &[Problem]) -> Vec<(&str, &str)> {
+        problems
+            .iter()
+            .map(|p| (p.path.as_str(), p.code.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn keys_are_short_lowercase_identifiers() {
+        for good in ["q1", "a", "age_group", "x-2", &"k".repeat(40)] {
+            assert!(is_key(good), "{good}");
+        }
+        for bad in ["", "Q1", "q 1", "q.1", "سؤال", "q1\n", &"k".repeat(41)] {
+            assert!(!is_key(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn import_names_where_a_file_is_malformed() {
+        let valid = survey(vec![vec![question("q1", single(&["c1", "c2"]))]]);
+        assert_eq!(import(&valid.to_json()), Ok(valid.clone()));
+        let problem = |json: &str| {
+            let problems = import(json).expect_err("refused");
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            problems[0].clone()
+        };
+        let broken = problem("{\"format\": ");
+        assert_eq!(
+            (broken.path.as_str(), broken.code.as_str()),
+            ("$.format", "malformed")
+        );
+        assert!(broken.detail.contains("EOF"), "{}", broken.detail);
+        assert_eq!(problem("[]").path, "$");
+        assert_eq!(problem("").path, "$");
+        let mut value = serde_json::to_value(&valid).expect("value");
+        value["sections"][0]["questions"][0]["required"] = "yes".into();
+        let wrong = problem(&value.to_string());
+        assert_eq!(wrong.path, "$.sections[0].questions[0].required");
+        assert!(wrong.detail.contains("invalid type"), "{}", wrong.detail);
+        let mut value = serde_json::to_value(&valid).expect("value");
+        value["sections"][0]["questions"][0]["text"]["fr"] = "Question".into();
+        let unknown = problem(&value.to_string());
+        assert_eq!(unknown.path, "$.sections[0].questions[0].text.fr");
+        assert!(
+            unknown.detail.contains("unknown field `fr`"),
+            "{}",
+            unknown.detail
+        );
+        let mut value = serde_json::to_value(&valid).expect("value");
+        value["sections"][0]["questions"][0]["kind"]["type"] = "slider".into();
+        let kind = problem(&value.to_string());
+        assert!(
+            kind.path.starts_with("$.sections[0].questions[0].kind"),
+            "{}",
+            kind.path
+        );
+        assert!(
+            kind.detail.contains("unknown variant `slider`"),
+            "{}",
+            kind.detail
+        );
+        let trailing = problem(&format!("{} []", valid.to_json()));
+        assert_eq!(
+            (trailing.path.as_str(), trailing.code.as_str()),
+            ("$", "malformed")
+        );
+        let twice = valid
+            .to_json()
+            .replacen('{', "{\"format\": \"sharek-survey/1\",", 1);
+        assert!(problem(&twice).detail.contains("duplicate field `format`"));
+    }
+
+    #[test]
+    fn import_refuses_what_is_too_large_before_parsing() {
+        let huge = format!("\"{}\"", "x".repeat(MAX_IMPORT_BYTES));
+        assert_eq!(
+            found(&import(&huge).expect_err("refused")),
+            vec![("$", "too_large")]
+        );
+    }
+
+    #[test]
+    fn import_checks_the_structure_of_what_parses() {
+        let mut definition = survey(vec![vec![
+            rule("q1", equals("q2", "c1"), single(&["c1", "c2"])),
+            question("q2", single(&["c1", "c2"])),
+        ]]);
+        definition.format = "sharek-survey/2".into();
+        assert_eq!(
+            found(&import(&definition.to_json()).expect_err("refused")),
+            vec![
+                ("$.format", "format"),
+                ("$.sections[0].questions[0].show_if.question", "not_earlier")
+            ]
+        );
+    }
+
+    #[test]
+    fn keys_are_unique_across_sections_and_questions_and_never_the_reserved_one() {
+        let definition = survey(vec![
+            vec![question("q1", Kind::YesNo), question("s2", Kind::YesNo)],
+            vec![
+                question("q1", Kind::YesNo),
+                question(STAKEHOLDER_QUESTION, Kind::YesNo),
+                question("Bad Key", Kind::YesNo),
+            ],
+        ]);
+        assert_eq!(
+            found(&structure(&definition)),
+            vec![
+                ("$.sections[1].key", "duplicate_key"),
+                ("$.sections[1].questions[0].key", "duplicate_key"),
+                ("$.sections[1].questions[1].key", "duplicate_key"),
+                ("$.sections[1].questions[2].key", "bad_key"),
+            ]
+        );
+        let empty = Definition {
+            sections: Vec::new(),
+            ..Definition::default()
+        };
+        assert_eq!(
+            found(&structure(&empty)),
+            vec![("$.sections", "no_sections")]
+        );
+    }
+
+    #[test]
+    fn choices_need_enough_distinct_keys() {
+        let kinds = [
+            single(&["c1"]),
+            single(&["c1", "c1"]),
+            Kind::Dropdown {
+                choices: choices(&["c1", OTHER]),
+                other: true,
+            },
+            Kind::Dropdown {
+                choices: choices(&["c1", OTHER]),
+                other: false,
+            },
+            Kind::Ranking {
+                choices: choices(&["c1", "C2"]),
+            },
+            Kind::Matrix {
+                rows: Vec::new(),
+                scale: choices(&["1"]),
+            },
+            Kind::Matrix {
+                rows: choices(&["r1"]),
+                scale: choices(&["1", "2"]),
+            },
+        ];
+        let definition = survey(vec![
+            kinds
+                .into_iter()
+                .enumerate()
+                .map(|(i, kind)| question(&format!("q{i}"), kind))
+                .collect(),
+        ]);
+        assert_eq!(
+            found(&structure(&definition)),
+            vec![
+                ("$.sections[0].questions[0].kind.choices", "too_few_choices"),
+                (
+                    "$.sections[0].questions[1].kind.choices[1].key",
+                    "duplicate_key"
+                ),
+                (
+                    "$.sections[0].questions[2].kind.choices[1].key",
+                    "duplicate_key"
+                ),
+                ("$.sections[0].questions[4].kind.choices[1].key", "bad_key"),
+                ("$.sections[0].questions[5].kind.rows", "too_few_choices"),
+                ("$.sections[0].questions[5].kind.scale", "too_few_choices"),
+            ]
+        );
+        let keys: Vec<String> = (0..=MAX_CHOICES).map(|i| format!("c{i}")).collect();
+        let many = single(&keys.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(
+            found(&structure(&survey(vec![vec![question("q1", many)]]))),
+            vec![("$.sections[0].questions[0].kind.choices", "too_many")]
+        );
+    }
+
+    #[test]
+    fn settings_of_each_type_stay_in_range() {
+        let multiple = |other, min, max| Kind::MultipleChoice {
+            choices: choices(&["a", "b", "c"]),
+            other,
+            min,
+            max,
+        };
+        let rating = |min, max| Kind::Rating {
+            min,
+            max,
+            min_label: Text::default(),
+            max_label: Text::default(),
+        };
+        let number = |min, max| Kind::Number {
+            decimal: true,
+            min,
+            max,
+        };
+        let cases = [
+            (multiple(false, Some(1), Some(3)), None),
+            (multiple(true, Some(4), Some(4)), None),
+            (multiple(false, None, Some(0)), Some("max")),
+            (multiple(false, None, Some(4)), Some("max")),
+            (multiple(false, Some(4), None), Some("min")),
+            (multiple(false, Some(3), Some(2)), Some("min")),
+            (rating(1, 5), None),
+            (rating(-10, 0), None),
+            (rating(0, 10), None),
+            (rating(5, 5), Some("max")),
+            (rating(5, 1), Some("max")),
+            (rating(0, 11), Some("max")),
+            (rating(-10, 10), Some("max")),
+            (rating(i32::MIN, i32::MAX), Some("max")),
+            (Kind::LongText { max_length: 1 }, None),
+            (Kind::LongText { max_length: 0 }, Some("max_length")),
+            (
+                Kind::LongText {
+                    max_length: MAX_LONG_TEXT + 1,
+                },
+                Some("max_length"),
+            ),
+            (Kind::ShortText { max_length: None }, None),
+            (
+                Kind::ShortText {
+                    max_length: Some(500),
+                },
+                None,
+            ),
+            (
+                Kind::ShortText {
+                    max_length: Some(501),
+                },
+                Some("max_length"),
+            ),
+            (
+                Kind::ShortText {
+                    max_length: Some(0),
+                },
+                Some("max_length"),
+            ),
+            (number(Some(-1.5), Some(-1.5)), None),
+            (number(Some(2.0), Some(1.0)), Some("min")),
+            (number(Some(f64::NAN), None), Some("min")),
+            (number(None, Some(f64::INFINITY)), Some("min")),
+        ];
+        for (kind, problem) in cases {
+            let definition = survey(vec![vec![question("q1", kind.clone())]]);
+            let paths: Vec<String> = structure(&definition).into_iter().map(|p| p.path).collect();
+            let expected: Vec<String> = problem
+                .map(|field| format!("$.sections[0].questions[0].kind.{field}"))
+                .into_iter()
+                .collect();
+            assert_eq!(paths, expected, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn rules_look_back_at_answers_the_question_can_have() {
+        let number = Kind::Number {
+            decimal: false,
+            min: None,
+            max: None,
+        };
+        let matrix = Kind::Matrix {
+            rows: choices(&["r1"]),
+            scale: choices(&["1", "2"]),
+        };
+        let includes = |q: &str, v: &str| Condition::Includes {
+            question: q.into(),
+            value: v.into(),
+        };
+        let range = |q: &str, min, max| Condition::InRange {
+            question: q.into(),
+            min,
+            max,
+        };
+        let definition = survey(vec![
+            vec![
+                question("pick", single(&["c1", "c2"])),
+                question("age", number),
+                question("grid", matrix),
+                question(
+                    "order",
+                    Kind::Ranking {
+                        choices: choices(&["a", "b"]),
+                    },
+                ),
+                question("yn", Kind::YesNo),
+                rule("ok1", equals("pick", "c2"), Kind::Email),
+                rule("ok2", includes("pick", "c1"), Kind::Email),
+                rule("ok3", range("age", Some(18.0), None), Kind::Email),
+                rule("ok4", equals(STAKEHOLDER_QUESTION, "ngo"), Kind::Email),
+                rule("ok5", equals("age", "40"), Kind::Email),
+                rule("ok6", equals("yn", "no"), Kind::Email),
+                rule("self", equals("self", "c1"), single(&["c1", "c2"])),
+                rule("bad1", equals("pick", "c3"), Kind::Email),
+                rule("bad2", includes("age", "1"), Kind::Email),
+                rule("bad3", range("pick", None, Some(1.0)), Kind::Email),
+                rule("bad4", equals("grid", "r1"), Kind::Email),
+                rule("bad5", equals("order", "a"), Kind::Email),
+                rule("bad6", equals(STAKEHOLDER_QUESTION, "martian"), Kind::Email),
+                rule("bad7", range("age", Some(9.0), Some(1.0)), Kind::Email),
+                rule("bad8", range("age", Some(f64::NAN), None), Kind::Email),
+                rule("bad9", equals("later", "c1"), Kind::Email),
+                question("later", single(&["c1", "c2"])),
+            ],
+            vec![question("next", Kind::YesNo)],
+        ]);
+        let mut definition = definition;
+        definition.sections[1].show_if = Some(Condition::All {
+            conditions: vec![equals("later", "c1"), equals("next", "yes")],
+        });
+        let at = |q: usize, rest: &str| format!("$.sections[0].questions[{q}].show_if{rest}");
+        let expected = vec![
+            (at(11, ".question"), "not_earlier"),
+            (at(12, ".value"), "unknown_choice"),
+            (at(13, ".op"), "wrong_op"),
+            (at(14, ".op"), "wrong_op"),
+            (at(15, ".op"), "wrong_op"),
+            (at(16, ".op"), "wrong_op"),
+            (at(17, ".value"), "unknown_choice"),
+            (at(18, ".min"), "min_above_max"),
+            (at(19, ".min"), "not_a_number"),
+            (at(20, ".question"), "not_earlier"),
+            (
+                "$.sections[1].show_if.conditions[1].question".to_owned(),
+                "not_earlier",
+            ),
+        ];
+        let problems = structure(&definition);
+        let problems: Vec<(String, &str)> = problems
+            .iter()
+            .map(|p| (p.path.clone(), p.code.as_str()))
+            .collect();
+        assert_eq!(problems, expected);
+    }
+
+    #[test]
+    fn rules_nest_only_so_deep() {
+        let mut condition = equals(STAKEHOLDER_QUESTION, "citizen");
+        for _ in 1..MAX_CONDITION_DEPTH {
+            condition = Condition::Any {
+                conditions: vec![condition],
+            };
+        }
+        let fine = survey(vec![vec![rule("q1", condition.clone(), Kind::YesNo)]]);
+        assert!(structure(&fine).is_empty());
+        let deep = Condition::All {
+            conditions: vec![condition],
+        };
+        let too_deep = survey(vec![vec![rule("q1", deep, Kind::YesNo)]]);
+        assert_eq!(
+            found(&structure(&too_deep)),
+            vec![("$.sections[0].questions[0].show_if", "too_deep")]
+        );
+    }
+
+    #[test]
+    fn texts_have_a_length_limit() {
+        let mut definition = survey(vec![vec![question("q1", single(&["c1", "c2"]))]]);
+        definition.description.ar = "ب".repeat(MAX_TEXT_CHARS);
+        assert!(
+            structure(&definition).is_empty(),
+            "counted in characters, not bytes"
+        );
+        definition.description.ar.push('ب');
+        if let Kind::SingleChoice { choices, .. } = &mut definition.sections[0].questions[0].kind {
+            choices[1].label.en = "x".repeat(MAX_TEXT_CHARS + 1);
+        }
+        assert_eq!(
+            found(&structure(&definition)),
+            vec![
+                ("$.description.ar", "too_long"),
+                (
+                    "$.sections[0].questions[0].kind.choices[1].label.en",
+                    "too_long"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn publishing_needs_every_text_in_each_language_offered() {
+        let mut definition = survey(vec![vec![
+            question("q1", single(&["c1", "c2"])),
+            question(
+                "q2",
+                Kind::Matrix {
+                    rows: choices(&["r1"]),
+                    scale: choices(&["1", "2"]),
+                },
+            ),
+            question(
+                "q3",
+                Kind::Rating {
+                    min: 1,
+                    max: 5,
+                    min_label: Text::new("", "Bad"),
+                    max_label: Text::default(),
+                },
+            ),
+        ]]);
+        assert!(
+            for_publishing(&definition).is_empty(),
+            "{:?}",
+            for_publishing(&definition)
+        );
+        definition.title.ar.clear();
+        definition.description.en = "Only in English".into();
+        definition.sections[0].title = Text::new("القسم", "");
+        definition.sections[0].questions[0].text.en = "  ".into();
+        definition.sections[0].questions[0].help.ar = "مساعدة".into();
+        if let Kind::SingleChoice { choices, .. } = &mut definition.sections[0].questions[0].kind {
+            choices[1].label.ar.clear();
+        }
+        if let Kind::Matrix { scale, .. } = &mut definition.sections[0].questions[1].kind {
+            scale[0].label = Text::default();
+        }
+        let problems = for_publishing(&definition);
+        let details: Vec<(&str, &str)> = problems
+            .iter()
+            .map(|p| (p.path.as_str(), p.detail.as_str()))
+            .collect();
+        assert_eq!(
+            details,
+            vec![
+                ("$.title", "ar"),
+                ("$.description", "ar"),
+                ("$.sections[0].title", "en"),
+                ("$.sections[0].questions[0].text", "en"),
+                ("$.sections[0].questions[0].help", "en"),
+                ("$.sections[0].questions[0].kind.choices[1].label", "ar"),
+                ("$.sections[0].questions[1].kind.scale[0].label", "ar"),
+                ("$.sections[0].questions[1].kind.scale[0].label", "en"),
+                ("$.sections[0].questions[2].kind.min_label", "ar"),
+            ]
+        );
+        assert!(problems.iter().all(|p| p.code == "missing_text"));
+        // A survey in English only needs only the English texts.
+        definition.languages = Languages::EnglishOnly;
+        let english = for_publishing(&definition);
+        assert_eq!(english.len(), 4, "{english:?}");
+        assert!(english.iter().all(|p| p.detail == "en"), "{english:?}");
+    }
+
+    #[test]
+    fn publishing_needs_a_question() {
+        let definition = survey(vec![Vec::new()]);
+        assert_eq!(
+            found(&for_publishing(&definition)),
+            vec![("$.sections", "no_questions")]
+        );
+    }
+
+    #[test]
+    fn problems_read_as_sentences_in_both_languages() {
+        let problem = Problem::with("$.sections[0].questions[1].key", "duplicate_key", "q1");
+        assert_eq!(
+            problem.message(Locale::En),
+            "The key “q1” is used twice (or is reserved)"
+        );
+        assert!(problem.message(Locale::Ar).contains("q1"));
+        assert_ne!(problem.message(Locale::Ar), problem.message(Locale::En));
+    }
+
+    /// Question keys → the choice keys their answers use.
+    fn answered(entries: &[(&str, &[&str])]) -> BTreeMap<String, BTreeSet<String>> {
+        entries
+            .iter()
+            .map(|(q, used)| {
+                (
+                    (*q).to_owned(),
+                    used.iter().map(|k| (*k).to_owned()).collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn edits_may_not_take_away_what_has_answers() {
+        let old = survey(vec![
+            vec![
+                question("pick", single(&["c1", "c2", "c3"])),
+                question(
+                    "more",
+                    Kind::MultipleChoice {
+                        choices: choices(&["a", "b"]),
+                        other: true,
+                        min: None,
+                        max: None,
+                    },
+                ),
+                question(
+                    "age",
+                    Kind::Number {
+                        decimal: false,
+                        min: None,
+                        max: None,
+                    },
+                ),
+                question(
+                    "grid",
+                    Kind::Matrix {
+                        rows: choices(&["r1", "r2"]),
+                        scale: choices(&["1", "2", "3"]),
+                    },
+                ),
+            ],
+            vec![question("yn", Kind::YesNo), question("unused", Kind::Email)],
+        ]);
+        let used = answered(&[
+            (STAKEHOLDER_QUESTION, &["citizen"]),
+            ("pick", &["c1"]),
+            ("more", &["a", OTHER]),
+            ("age", &[]),
+            ("grid", &["r1", "2"]),
+            ("yn", &["yes"]),
+            ("gone_before", &["x"]),
+        ]);
+        assert!(check_edit(&old, &old, &used).is_empty());
+
+        // Wording, new choices, unused choices and questions, order: all fine.
+        let mut fine = old.clone();
+        fine.title.en = "A better title".into();
+        fine.sections[1].questions.retain(|q| q.key != "unused");
+        let pick = fine.sections[0].questions.remove(0);
+        fine.sections[1].questions.push(pick);
+        if let Some(q) = fine.question_mut("pick") {
+            q.text.en = "Pick again".into();
+            q.kind = single(&["c1", "c2", "c4"]);
+        }
+        if let Some(q) = fine.question_mut("grid") {
+            q.kind = Kind::Matrix {
+                rows: choices(&["r1", "r3"]),
+                scale: choices(&["1", "2"]),
+            };
+        }
+        assert!(
+            check_edit(&old, &fine, &used).is_empty(),
+            "{:?}",
+            check_edit(&old, &fine, &used)
+        );
+
+        let mut bad = old.clone();
+        bad.sections[0].questions.retain(|q| q.key != "age");
+        if let Some(q) = bad.question_mut("pick") {
+            q.kind = single(&["c2", "c3"]);
+        }
+        if let Some(q) = bad.question_mut("more") {
+            q.kind = Kind::MultipleChoice {
+                choices: choices(&["a", "b"]),
+                other: false,
+                min: None,
+                max: None,
+            };
+        }
+        if let Some(q) = bad.question_mut("grid") {
+            q.kind = Kind::Matrix {
+                rows: choices(&["r2"]),
+                scale: choices(&["1", "3"]),
+            };
+        }
+        if let Some(q) = bad.question_mut("yn") {
+            q.kind = single(&["yes", "no"]);
+        }
+        let problems = check_edit(&old, &bad, &used);
+        let seen: Vec<(&str, &str, &str)> = problems
+            .iter()
+            .map(|p| (p.path.as_str(), p.code.as_str(), p.detail.as_str()))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("$.sections[0].questions[2]", "answered_removed", "age"),
+                (
+                    "$.sections[0].questions[2].kind",
+                    "answered_choice_removed",
+                    "2"
+                ),
+                (
+                    "$.sections[0].questions[2].kind",
+                    "answered_choice_removed",
+                    "r1"
+                ),
+                (
+                    "$.sections[0].questions[1].kind",
+                    "answered_choice_removed",
+                    OTHER
+                ),
+                (
+                    "$.sections[0].questions[0].kind",
+                    "answered_choice_removed",
+                    "c1"
+                ),
+                (
+                    "$.sections[1].questions[0].kind",
+                    "answered_type_changed",
+                    "yn"
+                ),
+            ]
+        );
+    }
+}

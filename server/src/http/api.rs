@@ -410,6 +410,8 @@ mod tests {
             "/api/v1/audit",
             "/api/v1/tokens",
             "/api/v1/tokens/{id}",
+            "/api/v1/opportunities",
+            "/api/v1/opportunities/{id}",
         ] {
             assert!(document["paths"][path].is_object(), "{path} is missing");
         }
@@ -418,5 +420,9 @@ mod tests {
             "bearer"
         );
         assert!(document["components"]["schemas"]["ErrorBody"].is_object());
+        for method in ["get", "post"] {
+            assert!(document["paths"]["/api/v1/opportunities"][method].is_object());
+        }
+        assert!(document["components"]["schemas"]["OpportunityInput"].is_object());
     }
 }

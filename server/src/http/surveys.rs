@@ -82,7 +82,10 @@ pub async fn import(
         Err(problems) => {
             let mut feedback = Feedback::default().keep("json", json.as_str());
             feedback.problems(problems);
-            return pages.show_again(&parts, feedback.into_inner()).await;
+            // The form is on the list page; `/surveys/import` itself is no page.
+            let locale = app::Locale::from_path(parts.uri.path()).unwrap_or_default();
+            let list = format!("/{}/staff/surveys", locale.code());
+            return pages.show_at(parts, &list, feedback.into_inner()).await;
         }
     };
     match surveys_db::create(&state.db, &definition, actor(&parts), Utc::now()).await {
