@@ -90,6 +90,10 @@ pub fn StaffDashboard() -> impl IntoView {
                     })}
                     {reads_opportunities.then(|| view! {
                         <li class="card">
+                            <h2><a href=format!("/{}/staff/surveys", locale.code())>{t("surveys.title")}</a></h2>
+                            <p>{t("staff.surveys_blurb")}</p>
+                        </li>
+                        <li class="card">
                             <h2><a href=format!("/{}/staff/opportunities", locale.code())>{t("opportunities.staff_title")}</a></h2>
                             <p>{t("opportunities.staff_blurb")}</p>
                         </li>

@@ -302,6 +302,8 @@ async fn change_status(
     if !surveys_db::set_status(&state.db, id, survey.status, to, now).await? {
         return Err(ApiError::Conflict);
     }
+    // Due waves and date-driven changes take effect now rather than at the next tick.
+    surveys_db::tick(&state.db, now).await?;
     record_audit(
         &state,
         &parts,

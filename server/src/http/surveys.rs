@@ -222,6 +222,14 @@ async fn edit(
     }
 }
 
+/// Runs the scheduler's work now, so a change of dates or a publication takes effect at once
+/// (opening, closing, due waves) rather than at the next tick. A failure is left to the tick.
+async fn apply_schedule(state: &AppState) {
+    if let Err(error) = surveys_db::tick(&state.db, Utc::now()).await {
+        tracing::warn!(%error, "applying the schedule after a change; the scheduler will retry");
+    }
+}
+
 fn parse_date(fields: &Fields, name: &str, feedback: &mut Feedback) -> Option<NaiveDate> {
     let value = fields.get(name);
     if value.trim().is_empty() {
@@ -327,6 +335,7 @@ pub async fn details(
     if let Err(error) = surveys_db::save_settings(&state.db, id, &settings, Utc::now()).await {
         return server_error(error);
     }
+    apply_schedule(&state).await;
     Redirect::to(&survey_page(&parts, id)).into_response()
 }
 
@@ -381,6 +390,7 @@ pub async fn status(
     }
     match surveys_db::set_status(&state.db, id, survey.status, to, now).await {
         Ok(true) => {
+            apply_schedule(&state).await;
             let action = format!("survey.{}", action.code());
             record_audit(
                 &state,
