@@ -339,22 +339,52 @@ impl Drop for TestDb {
     }
 }
 
+/// The stack of a thread running a test: as big as the server's worker threads (`main.rs`),
+/// since rendering a deep page in a debug build needs more than the test harness's 2 MiB.
+pub const TEST_STACK_BYTES: usize = 8 * 1024 * 1024;
+
+/// Runs an async test on a thread of its own with [`TEST_STACK_BYTES`] of stack, as the server
+/// would run a request; a panic in the test is the test's failure.
+pub fn on_server_stack<F, Fut>(test: F)
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()>,
+{
+    let thread = std::thread::Builder::new()
+        .stack_size(TEST_STACK_BYTES)
+        .spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("test runtime")
+                .block_on(test())
+        })
+        .expect("test thread");
+    if let Err(panic) = thread.join() {
+        std::panic::resume_unwind(panic);
+    }
+}
+
 /// Runs one check on both backends: `on_both_backends!(check_x);` defines the tests
 /// `check_x::sqlite` and `check_x::postgres`, each calling `check_x(db)` on a fresh database.
 #[macro_export]
 macro_rules! on_both_backends {
     ($($check:ident),+ $(,)?) => {$(
         mod $check {
-            #[tokio::test]
-            async fn sqlite() {
-                let test = $crate::testing::TestDb::new(app::store::Backend::Sqlite).await;
-                super::$check(test.db.clone()).await;
+            #[test]
+            fn sqlite() {
+                $crate::testing::on_server_stack(|| async {
+                    let test = $crate::testing::TestDb::new(app::store::Backend::Sqlite).await;
+                    super::$check(test.db.clone()).await;
+                });
             }
 
-            #[tokio::test]
-            async fn postgres() {
-                let test = $crate::testing::TestDb::new(app::store::Backend::Postgres).await;
-                super::$check(test.db.clone()).await;
+            #[test]
+            fn postgres() {
+                $crate::testing::on_server_stack(|| async {
+                    let test = $crate::testing::TestDb::new(app::store::Backend::Postgres).await;
+                    super::$check(test.db.clone()).await;
+                });
             }
         }
     )+};
