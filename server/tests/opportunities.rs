@@ -238,44 +238,67 @@ async fn the_detail_page_has_share_previews_and_hides_what_is_not_published(db: 
         assert!(reply.body.contains(title), "{path}");
     }
 
-    // A survey's opportunity links to the survey while it is open.
-    let survey = Uuid::now_v7();
+    // A survey's opportunity is made and kept in step by the survey itself.
     let now = Utc::now();
-    app::on_db!(&db, |pool| sqlx::query(
-        "INSERT INTO surveys (id, status, definition, version, created_at, updated_at) \
-         VALUES ($1, 'open', '{}', 1, $2, $2)"
-    )
-    .bind(survey)
-    .bind(now)
-    .execute(pool)
-    .await
-    .map(|_| ()))
-    .expect("a survey");
-    let id = db::save_for_survey(&db, survey, &consultation("Satisfaction survey"), now)
+    let definition = app::surveys::Definition {
+        title: app::surveys::model::Text::new("استبيان الرضا", "Satisfaction survey"),
+        ..app::surveys::Definition::default()
+    };
+    let survey = app::surveys::db::create(&db, &definition, None, now)
         .await
-        .expect("save");
-    let again = db::save_for_survey(
+        .expect("a survey");
+    app::surveys::db::set_status(
         &db,
         survey,
-        &consultation("Satisfaction survey, renamed"),
+        app::surveys::Status::Draft,
+        app::surveys::Status::Open,
         now,
     )
     .await
-    .expect("save");
-    assert_eq!(id, again, "one opportunity per survey");
+    .expect("opened");
+    let (id,): (Uuid,) = app::on_db!(&db, |pool| sqlx::query_as(
+        "SELECT id FROM opportunities WHERE survey_id = $1"
+    )
+    .bind(survey)
+    .fetch_one(pool)
+    .await)
+    .expect("the survey's opportunity");
     let page = visitor.get(&format!("/en/opportunities/{id}")).await;
-    assert!(page.body.contains("Satisfaction survey, renamed"));
-    assert!(
-        page.body
-            .contains(&format!(r#"href="/en/surveys/{survey}""#)),
-        "{}",
-        page.body
-    );
+    assert!(page.body.contains("Satisfaction survey"), "{}", page.body);
     assert!(
         !db::update(&db, id, &consultation("Hijacked"), now)
             .await
             .expect("update"),
         "survey rows change with their survey"
+    );
+    // Nor through the staff form or the API.
+    let author = staff_user(&db, "omar@ministry.example", &[Role::Author]).await;
+    let mut staff =
+        Client::with_session(&db, &session_for(&db, author, Utc::now(), Utc::now()).await);
+    let edit = format!("/en/staff/opportunities/{id}");
+    assert!(
+        staff
+            .get(&edit)
+            .await
+            .body
+            .contains("This opportunity announces a survey")
+    );
+    let reply = staff.post(&edit, &form("Hijacked", &[])).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("change it with the survey"));
+    let token = api_token_for(&db, author, None).await;
+    let body =
+        serde_json::json!({"kind": "event", "title_ar": "x", "title_en": "x", "topic": "other"});
+    let path = format!("/api/v1/opportunities/{id}");
+    let (status, _, error) = json(&db, Method::PUT, &path, Some(&token), Some(body)).await;
+    assert_eq!(
+        (status, error["problems"][0]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("kind"))
+    );
+    let stored = db::find(&db, id).await.expect("find").expect("there");
+    assert_eq!(
+        stored.title_en, "Satisfaction survey",
+        "unchanged by the refused edits"
     );
 }
 

@@ -177,7 +177,7 @@ async fn insert(
 }
 
 /// Changes an opportunity staff edit here. `false` when there is no such opportunity or it
-/// belongs to a survey (those change with their survey, through [`save_for_survey`]).
+/// belongs to a survey (those change with their survey: `crate::surveys::db`).
 pub async fn update(
     db: &Db,
     id: Uuid,
@@ -212,55 +212,4 @@ pub async fn update(
         .map(|r| r.rows_affected())
     })?;
     Ok(done == 1)
-}
-
-/// Creates or refreshes the opportunity that announces a survey (kind `survey`, one per
-/// survey), for the survey code to call whenever the survey's texts, dates or state change.
-/// The kind in `fields` is ignored. Returns the opportunity's id.
-pub async fn save_for_survey(
-    db: &Db,
-    survey_id: Uuid,
-    fields: &OpportunityFields,
-    now: DateTime<Utc>,
-) -> Result<Uuid, StoreError> {
-    let existing: Option<(Uuid,)> = on_db!(db, |pool| {
-        sqlx::query_as("SELECT id FROM opportunities WHERE survey_id = $1")
-            .bind(survey_id)
-            .fetch_optional(pool)
-            .await
-    })?;
-    let f = OpportunityFields {
-        kind: OpportunityKind::Survey,
-        ..fields.clone()
-    };
-    let Some((id,)) = existing else {
-        return insert(db, Uuid::now_v7(), Some(survey_id), &f, now).await;
-    };
-    on_db!(db, |pool| {
-        sqlx::query(
-            "UPDATE opportunities SET title_ar = $2, title_en = $3, summary_ar = $4, \
-             summary_en = $5, body_ar = $6, body_en = $7, topic = $8, groups = $9, \
-             starts_at = $10, ends_at = $11, location = $12, link = $13, published = $14, \
-             updated_at = $15 WHERE id = $1",
-        )
-        .bind(id)
-        .bind(&f.title_ar)
-        .bind(&f.title_en)
-        .bind(&f.summary_ar)
-        .bind(&f.summary_en)
-        .bind(&f.body_ar)
-        .bind(&f.body_en)
-        .bind(&f.topic)
-        .bind(stored_groups(&f.groups))
-        .bind(f.starts_at)
-        .bind(f.ends_at)
-        .bind(&f.location)
-        .bind(&f.link)
-        .bind(f.published)
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|_| ())
-    })?;
-    Ok(id)
 }

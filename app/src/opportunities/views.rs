@@ -56,11 +56,16 @@ pub fn groups_text(locale: Locale, groups: &[StakeholderGroup]) -> String {
         .join(separator)
 }
 
-/// A `<time>` element for a moment, in words.
+/// A `<time>` element for a moment, in words (the day alone with `date_only`).
 #[component]
-pub fn When(at: DateTime<Utc>) -> impl IntoView {
+pub fn When(at: DateTime<Utc>, #[prop(optional)] date_only: bool) -> impl IntoView {
     let locale = use_locale();
-    view! { <time datetime=at.to_rfc3339()>{when_text(locale, at)}</time> }
+    let text = if date_only {
+        date_text(locale, at)
+    } else {
+        when_text(locale, at)
+    };
+    view! { <time datetime=at.to_rfc3339()>{text}</time> }
 }
 
 /// The kind and status labels above an opportunity's title.
@@ -77,9 +82,10 @@ fn Badges(kind: OpportunityKind, status: Status) -> impl IntoView {
     .into_any()
 }
 
-/// Topic, dates, target groups and place, as a description list.
+/// Topic, dates, target groups and place, as a description list. Lists of opportunities show
+/// the days alone (`dates_only`); an opportunity's own page shows the times too.
 #[component]
-pub fn Facts(opportunity: Opportunity) -> impl IntoView {
+pub fn Facts(opportunity: Opportunity, #[prop(optional)] dates_only: bool) -> impl IntoView {
     let locale = use_locale();
     let t = move |key: &str| locale.t(key);
     let row =
@@ -87,8 +93,8 @@ pub fn Facts(opportunity: Opportunity) -> impl IntoView {
     view! {
         <dl class="facts">
             {row(t("opportunities.topic_label"), locale.t(&topic_label_key(&opportunity.topic)).into_any())}
-            {opportunity.starts_at.map(|at| row(t("opportunities.starts"), view! { <When at/> }.into_any()))}
-            {opportunity.ends_at.map(|at| row(t("opportunities.deadline"), view! { <When at/> }.into_any()))}
+            {opportunity.starts_at.map(|at| row(t("opportunities.starts"), view! { <When at date_only=dates_only/> }.into_any()))}
+            {opportunity.ends_at.map(|at| row(t("opportunities.deadline"), view! { <When at date_only=dates_only/> }.into_any()))}
             {row(t("opportunities.for"), groups_text(locale, &opportunity.groups).into_any())}
             {(!opportunity.location.is_empty()).then(|| row(t("opportunities.location"), opportunity.location.clone().into_any()))}
         </dl>
@@ -106,7 +112,7 @@ pub fn OpportunityCard(opportunity: Opportunity, now: DateTime<Utc>) -> impl Int
             <Badges kind=opportunity.kind status/>
             <h3><a href=opportunity.path(locale)>{opportunity.title(locale).to_owned()}</a></h3>
             <p>{opportunity.summary(locale).to_owned()}</p>
-            <Facts opportunity/>
+            <Facts opportunity dates_only=true/>
         </li>
     }
     .into_any()
@@ -303,10 +309,6 @@ fn OpportunityDetail(opportunity: Opportunity, now: DateTime<Utc>) -> impl IntoV
     let t = move |key: &str| locale.t(key);
     let status = opportunity.status(now);
     let title = opportunity.title(locale).to_owned();
-    let take_part = opportunity
-        .survey_id
-        .filter(|_| opportunity.kind == OpportunityKind::Survey && status == Status::Open)
-        .map(|survey| format!("/{}/surveys/{survey}", locale.code()));
     let link = opportunity.link.clone();
     view! {
         <Title text=title.clone()/>
@@ -315,7 +317,6 @@ fn OpportunityDetail(opportunity: Opportunity, now: DateTime<Utc>) -> impl IntoV
             <Badges kind=opportunity.kind status/>
             <h1>{title}</h1>
             <p class="lead">{opportunity.summary(locale).to_owned()}</p>
-            {take_part.map(|href| view! { <p><a class="button" href=href>{t("opportunities.take_part")}</a></p> })}
             <Facts opportunity=opportunity.clone()/>
             {(!link.is_empty()).then(|| view! {
                 <p><a href=link rel="external noopener">{t("opportunities.more_link")}</a></p>
