@@ -83,7 +83,10 @@ export async function newPage(browser, options = {}) {
   page.problems = [];
   page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => page.problems.push(`request failed: ${r.url()}`));
+  // A request the page abandoned by navigating away (ERR_ABORTED) is not a failure.
+  page.on('requestfailed', (r) => {
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') page.problems.push(`request failed: ${r.url()}`);
+  });
   page.on('response', (r) => {
     if (r.status() >= 400 && r.request().resourceType() !== 'document') page.problems.push(`HTTP ${r.status()}: ${r.url()}`);
   });

@@ -92,7 +92,11 @@ for (const lang of ['ar', 'en']) {
       const page = await newPage(env.browser);
       await page.goto(`${env.base}/${lang}`);
       await hydrated(page);
-      await page.waitForSelector(`#featured-title ~ ul a:has-text("${shown}")`);
+      // The demo's open opportunities close sooner than this test's (2099), so they are featured.
+      await page.waitForSelector('#featured-title ~ ul a');
+      const featured = await page.locator('#featured-title ~ ul a').count();
+      assert.ok(featured >= 1 && featured <= 3, `featured: ${featured}`);
+      assert.equal(await page.locator(`#featured-title ~ ul a:has-text("${shown}")`).count(), 0, 'the latest deadline is not among the first three');
       assert.equal(await page.locator(`#featured-title ~ ul a:has-text("${workshop}")`).count(), 0, 'upcoming ones are not featured');
       await assertAccessible(page, assert);
       await page.click(`nav a[href="/${lang}/opportunities"]`);
