@@ -1,7 +1,8 @@
 //! The API tokens page: a staff member makes personal tokens for `/api/v1`, sees each new one
 //! once, and revokes them. Making a token is a plain form (handled in
 //! `server/src/http/tokens.rs`); revoking is a server function behind an `ActionForm`, which
-//! posts like a plain form without JavaScript and updates the list in place with it.
+//! posts like a plain form without JavaScript and, with it, updates the table in place (the
+//! table is an island).
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -17,8 +18,8 @@ pub fn TokensPage() -> impl IntoView {
     let locale = use_locale();
     let state = use_page_state();
     let feedback = state.feedback.clone();
-    let revoke = ServerAction::<RevokeToken>::new();
-    let tokens = Resource::new(move || revoke.version().get(), |_| list_tokens());
+    let csrf = state.csrf.clone();
+    let tokens = Resource::new(|| (), |_| list_tokens());
     let t = move |key: &str| locale.t(key);
     let title = t("tokens.title");
     let revealed = feedback.revealed.clone();
@@ -28,17 +29,10 @@ pub fn TokensPage() -> impl IntoView {
         <h1>{title}</h1>
         <p>{t("tokens.lead")}</p>
         {revealed.map(|secret| view! { <NewToken secret/> })}
-        <div role="status" class="status-line">
-            {move || match revoke.value().get() {
-                Some(Ok(())) => t("tokens.revoked"),
-                Some(Err(_)) => t("tokens.revoke_failed"),
-                None => String::new(),
-            }}
-        </div>
         <Suspense fallback=move || view! { <p>{t("form.loading")}</p> }>
             {move || tokens.get().map(|result| match result {
                 Ok(tokens) if tokens.is_empty() => view! { <p>{t("tokens.none")}</p> }.into_any(),
-                Ok(tokens) => view! { <TokenTable tokens revoke/> }.into_any(),
+                Ok(tokens) => view! { <TokenTable tokens csrf=csrf.clone() locale/> }.into_any(),
                 Err(_) => view! { <p class="error-message">{t("tokens.load_failed")}</p> }.into_any(),
             })}
         </Suspense>
@@ -99,13 +93,23 @@ fn day(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d").to_string()
 }
 
-#[component]
-fn TokenTable(tokens: Vec<ApiToken>, revoke: ServerAction<RevokeToken>) -> impl IntoView {
-    let locale = use_locale();
-    let csrf = use_page_state().csrf;
+/// The tokens with their revoke buttons. An island: revoking updates the row in place.
+#[island]
+fn TokenTable(tokens: Vec<ApiToken>, csrf: String, locale: crate::Locale) -> impl IntoView {
+    // Islands do not see the page's context in the browser: what they need comes as props.
+    provide_context(locale);
     let t = move |key: &str| locale.t(key);
     let now = Utc::now();
+    // The outcome of the latest revocation, announced in the status line.
+    let outcome = RwSignal::new(None::<bool>);
     view! {
+        <div role="status" class="status-line">
+            {move || match outcome.get() {
+                Some(true) => t("tokens.revoked"),
+                Some(false) => t("tokens.revoke_failed"),
+                None => String::new(),
+            }}
+        </div>
         <table class="table">
             <caption class="visually-hidden">{t("tokens.title")}</caption>
             <thead>
@@ -124,28 +128,39 @@ fn TokenTable(tokens: Vec<ApiToken>, revoke: ServerAction<RevokeToken>) -> impl 
                     let status = token.status(now);
                     let label = locale.t_with("tokens.revoke_named", &[("name", &token.name)]);
                     let csrf = csrf.clone();
+                    let name = token.name.clone();
+                    let revoke = ServerAction::<RevokeToken>::new();
+                    let done = move || revoke.value().get().is_some_and(|r| r.is_ok());
+                    Effect::new(move |_| {
+                        if let Some(result) = revoke.value().get() {
+                            outcome.set(Some(result.is_ok()));
+                        }
+                    });
                     view! {
                         <tr>
-                            <td>{token.name.clone()}</td>
+                            <td>{name}</td>
                             <td dir="ltr"><code>{format!("{}…", token.prefix)}</code></td>
                             <td dir="ltr">{day(token.created_at)}</td>
                             <td dir="ltr">{token.expires_at.map(day).unwrap_or_else(|| t("tokens.never"))}</td>
                             <td dir="ltr">{token.last_used_at.map(day).unwrap_or_else(|| t("tokens.not_used"))}</td>
-                            <td>{t(status.label_key())}</td>
+                            <td>{move || if done() { t(TokenStatus::Revoked.label_key()) } else { t(status.label_key()) }}</td>
                             <td>
-                                {(status == TokenStatus::Active).then(|| view! {
-                                    <ActionForm action=revoke attr:class="inline-form">
-                                        <input type="hidden" name="csrf" value=csrf/>
-                                        <input type="hidden" name="id" value=token.id.to_string()/>
-                                        <button type="submit" class="button button-secondary" aria-label=label>
-                                            {t("tokens.revoke")}
-                                        </button>
-                                    </ActionForm>
+                                {move || (status == TokenStatus::Active && !done()).then(|| {
+                                    let (csrf, label, id) = (csrf.clone(), label.clone(), token.id.to_string());
+                                    view! {
+                                        <ActionForm action=revoke attr:class="inline-form">
+                                            <input type="hidden" name="csrf" value=csrf/>
+                                            <input type="hidden" name="id" value=id/>
+                                            <button type="submit" class="button button-secondary" aria-label=label>
+                                                {t("tokens.revoke")}
+                                            </button>
+                                        </ActionForm>
+                                    }
                                 })}
                             </td>
                         </tr>
                     }
-                }).collect_view()}
+                }).collect::<Vec<_>>()}
             </tbody>
         </table>
     }

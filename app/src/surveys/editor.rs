@@ -1038,7 +1038,7 @@ pub fn PreviewPage() -> impl IntoView {
                     view! {
                         <Title text=title/>
                         <p><a href=back>{t("surveys.back_to_survey")}</a></p>
-                        <super::render::SurveyForm definition preview=true/>
+                        <super::render::SurveyForm definition preview=true locale/>
                     }.into_any()
                 }
                 Ok(None) => view! { <crate::shell::NotFound/> }.into_any(),

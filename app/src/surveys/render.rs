@@ -39,10 +39,12 @@ pub fn parse_number(input: &str) -> Option<f64> {
         .filter(|n| n.is_finite())
 }
 
-/// The survey's form. `preview` shows a notice and no submit button.
-#[component]
-pub fn SurveyForm(definition: Definition, preview: bool) -> impl IntoView {
-    let locale = use_locale();
+/// The survey's form. `preview` shows a notice and no submit button. An island: the one part
+/// of the page that runs in the browser, to apply the show-if rules live.
+#[island]
+pub fn SurveyForm(definition: Definition, preview: bool, locale: Locale) -> impl IntoView {
+    // Islands do not see the page's context in the browser: the locale comes as a prop.
+    provide_context(locale);
     let t = move |key: &str| locale.t(key);
     let answers = RwSignal::new(Answers::new());
     // Rules apply only once the page is live; without JavaScript everything shows.
