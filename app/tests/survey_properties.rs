@@ -386,6 +386,11 @@ fn valid_atom(seed: &Seed, earlier: &[Question]) -> Condition {
             min: *min,
             max: *max,
         },
+        // A date question compares with a date; text questions with any text.
+        None if matches!(question.kind, Kind::Date) => Condition::Equals {
+            question: key,
+            value: format!("2026-{:02}-{:02}", 1 + pick.index(12), 1 + pick.index(28)),
+        },
         None => Condition::Equals {
             question: key,
             value: format!("answer {}", pick.index(100)),

@@ -513,6 +513,14 @@ fn condition_problems(
                     "wrong_op",
                     target.kind.code(),
                 ));
+            } else if target.kind.numeric_range().is_some()
+                && crate::surveys::render::parse_number(value).is_none()
+            {
+                problems.push(Problem::new(format!("{path}.value"), "not_a_number"));
+            } else if matches!(target.kind, Kind::Date)
+                && value.trim().parse::<chrono::NaiveDate>().is_err()
+            {
+                problems.push(Problem::with(format!("{path}.value"), "bad_date", value));
             }
         }
         Condition::InRange { question, min, max } => {
@@ -1267,6 +1275,57 @@ mod tests {
                     "answered_type_changed",
                     "yn"
                 ),
+            ]
+        );
+    }
+
+    #[test]
+    fn equals_rules_on_numbers_and_dates_need_a_value_of_that_kind() {
+        use crate::surveys::model::{Section, Text};
+        let question = |key: &str, kind: Kind, show_if: Option<Condition>| Question {
+            key: key.into(),
+            text: Text::new("س", "Q"),
+            help: Text::default(),
+            required: false,
+            show_if,
+            kind,
+        };
+        let equals = |q: &str, v: &str| {
+            Some(Condition::Equals {
+                question: q.into(),
+                value: v.into(),
+            })
+        };
+        let definition = |number: &str, date: &str| Definition {
+            sections: vec![Section {
+                questions: vec![
+                    question(
+                        "age",
+                        Kind::Number {
+                            decimal: false,
+                            min: None,
+                            max: None,
+                        },
+                        None,
+                    ),
+                    question("day", Kind::Date, None),
+                    question("a", Kind::YesNo, equals("age", number)),
+                    question("b", Kind::YesNo, equals("day", date)),
+                ],
+                ..Section::new("s1")
+            }],
+            ..Definition::default()
+        };
+        assert_eq!(structure(&definition("٤٢", "2026-11-28")), vec![]);
+        let codes: Vec<String> = structure(&definition("forty", "tomorrow"))
+            .into_iter()
+            .map(|p| format!("{} {}", p.path, p.code))
+            .collect();
+        assert_eq!(
+            codes,
+            vec![
+                "$.sections[0].questions[2].show_if.value not_a_number",
+                "$.sections[0].questions[3].show_if.value bad_date"
             ]
         );
     }
