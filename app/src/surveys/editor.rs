@@ -53,7 +53,7 @@ pub async fn load_survey(id: Uuid) -> Result<Option<EditorData>, ServerFnError> 
         .await
         .map_err(&failed)?;
     let waves = super::db::waves(&db, id).await.map_err(&failed)?;
-    let publish_problems = super::validate::for_publishing(&survey.definition);
+    let publish_problems = survey.publishing_problems();
     Ok(Some(EditorData {
         survey,
         topic,
@@ -61,6 +61,20 @@ pub async fn load_survey(id: Uuid) -> Result<Option<EditorData>, ServerFnError> 
         waves,
         publish_problems,
     }))
+}
+
+/// The survey that the page's `{id}` names, loaded for its editor (none for a malformed id).
+fn survey_resource() -> Resource<Result<Option<EditorData>, ServerFnError>> {
+    let id = survey_id();
+    Resource::new(
+        move || id,
+        |id| async move {
+            match id {
+                Some(id) => load_survey(id).await,
+                None => Ok(None),
+            }
+        },
+    )
 }
 
 fn survey_id() -> Option<Uuid> {
@@ -191,16 +205,7 @@ fn SurveyTable(surveys: Vec<SurveySummary>) -> impl IntoView {
 #[component]
 pub fn SurveyPage() -> impl IntoView {
     let locale = use_locale();
-    let id = survey_id();
-    let data = Resource::new(
-        move || id,
-        |id| async move {
-            match id {
-                Some(id) => load_survey(id).await,
-                None => Ok(None),
-            }
-        },
-    );
+    let data = survey_resource();
     let t = move |key: &str| locale.t(key);
     view! {
         <Suspense fallback=move || view! { <p>{t("form.loading")}</p> }>
@@ -613,17 +618,8 @@ fn SectionForms(
 #[component]
 pub fn QuestionPage() -> impl IntoView {
     let locale = use_locale();
-    let id = survey_id();
     let key = use_params_map().with_untracked(|p| p.get("key").unwrap_or_default());
-    let data = Resource::new(
-        move || id,
-        |id| async move {
-            match id {
-                Some(id) => load_survey(id).await,
-                None => Ok(None),
-            }
-        },
-    );
+    let data = survey_resource();
     let t = move |key: &str| locale.t(key);
     view! {
         <Suspense fallback=move || view! { <p>{t("form.loading")}</p> }>
@@ -1017,16 +1013,7 @@ fn RuleRows(
 #[component]
 pub fn PreviewPage() -> impl IntoView {
     let locale = use_locale();
-    let id = survey_id();
-    let data = Resource::new(
-        move || id,
-        |id| async move {
-            match id {
-                Some(id) => load_survey(id).await,
-                None => Ok(None),
-            }
-        },
-    );
+    let data = survey_resource();
     let t = move |key: &str| locale.t(key);
     view! {
         <Suspense fallback=move || view! { <p>{t("form.loading")}</p> }>

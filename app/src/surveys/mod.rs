@@ -110,3 +110,21 @@ pub struct Wave {
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
 }
+
+impl Survey {
+    /// What stands in the way of publishing: the definition's problems
+    /// ([`validate::for_publishing`]) and, for a periodic survey, a missing opening date (its
+    /// first wave opens then). Empty: it can be published. The editor, the form handler and the
+    /// API all ask this.
+    pub fn publishing_problems(&self) -> Vec<validate::Problem> {
+        let mut problems = validate::for_publishing(&self.definition);
+        if self.recurrence.is_some() && self.opens_at.is_none() {
+            problems.push(validate::Problem {
+                path: "$".into(),
+                code: "periodic_needs_start".into(),
+                detail: String::new(),
+            });
+        }
+        problems
+    }
+}

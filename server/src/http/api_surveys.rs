@@ -294,7 +294,7 @@ async fn change_status(
         ))
     })?;
     if action == Move::Publish {
-        let list = validate::for_publishing(&survey.definition);
+        let list = survey.publishing_problems();
         if !list.is_empty() {
             return Ok(problems(list));
         }

@@ -374,14 +374,7 @@ pub async fn status(
             .await;
     };
     if action == Move::Publish {
-        let mut problems = validate::for_publishing(&survey.definition);
-        if survey.recurrence.is_some() && survey.opens_at.is_none() {
-            problems.push(validate::Problem {
-                path: "$".into(),
-                code: "periodic_needs_start".into(),
-                detail: String::new(),
-            });
-        }
+        let problems = survey.publishing_problems();
         if !problems.is_empty() {
             let mut feedback = Feedback::default();
             feedback.problems(problems);
@@ -803,8 +796,7 @@ fn read_rules(fields: &Fields, feedback: &mut Feedback) -> Option<Condition> {
                 continue;
             }
         };
-        if !matches!(rule, Condition::InRange { .. })
-            && matches!(&rule, Condition::Equals { value, .. } | Condition::Includes { value, .. } if value.is_empty())
+        if matches!(&rule, Condition::Equals { value, .. } | Condition::Includes { value, .. } if value.is_empty())
         {
             feedback.error("", "surveys.rule_needs_value");
         }
