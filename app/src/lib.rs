@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod opportunities;
 pub mod page_state;
 pub mod pages;
+pub mod responses;
 pub mod shell;
 #[cfg(feature = "ssr")]
 pub mod store;
@@ -112,6 +113,27 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("staff"), StaticSegment("surveys"), ParamSegment("id"), StaticSegment("questions"), ParamSegment("key"))
                         view=surveys::editor::QuestionPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("surveys"), ParamSegment("id"), StaticSegment("collect"))
+                        view=responses::views::CollectPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("surveys"), ParamSegment("id"), StaticSegment("enter"))
+                        view=responses::views::AssistPage
+                        ssr=SsrMode::Async
+                    />
+                    // The participant's survey form and its thank-you page.
+                    <Route
+                        path=(StaticSegment("s"), ParamSegment("key"))
+                        view=responses::views::RespondPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("s"), ParamSegment("key"), StaticSegment("thanks"))
+                        view=responses::views::ThanksPage
                         ssr=SsrMode::Async
                     />
                     <Route

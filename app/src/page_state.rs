@@ -27,6 +27,8 @@ pub struct FormFeedback {
     pub revealed: Option<String>,
     /// Problems found in a survey definition (editing, publishing, importing), by JSON path.
     pub problems: Vec<crate::surveys::validate::Problem>,
+    /// Problems with a participant's answers (the response form shows them at each question).
+    pub answer_errors: Vec<crate::responses::check::AnswerError>,
 }
 
 impl FormFeedback {
@@ -54,7 +56,7 @@ impl FormFeedback {
     }
 
     pub fn has_errors(&self) -> bool {
-        !self.errors.is_empty() || !self.problems.is_empty()
+        !self.errors.is_empty() || !self.problems.is_empty() || !self.answer_errors.is_empty()
     }
 }
 

@@ -99,6 +99,11 @@ pub struct ServeArgs {
     /// how to sign in (the quick start does this; never a fixed password).
     #[arg(long, env = "SHAREK_DEMO")]
     pub demo: bool,
+    /// Submissions (responses and contact addresses) one client address may send in ten
+    /// minutes; 0 turns the limit off. Generous by default: a school or office shares one
+    /// address.
+    #[arg(long, env = "SHAREK_SUBMIT_LIMIT", default_value_t = 120)]
+    pub submit_limit: u32,
     /// Log format: `text` for people, `json` for log collectors.
     #[arg(long, env = "SHAREK_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,

@@ -3,6 +3,7 @@
 //! so tests drive exactly what production serves.
 
 pub mod cli;
+pub mod collect;
 pub mod config;
 pub mod demo;
 pub mod http;
@@ -25,6 +26,8 @@ pub struct AppState {
     pub db: Db,
     pub leptos: LeptosOptions,
     pub settings: Arc<Settings>,
+    /// Response collection's writer, rate limit and form cache (`collect`).
+    pub collection: Arc<collect::Collection>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -81,6 +84,7 @@ pub fn app(state: AppState) -> Router {
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let db = connect(&args.db.database_url).await?;
     let state = AppState {
+        collection: collect::Collection::new(db.clone(), args.submit_limit),
         db: db.clone(),
         leptos: leptos_options(&args.site_root, args.addr),
         settings: Arc::new(Settings {
@@ -124,10 +128,17 @@ async fn run_scheduler(db: Db) {
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        match app::surveys::db::tick(&db, chrono::Utc::now()).await {
+        let now = chrono::Utc::now();
+        match app::surveys::db::tick(&db, now).await {
             Ok(done) if done != Default::default() => tracing::info!(?done, "scheduler"),
             Ok(_) => {}
             Err(error) => tracing::error!(%error, "scheduler failed; retrying at the next tick"),
+        }
+        // Unfinished responses are kept 30 days at most, and only while their survey is open.
+        if let Err(error) =
+            app::responses::db::prune_drafts(&db, now - chrono::Duration::days(30)).await
+        {
+            tracing::error!(%error, "pruning drafts failed; retrying at the next tick");
         }
     }
 }

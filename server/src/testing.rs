@@ -88,6 +88,7 @@ impl TestDb {
 pub fn state_for(db: Db) -> AppState {
     let site_root = std::env::temp_dir().join("sharek-no-site");
     AppState {
+        collection: crate::collect::Collection::new(db.clone(), 0),
         db,
         leptos: leptos_options(&site_root, ([127, 0, 0, 1], 0).into()),
         settings: Arc::new(Settings::new(

@@ -78,6 +78,9 @@ pub enum Permission {
     /// See surveys and opportunities in every state, and preview them (analysts read; they
     /// change nothing).
     ReadSurveys,
+    /// Enter responses on someone's behalf (phone, paper, in person) and post responses
+    /// through the API (partner apps, kiosks).
+    CollectResponses,
 }
 
 /// The signed-in staff member, as pages and handlers see them.

@@ -15,6 +15,9 @@ impl Role {
             Permission::ReadSurveys => {
                 matches!(self, Role::Admin | Role::Author | Role::Analyst)
             }
+            Permission::CollectResponses => {
+                matches!(self, Role::Admin | Role::Author | Role::Responder)
+            }
         }
     }
 }

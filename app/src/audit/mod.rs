@@ -54,6 +54,10 @@ pub const ACTIONS: &[&str] = &[
     "survey.reopen",
     "survey.archive",
     "survey.unpublish",
+    "survey.collection",
+    "survey.invitations",
+    "response.assisted",
+    "response.api",
 ];
 
 /// The client's address as the server determined it (behind a trusted proxy: the address

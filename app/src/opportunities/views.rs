@@ -318,6 +318,9 @@ fn OpportunityDetail(opportunity: Opportunity, now: DateTime<Utc>) -> impl IntoV
             <h1>{title}</h1>
             <p class="lead">{opportunity.summary(locale).to_owned()}</p>
             <Facts opportunity=opportunity.clone()/>
+            {opportunity.survey_id.filter(|_| status == Status::Open).map(|survey| view! {
+                <p><a class="button" href=format!("/{}/s/{survey}", locale.code())>{t("opportunities.take_part")}</a></p>
+            })}
             {(!link.is_empty()).then(|| view! {
                 <p><a href=link rel="external noopener">{t("opportunities.more_link")}</a></p>
             })}

@@ -353,6 +353,9 @@ fn pulse_answers(dice: &mut Dice, mood: u64) -> (StakeholderGroup, Answers) {
 const CHANNELS: [&str; 3] = ["web", "mobile", "assisted"];
 
 /// Seeds the demo surveys (see the module comment).
+/// The public address of the demo's open survey (`/{lang}/s/digital-services`).
+pub const DEMO_SLUG: &str = "digital-services";
+
 pub async fn seed(db: &Db, now: DateTime<Utc>, author: Option<Uuid>) -> Result<(), StoreError> {
     // An open survey with every question type.
     let open = db::create(db, &every_type_survey(), author, now).await?;
@@ -366,6 +369,15 @@ pub async fn seed(db: &Db, now: DateTime<Utc>, author: Option<Uuid>) -> Result<(
     };
     db::save_settings(db, open, &settings, now).await?;
     db::set_status(db, open, Status::Draft, Status::Open, now).await?;
+    // Its public address: /{lang}/s/digital-services.
+    crate::responses::db::save_collection_settings(
+        db,
+        open,
+        Some(DEMO_SLUG),
+        crate::responses::IdentityMode::Anonymous,
+        now,
+    )
+    .await?;
 
     // The quarterly pulse: three closed waves with responses; the fourth opens in ten days.
     let pulse = db::create(db, &pulse_survey(), author, now).await?;

@@ -35,6 +35,10 @@ pub enum Kind {
     Action,
     /// Reads only (assets, health, read-only server functions).
     Query,
+    /// A participant's submission: public and acting with no one's authority, so it needs no
+    /// CSRF token (blocked cookies must never stop anyone taking part); it is limited per
+    /// address instead.
+    Submit,
 }
 
 pub struct Rule {
@@ -54,7 +58,7 @@ const fn rule(method: Method, path: &'static str, access: Access, kind: Kind) ->
 }
 
 use Access::{Needs, Public, SignedIn};
-use Kind::{Action, Page, Query};
+use Kind::{Action, Page, Query, Submit};
 
 /// Every route and its rule. Server functions are `POST /api/…`.
 #[rustfmt::skip] // one rule per line reads as a table
@@ -121,6 +125,21 @@ pub const RULES: &[Rule] = &[
     rule(Method::POST, "/{lang}/staff/opportunities/{id}", Needs(Permission::AuthorSurveys), Action),
     rule(Method::POST, "/api/opportunities/staff/list", Needs(Permission::ReadSurveys), Query),
     rule(Method::POST, "/api/opportunities/staff/get", Needs(Permission::ReadSurveys), Query),
+    // Responses: anyone answers an open survey; authors set how it collects; responders and
+    // authors enter responses taken by phone, on paper or in person.
+    rule(Method::GET, "/{lang}/s/{key}", Public, Page),
+    rule(Method::POST, "/{lang}/s/{key}", Public, Submit),
+    rule(Method::GET, "/{lang}/s/{key}/thanks", Public, Page),
+    rule(Method::POST, "/{lang}/s/{key}/contact", Public, Submit),
+    rule(Method::POST, "/api/responses/form", Public, Query),
+    rule(Method::POST, "/api/responses/thanks", Public, Query),
+    rule(Method::GET, "/{lang}/staff/surveys/{id}/collect", Needs(Permission::ReadSurveys), Page),
+    rule(Method::POST, "/{lang}/staff/surveys/{id}/collect", Needs(Permission::AuthorSurveys), Action),
+    rule(Method::POST, "/{lang}/staff/surveys/{id}/invitations", Needs(Permission::AuthorSurveys), Action),
+    rule(Method::POST, "/api/responses/collect", Needs(Permission::ReadSurveys), Query),
+    rule(Method::GET, "/{lang}/staff/surveys/{id}/enter", Needs(Permission::CollectResponses), Page),
+    rule(Method::POST, "/{lang}/staff/surveys/{id}/enter", Needs(Permission::CollectResponses), Action),
+    rule(Method::POST, "/api/responses/assist", Needs(Permission::CollectResponses), Query),
     // The JSON API (server/src/http/api.rs).
     rule(Method::GET, "/api/v1/openapi.json", Public, Query),
     rule(Method::GET, "/api/v1/me", SignedIn, Query),
@@ -138,6 +157,7 @@ pub const RULES: &[Rule] = &[
     rule(Method::GET, "/api/v1/surveys/{id}", Needs(Permission::ReadSurveys), Query),
     rule(Method::PUT, "/api/v1/surveys/{id}/definition", Needs(Permission::AuthorSurveys), Action),
     rule(Method::POST, "/api/v1/surveys/{id}/status", Needs(Permission::AuthorSurveys), Action),
+    rule(Method::POST, "/api/v1/surveys/{id}/responses", Needs(Permission::CollectResponses), Action),
     // Any other path under /api/v1, with any method: a JSON 404.
     rule(Method::GET, "/api/v1/{*rest}", Public, Query),
 ];
@@ -219,7 +239,7 @@ pub async fn enforce(mut request: Request<Body>, next: Next) -> Response {
             request.extensions_mut().insert(AccessDenied);
             next.run(request).await
         }
-        (Action | Query, false) => ApiError::Unauthorized.into_response(),
-        (Action | Query, true) => ApiError::Forbidden.into_response(),
+        (Action | Query | Submit, false) => ApiError::Unauthorized.into_response(),
+        (Action | Query | Submit, true) => ApiError::Forbidden.into_response(),
     }
 }

@@ -107,6 +107,7 @@ pub fn openapi_json() -> &'static str {
     DOCUMENT.get_or_init(|| {
         let mut document = ApiDoc::openapi();
         document.merge(super::api_surveys::SurveysApi::openapi());
+        document.merge(super::api_responses::ResponsesApi::openapi());
         document.to_pretty_json().unwrap_or_else(|error| {
             tracing::error!(%error, "cannot render the OpenAPI document");
             "{}".to_owned()

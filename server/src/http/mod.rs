@@ -6,6 +6,7 @@ pub mod access;
 mod accounts;
 pub mod api;
 mod api_opportunities;
+mod api_responses;
 mod api_surveys;
 mod assets;
 pub mod client;
@@ -14,6 +15,7 @@ mod forms;
 mod headers;
 mod locale;
 mod opportunities;
+mod respond;
 mod session;
 mod surveys;
 mod teams;
@@ -64,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::routes(&state))
         .merge(api::routes())
         .merge(api_surveys::routes())
+        .merge(api_responses::routes())
         .route("/{lang}/login", post(accounts::login))
         .route("/{lang}/logout", post(accounts::logout))
         .route("/{lang}/staff/users", post(accounts::add_user))
@@ -105,6 +108,17 @@ pub fn router(state: AppState) -> Router {
             "/{lang}/staff/surveys/{id}/questions/{key}/delete",
             post(surveys::delete_question),
         )
+        .route("/{lang}/s/{key}", post(respond::submit))
+        .route("/{lang}/s/{key}/contact", post(respond::contact))
+        .route(
+            "/{lang}/staff/surveys/{id}/collect",
+            post(respond::settings),
+        )
+        .route(
+            "/{lang}/staff/surveys/{id}/invitations",
+            post(respond::invite),
+        )
+        .route("/{lang}/staff/surveys/{id}/enter", post(respond::assisted))
         .route("/{lang}/opportunities/feed.atom", get(feeds::atom))
         .route("/{lang}/opportunities/calendar.ics", get(feeds::calendar))
         .route("/{lang}/staff/opportunities", post(opportunities::create))

@@ -1,0 +1,476 @@
+//! Responses SQL, on both backends: storing many submissions in one transaction (the server's
+//! group commit), drafts, invitations, contact addresses, and the survey as its form needs it.
+//!
+//! Invariants: a submission id is stored at most once (a unique index; a repeat is reported as
+//! [`Outcome::AlreadyStored`], never an error); an invitation is used at most once, in the same
+//! transaction as the response it gives, and records only the day; a response is stored only
+//! while its survey is open.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{Channel, Draft, IdentityMode, Outcome, PublicSurvey, Submission};
+use crate::on_db;
+use crate::store::{Db, StoreError};
+use crate::surveys::conditions::Answers;
+use crate::surveys::{Status, model::Definition};
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+type PublicRow = (
+    Uuid,
+    Option<String>,
+    String,
+    String,
+    i32,
+    String,
+    Option<DateTime<Utc>>,
+    Option<String>,
+);
+
+/// The survey a public address names (its slug, or its id), open or not; `None` when there is
+/// no such survey or it was never published.
+pub async fn public_survey(
+    db: &Db,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<PublicSurvey>, StoreError> {
+    const COLUMNS: &str =
+        "id, slug, status, definition, version, identity_mode, closes_at, recurrence";
+    let row: Option<PublicRow> = match Uuid::parse_str(key) {
+        Ok(id) => on_db!(db, |pool| {
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM surveys WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(pool)
+                .await
+        })?,
+        Err(_) => on_db!(db, |pool| {
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM surveys WHERE slug = $1"))
+                .bind(key)
+                .fetch_optional(pool)
+                .await
+        })?,
+    };
+    let Some((id, slug, status, definition, version, mode, closes_at, recurrence)) = row else {
+        return Ok(None);
+    };
+    let status = Status::from_code(&status).ok_or_else(|| corrupt(&status))?;
+    if matches!(status, Status::Draft | Status::Scheduled) {
+        return Ok(None);
+    }
+    let definition: Definition = serde_json::from_str(&definition).map_err(corrupt)?;
+    let wave: Option<(Uuid,)> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT id FROM survey_waves WHERE survey_id = $1 AND opens_at <= $2 AND closes_at > $2 \
+             ORDER BY number DESC LIMIT 1",
+        )
+        .bind(id)
+        .bind(now)
+        .fetch_optional(pool)
+        .await
+    })?;
+    Ok(Some(PublicSurvey {
+        id,
+        key: slug.unwrap_or_else(|| id.to_string()),
+        // A periodic survey takes answers only while one of its waves is open.
+        open: status == Status::Open && (recurrence.is_none() || wave.is_some()),
+        identity_mode: IdentityMode::from_code(&mode).unwrap_or_default(),
+        definition,
+        version: u32::try_from(version).unwrap_or_default(),
+        wave: wave.map(|(w,)| w),
+        closes_at,
+    }))
+}
+
+/// A survey's public address and identity mode, as staff set them.
+pub async fn collection_settings(
+    db: &Db,
+    survey: Uuid,
+) -> Result<Option<(Option<String>, IdentityMode)>, StoreError> {
+    let row: Option<(Option<String>, String)> = on_db!(db, |pool| {
+        sqlx::query_as("SELECT slug, identity_mode FROM surveys WHERE id = $1")
+            .bind(survey)
+            .fetch_optional(pool)
+            .await
+    })?;
+    Ok(row.map(|(slug, mode)| (slug, IdentityMode::from_code(&mode).unwrap_or_default())))
+}
+
+/// Sets a survey's public address and identity mode; [`StoreError::Conflict`] when another
+/// survey has the slug.
+pub async fn save_collection_settings(
+    db: &Db,
+    survey: Uuid,
+    slug: Option<&str>,
+    mode: IdentityMode,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on_db!(db, |pool| {
+        sqlx::query(
+            "UPDATE surveys SET slug = $1, identity_mode = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(slug)
+        .bind(mode.code())
+        .bind(now)
+        .bind(survey)
+        .execute(pool)
+        .await
+        .map(|_| ())
+        .map_err(StoreError::from_unique)
+    })?;
+    Ok(())
+}
+
+/// Stores submissions in one transaction and reports what happened to each, in order. A
+/// submission id seen twice in the batch is stored once (both get its outcome).
+pub async fn store(db: &Db, batch: &[Submission]) -> Result<Vec<Outcome>, StoreError> {
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; batch.len()];
+    // The first of each submission id stands for the rest.
+    let mut first: HashMap<Uuid, usize> = HashMap::new();
+    let mut unique = Vec::new();
+    for (index, submission) in batch.iter().enumerate() {
+        if let std::collections::hash_map::Entry::Vacant(slot) = first.entry(submission.id) {
+            slot.insert(index);
+            unique.push(index);
+        }
+    }
+    let encoded = unique
+        .iter()
+        .map(|&i| serde_json::to_string(&batch[i].answers).map_err(corrupt))
+        .collect::<Result<Vec<_>, _>>()?;
+    let surveys: BTreeSet<Uuid> = unique.iter().map(|&i| batch[i].survey).collect();
+    let decided: Vec<Option<Outcome>> = on_db!(db, |pool| {
+        async {
+            let mut tx = pool.begin().await?;
+            let mut open = BTreeSet::new();
+            for survey in &surveys {
+                let row: Option<(Uuid,)> =
+                    sqlx::query_as("SELECT id FROM surveys WHERE id = $1 AND status = 'open'")
+                        .bind(survey)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                open.extend(row.map(|(id,)| id));
+            }
+            let mut decided: Vec<Option<Outcome>> = vec![None; unique.len()];
+            let mut insert = Vec::new();
+            for (slot, &i) in unique.iter().enumerate() {
+                let submission = &batch[i];
+                if !open.contains(&submission.survey) {
+                    decided[slot] = Some(Outcome::Closed);
+                    continue;
+                }
+                if let Some(hash) = &submission.invitation {
+                    let used = sqlx::query(
+                        "UPDATE survey_invitations SET used_on = $1 \
+                         WHERE token_hash = $2 AND survey_id = $3 AND used_on IS NULL",
+                    )
+                    .bind(submission.submitted_at.date_naive().to_string())
+                    .bind(hash)
+                    .bind(submission.survey)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if used != 1 {
+                        // Used before: by this very submission (a retry) or by another one.
+                        let again: Option<(Uuid,)> =
+                            sqlx::query_as("SELECT id FROM responses WHERE submission_id = $1")
+                                .bind(submission.id)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                        decided[slot] = Some(if again.is_some() {
+                            Outcome::AlreadyStored
+                        } else {
+                            Outcome::InvitationUsed
+                        });
+                        continue;
+                    }
+                }
+                insert.push(slot);
+            }
+            for chunk in insert.chunks(100) {
+                let mut query = sqlx::QueryBuilder::new(
+                    "INSERT INTO responses (id, survey_id, wave_id, survey_version, stakeholder_group, \
+                     channel, answers, submitted_at, submission_id, source, entered_by) ",
+                );
+                query.push_values(chunk, |mut row, &slot| {
+                    let s = &batch[unique[slot]];
+                    row.push_bind(Uuid::now_v7())
+                        .push_bind(s.survey)
+                        .push_bind(s.wave)
+                        .push_bind(i32::try_from(s.survey_version).unwrap_or(i32::MAX))
+                        .push_bind(s.stakeholder_group.clone())
+                        .push_bind(s.channel.code())
+                        .push_bind(encoded[slot].clone())
+                        .push_bind(s.submitted_at)
+                        .push_bind(s.id)
+                        .push_bind(s.source.clone())
+                        .push_bind(s.entered_by);
+                });
+                query.push(" ON CONFLICT (submission_id) DO NOTHING RETURNING submission_id");
+                let stored: Vec<(Uuid,)> = query.build_query_as().fetch_all(&mut *tx).await?;
+                let stored: BTreeSet<Uuid> = stored.into_iter().map(|(id,)| id).collect();
+                for &slot in chunk {
+                    decided[slot] = Some(if stored.contains(&batch[unique[slot]].id) {
+                        Outcome::Stored
+                    } else {
+                        Outcome::AlreadyStored
+                    });
+                }
+            }
+            // A stored response's draft is done with.
+            for &slot in &insert {
+                sqlx::query("DELETE FROM response_drafts WHERE id = $1")
+                    .bind(batch[unique[slot]].id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(decided)
+        }
+        .await
+    })?;
+    for (slot, &i) in unique.iter().enumerate() {
+        outcomes[i] = decided[slot];
+    }
+    for (index, submission) in batch.iter().enumerate() {
+        if outcomes[index].is_none() {
+            // A repeat within the batch: it is the same response as the first.
+            let of = first[&submission.id];
+            outcomes[index] = match outcomes[of] {
+                Some(Outcome::Stored) => Some(Outcome::AlreadyStored),
+                other => other,
+            };
+        }
+    }
+    Ok(outcomes
+        .into_iter()
+        .map(|o| o.unwrap_or(Outcome::Closed))
+        .collect())
+}
+
+/// Whether a response with this submission id is stored.
+pub async fn submitted(db: &Db, submission: Uuid) -> Result<bool, StoreError> {
+    let row: Option<(Uuid,)> = on_db!(db, |pool| {
+        sqlx::query_as("SELECT id FROM responses WHERE submission_id = $1")
+            .bind(submission)
+            .fetch_optional(pool)
+            .await
+    })?;
+    Ok(row.is_some())
+}
+
+/// How many responses a survey has (every wave).
+pub async fn count(db: &Db, survey: Uuid) -> Result<i64, StoreError> {
+    let (n,): (i64,) = on_db!(db, |pool| {
+        sqlx::query_as("SELECT COUNT(*) FROM responses WHERE survey_id = $1")
+            .bind(survey)
+            .fetch_one(pool)
+            .await
+    })?;
+    Ok(n)
+}
+
+type DraftRow = (
+    Uuid,
+    Uuid,
+    String,
+    i32,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+pub async fn draft(db: &Db, id: Uuid) -> Result<Option<Draft>, StoreError> {
+    let row: Option<DraftRow> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT id, survey_id, answers, reached, channel, source, invitation FROM response_drafts WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+    })?;
+    row.map(
+        |(id, survey, answers, reached, channel, source, invitation)| {
+            Ok(Draft {
+                id,
+                survey,
+                answers: serde_json::from_str::<Answers>(&answers).map_err(corrupt)?,
+                reached: usize::try_from(reached).unwrap_or_default(),
+                channel: Channel::from_code(&channel).ok_or_else(|| corrupt(&channel))?,
+                source,
+                invitation,
+            })
+        },
+    )
+    .transpose()
+}
+
+/// Saves a draft (creating or replacing it).
+pub async fn save_draft(db: &Db, draft: &Draft, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let answers = serde_json::to_string(&draft.answers).map_err(corrupt)?;
+    let reached = i32::try_from(draft.reached).unwrap_or(i32::MAX);
+    on_db!(db, |pool| {
+        sqlx::query(
+            "INSERT INTO response_drafts (id, survey_id, answers, reached, channel, source, invitation, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
+             ON CONFLICT (id) DO UPDATE SET answers = excluded.answers, reached = excluded.reached, updated_at = excluded.updated_at",
+        )
+        .bind(draft.id)
+        .bind(draft.survey)
+        .bind(&answers)
+        .bind(reached)
+        .bind(draft.channel.code())
+        .bind(&draft.source)
+        .bind(&draft.invitation)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|_| ())
+    })?;
+    Ok(())
+}
+
+/// Deletes drafts untouched since `before`, and those of surveys no longer open.
+pub async fn prune_drafts(db: &Db, before: DateTime<Utc>) -> Result<u64, StoreError> {
+    let gone = on_db!(db, |pool| {
+        sqlx::query(
+            "DELETE FROM response_drafts WHERE updated_at < $1 \
+             OR survey_id IN (SELECT id FROM surveys WHERE status <> 'open')",
+        )
+        .bind(before)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(gone)
+}
+
+/// An invitation as staff see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invitation {
+    pub email: String,
+    pub created_at: DateTime<Utc>,
+    pub used_on: Option<String>,
+}
+
+/// Invites each address not invited before; returns (address, token) for the new ones.
+pub async fn invite(
+    db: &Db,
+    survey: Uuid,
+    emails: &[String],
+    now: DateTime<Utc>,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let mut made = Vec::new();
+    on_db!(db, |pool| {
+        async {
+            let mut tx = pool.begin().await?;
+            for email in emails {
+                let token = crate::accounts::secrets::new_token();
+                let done = sqlx::query(
+                    "INSERT INTO survey_invitations (id, survey_id, email, token_hash, created_at) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (survey_id, email) DO NOTHING",
+                )
+                .bind(Uuid::now_v7())
+                .bind(survey)
+                .bind(email)
+                .bind(super::invitation_hash(&token))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if done == 1 {
+                    made.push((email.clone(), token));
+                }
+            }
+            tx.commit().await
+        }
+        .await
+    })?;
+    Ok(made)
+}
+
+pub async fn invitations(db: &Db, survey: Uuid) -> Result<Vec<Invitation>, StoreError> {
+    let rows: Vec<(String, DateTime<Utc>, Option<String>)> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT email, created_at, used_on FROM survey_invitations WHERE survey_id = $1 ORDER BY email",
+        )
+        .bind(survey)
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(email, created_at, used_on)| Invitation {
+            email,
+            created_at,
+            used_on,
+        })
+        .collect())
+}
+
+/// Whether an invitation (by its token's hash) exists for the survey, and whether it was used.
+pub async fn invitation_state(
+    db: &Db,
+    survey: Uuid,
+    hash: &str,
+) -> Result<Option<bool>, StoreError> {
+    let row: Option<(Option<String>,)> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT used_on FROM survey_invitations WHERE survey_id = $1 AND token_hash = $2",
+        )
+        .bind(survey)
+        .bind(hash)
+        .fetch_optional(pool)
+        .await
+    })?;
+    Ok(row.map(|(used,)| used.is_some()))
+}
+
+/// Records that someone wants to hear back about a survey (no link to any response).
+pub async fn add_contact(
+    db: &Db,
+    survey: Uuid,
+    email: &str,
+    locale: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on_db!(db, |pool| {
+        sqlx::query(
+            "INSERT INTO survey_contacts (survey_id, email, locale, created_on) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (survey_id, email) DO NOTHING",
+        )
+        .bind(survey)
+        .bind(email)
+        .bind(locale)
+        .bind(now.date_naive().to_string())
+        .execute(pool)
+        .await
+        .map(|_| ())
+    })?;
+    Ok(())
+}
+
+pub async fn contacts(db: &Db, survey: Uuid) -> Result<i64, StoreError> {
+    let (n,): (i64,) = on_db!(db, |pool| {
+        sqlx::query_as("SELECT COUNT(*) FROM survey_contacts WHERE survey_id = $1")
+            .bind(survey)
+            .fetch_one(pool)
+            .await
+    })?;
+    Ok(n)
+}
+
+/// The published opportunity that announces a survey (where its outcomes are told).
+pub async fn opportunity_of(db: &Db, survey: Uuid) -> Result<Option<Uuid>, StoreError> {
+    let row: Option<(Uuid,)> = on_db!(db, |pool| {
+        sqlx::query_as("SELECT id FROM opportunities WHERE survey_id = $1 AND published = TRUE")
+            .bind(survey)
+            .fetch_optional(pool)
+            .await
+    })?;
+    Ok(row.map(|(id,)| id))
+}
