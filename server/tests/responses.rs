@@ -1462,6 +1462,9 @@ async fn burst_until_killed(sharek: &mut Sharek, kill_after: usize) -> Burst {
         .expect("burst")
 }
 
+/// A 303 to the thank-you page is a promise: SIGKILL (a process crash; power loss is out of
+/// reach of a test) in the middle of a burst loses none of the acknowledged responses. Runs on
+/// both backends: the server is started on the test's own database.
 async fn acknowledged_responses_survive_a_crash(db: Db) {
     let id = make_survey(&db, one_page(), "crash").await;
     let url = url_of(&db);

@@ -75,3 +75,82 @@ async fn an_unsupported_database_url_is_refused() {
         .expect_err("refused");
     assert!(error.to_string().contains("sqlite://"), "{error}");
 }
+
+/// One batch of submissions (what the group-commit writer stores in one transaction): each
+/// gets its own outcome. A submission id repeated in the batch or sent before is stored once;
+/// a closed survey stores nothing; an invitation gives one response, in the same transaction.
+async fn a_batch_of_submissions_gets_one_outcome_each(db: Db) {
+    use app::responses::{Channel, Outcome, Submission, db as responses};
+    use app::surveys::{Definition, Status, conditions::Answers, db as surveys};
+    use chrono::Utc;
+    use uuid::Uuid;
+
+    let now = Utc::now();
+    let open = surveys::create(&db, &Definition::default(), None, now)
+        .await
+        .expect("survey");
+    surveys::set_status(&db, open, Status::Draft, Status::Open, now)
+        .await
+        .expect("open");
+    let draft = surveys::create(&db, &Definition::default(), None, now)
+        .await
+        .expect("survey");
+    let made = responses::invite(&db, open, &["a@example.org".to_owned()], now)
+        .await
+        .expect("invite");
+    let token = made[0].1.clone();
+    let submission = |survey: Uuid, id: Uuid, invitation: Option<&str>| Submission {
+        id,
+        survey,
+        wave: None,
+        survey_version: 1,
+        stakeholder_group: "citizen".into(),
+        channel: Channel::Web,
+        source: None,
+        answers: Answers::new(),
+        entered_by: None,
+        invitation: invitation.map(app::responses::invitation_hash),
+        submitted_at: now,
+    };
+    let (a, b, c, d) = (
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+    );
+    let batch = vec![
+        submission(open, a, None),
+        submission(open, a, None),
+        submission(draft, b, None),
+        submission(open, c, Some(&token)),
+        submission(open, d, Some(&token)),
+    ];
+    let outcomes = responses::store(&db, &batch).await.expect("store");
+    assert_eq!(
+        outcomes,
+        vec![
+            Outcome::Stored,
+            Outcome::AlreadyStored,
+            Outcome::Closed,
+            Outcome::Stored,
+            Outcome::InvitationUsed
+        ]
+    );
+    // Sent again (a retry after a lost answer): nothing new, and the invitation's own retry
+    // is recognised as the same response.
+    let again = responses::store(
+        &db,
+        &[submission(open, a, None), submission(open, c, Some(&token))],
+    )
+    .await
+    .expect("store again");
+    assert_eq!(again, vec![Outcome::AlreadyStored, Outcome::AlreadyStored]);
+    assert_eq!(responses::count(&db, open).await.expect("count"), 2);
+    assert_eq!(responses::count(&db, draft).await.expect("count"), 0);
+    let invited = responses::invitations(&db, open)
+        .await
+        .expect("invitations");
+    assert_eq!(invited[0].used_on, Some(now.date_naive().to_string()));
+}
+
+server::on_both_backends!(a_batch_of_submissions_gets_one_outcome_each);

@@ -143,9 +143,15 @@ pub async fn store(db: &Db, batch: &[Submission]) -> Result<Vec<Outcome>, StoreE
         .map(|&i| serde_json::to_string(&batch[i].answers).map_err(corrupt))
         .collect::<Result<Vec<_>, _>>()?;
     let surveys: BTreeSet<Uuid> = unique.iter().map(|&i| batch[i].survey).collect();
+    // SQLite: take the write lock at BEGIN, or the read-then-write upgrade fails at once with
+    // SQLITE_BUSY when another connection wrote meanwhile (the busy timeout does not apply).
+    let begin = match db {
+        Db::Sqlite(_) => "BEGIN IMMEDIATE",
+        Db::Postgres(_) => "BEGIN",
+    };
     let decided: Vec<Option<Outcome>> = on_db!(db, |pool| {
         async {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(begin).await?;
             let mut open = BTreeSet::new();
             for survey in &surveys {
                 let row: Option<(Uuid,)> =
@@ -222,11 +228,14 @@ pub async fn store(db: &Db, batch: &[Submission]) -> Result<Vec<Outcome>, StoreE
                 }
             }
             // A stored response's draft is done with.
-            for &slot in &insert {
-                sqlx::query("DELETE FROM response_drafts WHERE id = $1")
-                    .bind(batch[unique[slot]].id)
-                    .execute(&mut *tx)
-                    .await?;
+            for chunk in insert.chunks(100) {
+                let mut query = sqlx::QueryBuilder::new("DELETE FROM response_drafts WHERE id IN (");
+                let mut ids = query.separated(", ");
+                for &slot in chunk {
+                    ids.push_bind(batch[unique[slot]].id);
+                }
+                query.push(")");
+                query.build().execute(&mut *tx).await?;
             }
             tx.commit().await?;
             Ok::<_, sqlx::Error>(decided)

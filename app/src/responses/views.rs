@@ -219,7 +219,7 @@ pub fn RespondPage() -> impl IntoView {
         ch: query.get("ch"),
         p: query.get("p"),
         utm_source: query.get("utm_source"),
-        inv: query.get("inv"),
+        inv: posted("inv").or_else(|| query.get("inv")),
     };
     let args = (key.clone(), resume, page, link);
     let loaded = Resource::new(

@@ -85,6 +85,10 @@ struct Cli {
     /// Where the SQLite files go (a fresh folder inside it, removed at the end).
     #[arg(long)]
     dir: Option<PathBuf>,
+    /// The baseline's connection pool size (default: Sharek's, 8 on SQLite and 16 on
+    /// PostgreSQL). On SQLite, fewer connections means less lock contention between writers.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=256))]
+    baseline_pool: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,6 +100,8 @@ enum Internal {
         database_url: String,
         #[arg(long)]
         addr: SocketAddr,
+        #[arg(long)]
+        pool: Option<u32>,
     },
 }
 
@@ -136,8 +142,13 @@ const CSRF_COOKIE: &str = "sharek_csrf";
 #[tokio::main]
 async fn main() -> Result<ExitCode> {
     let cli = Cli::parse();
-    if let Some(Internal::BaselineServer { database_url, addr }) = &cli.command {
-        baseline::serve(database_url, *addr).await?;
+    if let Some(Internal::BaselineServer {
+        database_url,
+        addr,
+        pool,
+    }) = &cli.command
+    {
+        baseline::serve(database_url, *addr, *pool).await?;
         return Ok(ExitCode::SUCCESS);
     }
     let sharek = match &cli.server {
@@ -273,6 +284,9 @@ async fn run_pair(
                 .arg(baseline_url)
                 .arg("--addr")
                 .arg(addr.to_string());
+            if let Some(pool) = cli.baseline_pool {
+                command.arg("--pool").arg(pool.to_string());
+            }
             command
         },
     )
@@ -893,10 +907,10 @@ fn thousands(value: f64) -> String {
 /// The minimal server the bench compares Sharek with: one row per request, in its own
 /// transaction, with Sharek's connection settings (so the same durability).
 mod baseline {
-    use std::net::SocketAddr;
+    use std::{net::SocketAddr, str::FromStr, time::Duration};
 
     use anyhow::{Context, Result};
-    use app::store::Db;
+    use app::store::{Backend, Db};
     use axum::{
         Router,
         extract::State,
@@ -932,10 +946,10 @@ mod baseline {
     }
 
     /// Serves `POST /r` until SIGTERM.
-    pub async fn serve(url: &str, addr: SocketAddr) -> Result<()> {
-        // The same pool settings as Sharek's: SQLite WAL + synchronous=FULL with 8
-        // connections, PostgreSQL's defaults with 16.
-        let db = Db::connect(url).await.context("cannot open the database")?;
+    pub async fn serve(url: &str, addr: SocketAddr, pool: Option<u32>) -> Result<()> {
+        let db = connect(url, pool)
+            .await
+            .context("cannot open the database")?;
         let app = Router::new()
             .route(super::BASELINE_PATH, post(insert))
             .route("/healthz", axum::routing::get(|| async { StatusCode::OK }))
@@ -952,6 +966,44 @@ mod baseline {
             .await?;
         db.close().await;
         Ok(())
+    }
+
+    /// Sharek's durability settings (see `app::store`): SQLite in WAL mode with
+    /// `synchronous=FULL` (a commit is flushed before it returns) and 8 connections;
+    /// PostgreSQL's defaults (`synchronous_commit=on`) with 16. `pool` overrides the size.
+    async fn connect(url: &str, pool: Option<u32>) -> Result<Db> {
+        use sqlx::{
+            postgres::PgPoolOptions,
+            sqlite::{
+                SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+            },
+        };
+        let timeout = Duration::from_secs(5);
+        Ok(match Backend::from_url(url) {
+            Some(Backend::Sqlite) => {
+                let options = SqliteConnectOptions::from_str(url)?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .foreign_keys(true)
+                    .busy_timeout(timeout);
+                Db::Sqlite(
+                    SqlitePoolOptions::new()
+                        .max_connections(pool.unwrap_or(8))
+                        .acquire_timeout(timeout)
+                        .connect_with(options)
+                        .await?,
+                )
+            }
+            Some(Backend::Postgres) => Db::Postgres(
+                PgPoolOptions::new()
+                    .max_connections(pool.unwrap_or(16))
+                    .acquire_timeout(timeout)
+                    .connect(url)
+                    .await?,
+            ),
+            None => anyhow::bail!("unsupported database URL {url}"),
+        })
     }
 
     async fn insert(State(db): State<Db>, body: String) -> Response {

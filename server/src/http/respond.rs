@@ -448,6 +448,8 @@ pub async fn invite(
     Posted { parts, fields }: Posted,
 ) -> Response {
     let locale = locale(&parts);
+    let mut parts = parts;
+    parts.uri = format!("{}/collect", staff_path(locale, id)).parse().unwrap_or_default();
     let text = fields.get("emails");
     let mut feedback = Feedback::default().keep("emails", text.clone());
     let (valid, invalid) = email_list(&text);

@@ -1,0 +1,504 @@
+// The public survey form in a real browser (issue 5): the demo's open survey "digital-services"
+// answered page by page with JavaScript (the check runs before sending, rules hide questions
+// live), without it (the server answers 422 with the same page), and with the keyboard alone;
+// the thank-you page and its "hear back" form; the staff pages that collect responses and enter
+// one taken by phone. Both languages, with axe-core on every state.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertAccessible, hydrated, newPage, signIn, start } from './harness.mjs';
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env?.stop(); });
+
+/** Console noise a page may make on purpose: a form shown again with errors (422). */
+const expectedNoise = (p) => p.includes('status of 422');
+
+const TEXT = {
+  ar: {
+    errorPrefix: 'خطأ:',
+    page1: 'الصفحة 1 من 2',
+    page2: 'الصفحة 2 من 2',
+    continue: 'حفظ ومتابعة',
+    submit: 'إرسال إجاباتي',
+    back: 'رجوع',
+    thanks: 'شكراً لك',
+    contactSaved: 'سنراسلك عند نشر النتائج',
+    assistSaved: 'حُفظت الإجابة',
+    survey: 'استبيان رضا المستفيدين عن الخدمات الرقمية',
+    collect: 'جمع الإجابات',
+    count: 'عدد الإجابات حتى الآن',
+    // Arabic-Indic digits, as many people here type them.
+    visits: '٣',
+    tooMany: '١٠١',
+    notANumber: 'ثلاث',
+  },
+  en: {
+    errorPrefix: 'Error:',
+    page1: 'Page 1 of 2',
+    page2: 'Page 2 of 2',
+    continue: 'Save and continue',
+    submit: 'Send my answers',
+    back: 'Back',
+    thanks: 'Thank you',
+    contactSaved: 'We will write to you when the outcomes are published',
+    assistSaved: 'The response was saved',
+    survey: 'Digital services satisfaction survey',
+    collect: 'Collecting responses',
+    count: 'Responses so far',
+    visits: '3',
+    tooMany: '101',
+    notANumber: 'three',
+  },
+};
+
+const next = 'button[name="action"][value="next"]';
+const send = 'button[name="action"][value="submit"]';
+const back = 'button[name="action"][value="back"]';
+const contactButton = 'form[action$="/contact"] button[type="submit"]';
+
+/** Western digits for Arabic-Indic ones (counts may be shown in either). */
+const ascii = (s) => s.replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x660));
+
+const formUrl = (lang) => `${env.base}/${lang}/s/digital-services`;
+const pageUrl = (lang, n) => new RegExp(`/${lang}/s/digital-services\\?r=[0-9a-f-]{36}&page=${n}$`);
+const thanksUrl = (lang) => `${env.base}/${lang}/s/digital-services/thanks`;
+
+/** The hrefs of the error summary's links. */
+async function summaryLinks(page) {
+  return page.locator('.error-summary:not([hidden]) li a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+}
+
+/** Waits until the error summary has focus (the island focuses it in the next frame). */
+async function summaryFocused(page) {
+  await page.waitForFunction(() => document.activeElement?.classList.contains('error-summary'), null, { timeout: 10_000 });
+}
+
+/** Clicks `selector` and returns the response to the POST it sends. */
+async function post(page, selector) {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.request().resourceType() === 'document'),
+    page.click(selector),
+  ]);
+  await page.waitForLoadState('load');
+  return response;
+}
+
+/** The thank-you page's "hear back" form: a bad address first (422, summary), then a good one. */
+async function hearBack(page, lang, js) {
+  const t = TEXT[lang];
+  assert.ok((await page.locator('h1').textContent()).includes(t.thanks));
+  assert.ok(await page.isVisible('#field-email'));
+  if (js) await hydrated(page);
+  await assertAccessible(page, assert);
+
+  await page.fill('#field-email', 'not-an-address');
+  const refused = await post(page, contactButton);
+  assert.equal(refused.status(), 422);
+  await page.waitForSelector('.error-summary');
+  assert.deepEqual(await summaryLinks(page), ['#field-email']);
+  assert.ok((await page.title()).startsWith(t.errorPrefix), await page.title());
+  await summaryFocused(page);
+  assert.equal(await page.inputValue('#field-email'), 'not-an-address', 'what was typed is kept');
+  assert.equal(await page.getAttribute('#field-email', 'aria-invalid'), 'true');
+  assert.ok(await page.isVisible('#field-email-error'));
+  if (js) await hydrated(page);
+  await assertAccessible(page, assert);
+
+  await page.fill('#field-email', `person-${lang}@example.org`);
+  const saved = await post(page, contactButton);
+  assert.ok(saved.status() < 300, `status ${saved.status()}`);
+  const notice = page.locator('main [role="status"].notice');
+  await notice.waitFor();
+  assert.ok((await notice.textContent()).includes(t.contactSaved));
+  assert.equal(await page.locator('.error-summary').count(), 0);
+  assert.equal(await page.locator('#field-email').count(), 0, 'the form is replaced by the confirmation');
+  assert.ok(!(await page.title()).startsWith(t.errorPrefix));
+  if (js) await hydrated(page);
+  await assertAccessible(page, assert);
+}
+
+for (const lang of ['ar', 'en']) {
+  const t = TEXT[lang];
+
+  describe(`${lang} survey form`, () => {
+    it('with JavaScript: checked before sending, rules live, two pages, back, thanks and hear back', async () => {
+      const page = await newPage(env.browser);
+      const posts = [];
+      page.on('request', (r) => { if (r.method() === 'POST' && r.resourceType() === 'document') posts.push(r.url()); });
+      await page.goto(formUrl(lang));
+      await hydrated(page);
+      assert.equal((await page.textContent('#progress')).trim(), t.page1);
+      assert.equal((await page.textContent(next)).trim(), t.continue);
+      assert.equal(await page.locator('.resume-link').count(), 0, 'no resume link before anything is saved');
+      assert.ok(await page.isHidden('.error-summary'));
+      // Rules apply live: both follow-up questions wait for the yes/no answer.
+      assert.ok(await page.isHidden('#question-satisfaction'));
+      assert.ok(await page.isHidden('#question-why_not'));
+      await assertAccessible(page, assert);
+
+      // Nothing answered: the check runs in the browser, nothing is sent.
+      await page.click(next);
+      await page.waitForSelector('.error-summary:not([hidden])');
+      await summaryFocused(page);
+      assert.deepEqual(await summaryLinks(page), ['#stakeholder_group-citizen', '#q-uses_services-yes', '#q-channel-web']);
+      assert.ok((await page.title()).startsWith(t.errorPrefix), await page.title());
+      assert.ok(!(await page.title()).startsWith(`${t.errorPrefix} ${t.errorPrefix}`));
+      for (const id of ['stakeholder_group-error', 'q-uses_services-error', 'q-channel-error']) {
+        assert.ok(await page.isVisible(`#${id}`), `${id} is shown at its question`);
+      }
+      assert.equal(await page.locator('.error-message:not([hidden])').count(), 3);
+      assert.deepEqual(posts, [], 'nothing was sent');
+      assert.equal(page.url(), formUrl(lang));
+      await assertAccessible(page, assert);
+      // Clicking again does not prefix the title twice.
+      await page.click(next);
+      await summaryFocused(page);
+      assert.ok(!(await page.title()).startsWith(`${t.errorPrefix} ${t.errorPrefix}`), await page.title());
+
+      // The rule: satisfaction appears after "yes", the reasons after "no".
+      await page.check('#stakeholder_group-academic');
+      await page.check('#q-uses_services-yes');
+      await page.waitForSelector('#question-satisfaction', { state: 'visible' });
+      assert.ok(await page.isHidden('#question-why_not'));
+      await page.check('#q-uses_services-no');
+      await page.waitForSelector('#question-why_not', { state: 'visible' });
+      await page.waitForSelector('#question-satisfaction', { state: 'hidden' });
+      await page.check('#q-uses_services-yes');
+      await page.waitForSelector('#question-satisfaction', { state: 'visible' });
+      await page.check('#q-channel-web');
+      await page.selectOption('#q-region', 'eastern');
+      await page.check('#q-recommend-9');
+      await page.check('#q-aspects-clarity-3');
+      await page.selectOption('#q-priorities-rank-wait', '1');
+      await page.selectOption('#q-priorities-rank-online', '2');
+      await page.selectOption('#q-priorities-rank-info', '3');
+      // Satisfaction is required now that it shows.
+      await page.click(next);
+      await summaryFocused(page);
+      assert.deepEqual(await summaryLinks(page), ['#q-satisfaction-1']);
+      assert.equal(await page.locator('.error-message:not([hidden])').count(), 1);
+      assert.ok(await page.isVisible('#q-satisfaction-error'));
+      assert.deepEqual(posts, [], 'still nothing sent');
+      await assertAccessible(page, assert);
+      await page.check('#q-satisfaction-4');
+
+      assert.equal(await page.inputValue('#website'), '', 'the robot trap stays empty');
+      await Promise.all([page.waitForURL(pageUrl(lang, 1)), page.click(next)]);
+      await hydrated(page);
+      assert.equal(posts.length, 1);
+      assert.equal((await page.textContent('#progress')).trim(), t.page2);
+      assert.ok(await page.isVisible('.resume-link'));
+      assert.match(await page.getAttribute('.resume-link', 'href'), /\/s\/digital-services\?r=[0-9a-f-]{36}$/);
+      assert.equal((await page.textContent(send)).trim(), t.submit);
+      assert.equal((await page.textContent(back)).trim(), t.back);
+      assert.ok(!(await page.title()).startsWith(t.errorPrefix), 'a fresh page has no error prefix');
+      await assertAccessible(page, assert);
+
+      // A number out of range (typed in the language's digits) is caught before sending.
+      await page.fill('#q-visits', t.tooMany);
+      await page.click(send);
+      await summaryFocused(page);
+      assert.deepEqual(await summaryLinks(page), ['#q-visits']);
+      assert.ok(await page.isVisible('#q-visits-error'));
+      assert.ok((await page.title()).startsWith(t.errorPrefix));
+      assert.equal(posts.length, 1, 'nothing more was sent');
+      await assertAccessible(page, assert);
+      await page.fill('#q-visits', t.visits);
+      await page.fill('#q-idea', lang === 'ar' ? 'مواعيد مسائية' : 'Evening appointments');
+
+      // Back: page 1 with every answer still there, the rule applied to them.
+      await Promise.all([page.waitForURL(pageUrl(lang, 0)), page.click(back)]);
+      await hydrated(page);
+      assert.equal((await page.textContent('#progress')).trim(), t.page1);
+      for (const id of ['stakeholder_group-academic', 'q-uses_services-yes', 'q-satisfaction-4', 'q-channel-web', 'q-recommend-9', 'q-aspects-clarity-3']) {
+        assert.ok(await page.isChecked(`#${id}`), `${id} is still selected`);
+      }
+      assert.equal(await page.inputValue('#q-region'), 'eastern');
+      assert.equal(await page.inputValue('#q-priorities-rank-online'), '2');
+      assert.ok(await page.isVisible('#question-satisfaction'));
+      assert.ok(await page.isHidden('#question-why_not'));
+      assert.ok(await page.isVisible('.resume-link'), 'the resume link shows once answers are saved');
+      await assertAccessible(page, assert);
+
+      await Promise.all([page.waitForURL(pageUrl(lang, 1)), page.click(next)]);
+      await hydrated(page);
+      assert.equal(ascii(await page.inputValue('#q-visits')), '3', 'page 2 keeps what Back saved');
+      assert.ok((await page.inputValue('#q-idea')).length > 0);
+      await page.fill('#q-email', `someone-${lang}@example.org`);
+      await page.fill('#q-phone', '0501234567');
+      assert.equal(await page.inputValue('#website'), '');
+      await Promise.all([page.waitForURL(thanksUrl(lang)), page.click(send)]);
+      await hearBack(page, lang, true);
+      assert.deepEqual(page.problems.filter((p) => !expectedNoise(p)), []);
+      await page.context().close();
+    });
+
+    it('without JavaScript: every question shows, the server answers 422 with the summary, thanks', async () => {
+      const page = await newPage(env.browser, { javaScriptEnabled: false });
+      const first = await page.goto(formUrl(lang));
+      assert.equal(first.status(), 200);
+      assert.equal((await page.textContent('#progress')).trim(), t.page1);
+      // No live rules: the follow-up questions show, each with a note saying when it applies.
+      for (const key of ['satisfaction', 'why_not']) {
+        assert.ok(await page.isVisible(`#question-${key}`), `${key} shows without JavaScript`);
+        assert.ok(await page.isVisible(`#question-${key} .condition-note`), `${key} says when it applies`);
+      }
+      assert.ok(await page.isHidden('.error-summary'));
+      await assertAccessible(page, assert);
+
+      // Nothing answered: the same page again, 422, with the summary focused.
+      const refused = await post(page, next);
+      assert.equal(refused.status(), 422);
+      await page.waitForSelector('.error-summary:not([hidden])');
+      assert.deepEqual(await summaryLinks(page), ['#stakeholder_group-citizen', '#q-uses_services-yes', '#q-channel-web']);
+      assert.ok((await page.title()).startsWith(t.errorPrefix), await page.title());
+      await summaryFocused(page);
+      assert.equal(await page.locator('.error-message:not([hidden])').count(), 3);
+      assert.ok(await page.isVisible('#q-channel-error'));
+      await assertAccessible(page, assert);
+
+      // "No", with reasons and another channel: satisfaction is not asked for.
+      await page.check('#stakeholder_group-resident');
+      await page.check('#q-uses_services-no');
+      await page.check('#q-why_not-hard');
+      await page.check('#q-why_not-access');
+      await page.check('#q-channel-other');
+      await page.fill('#q-channel-other-text', lang === 'ar' ? 'واتساب' : 'WhatsApp');
+      await page.selectOption('#q-region', 'makkah');
+      await page.check('#q-aspects-speed-2');
+      const saved = await post(page, next);
+      assert.equal(saved.status(), 200, 'redirected to page 2');
+      assert.match(page.url(), pageUrl(lang, 1));
+      assert.equal((await page.textContent('#progress')).trim(), t.page2);
+      assert.ok(await page.isVisible('.resume-link'));
+      assert.equal(await page.locator('.error-summary:not([hidden])').count(), 0);
+      await assertAccessible(page, assert);
+
+      // Page 2: a number that is not one.
+      await page.fill('#q-visits', t.notANumber);
+      const bad = await post(page, send);
+      assert.equal(bad.status(), 422);
+      assert.deepEqual(await summaryLinks(page), ['#q-visits']);
+      assert.equal(await page.inputValue('#q-visits'), t.notANumber, 'what was typed is kept');
+      assert.ok(await page.isVisible('#q-visits-error'));
+      assert.ok((await page.title()).startsWith(t.errorPrefix));
+      assert.equal((await page.textContent('#progress')).trim(), t.page2);
+      await assertAccessible(page, assert);
+
+      // Back (a plain submit button): page 1 as it was answered.
+      await page.fill('#q-visits', t.visits);
+      const backed = await post(page, back);
+      assert.equal(backed.status(), 200);
+      assert.match(page.url(), pageUrl(lang, 0));
+      for (const id of ['stakeholder_group-resident', 'q-uses_services-no', 'q-why_not-hard', 'q-why_not-access', 'q-channel-other', 'q-aspects-speed-2']) {
+        assert.ok(await page.isChecked(`#${id}`), `${id} is still selected`);
+      }
+      assert.equal(await page.inputValue('#q-channel-other-text'), lang === 'ar' ? 'واتساب' : 'WhatsApp');
+      assert.equal(await page.inputValue('#q-region'), 'makkah');
+      await assertAccessible(page, assert);
+
+      await post(page, next);
+      assert.match(page.url(), pageUrl(lang, 1));
+      assert.equal(ascii(await page.inputValue('#q-visits')), '3');
+      await page.fill('#q-details', lang === 'ar' ? 'لا شيء آخر.' : 'Nothing else.');
+      assert.equal(await page.inputValue('#website'), '');
+      const sent = await post(page, send);
+      assert.equal(sent.status(), 200);
+      assert.equal(page.url(), thanksUrl(lang));
+      await hearBack(page, lang, false);
+      assert.deepEqual(page.problems.filter((p) => !expectedNoise(p)), []);
+      await page.context().close();
+    });
+
+    it('with the keyboard alone: errors, summary links, radios, a list, typing and sending', async () => {
+      const page = await newPage(env.browser);
+      await page.goto(formUrl(lang));
+      await hydrated(page);
+
+      // The skip link first, then into the form.
+      let f = await tab(page);
+      assert.ok(f.className.includes('skip-link'), `first stop: ${JSON.stringify(f)}`);
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.activeElement?.id === 'main');
+      f = await tab(page);
+      assert.equal(f.name, 'stakeholder_group', 'the first stop in the main content is the first question');
+
+      // Sending with nothing answered: the summary takes focus; its first link leads to the question.
+      await tabTo(page, (x) => x.tag === 'button' && x.value === 'next', 'the continue button');
+      await page.keyboard.press('Enter');
+      await summaryFocused(page);
+      assert.ok((await page.title()).startsWith(t.errorPrefix));
+      f = await tab(page);
+      assert.equal(f.href, '#stakeholder_group-citizen', 'the summary\'s first link');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.activeElement?.id === 'stakeholder_group-citizen', null, { timeout: 5_000 })
+        .catch(() => assert.fail('the summary link does not move focus to its question'));
+      await page.keyboard.press('Space');
+      assert.ok(await page.isChecked('#stakeholder_group-citizen'));
+
+      await tabTo(page, (x) => x.name === 'q.uses_services', 'the yes/no question');
+      await page.keyboard.press('Space');
+      assert.ok(await page.isChecked('#q-uses_services-yes'));
+      await page.waitForSelector('#question-satisfaction', { state: 'visible' });
+      // The question that just appeared is the next stop.
+      f = await tab(page);
+      assert.equal(f.name, 'q.satisfaction');
+      for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+      assert.ok(await page.isChecked('#q-satisfaction-4'), 'the arrow keys move through the scale');
+      await assertFocus(page);
+
+      await tabTo(page, (x) => x.name === 'q.channel', 'the channel question');
+      await page.keyboard.press('Space');
+      assert.ok(await page.isChecked('#q-channel-web'));
+      await tabTo(page, (x) => x.id === 'q-region', 'the region list');
+      await page.keyboard.press('ArrowDown');
+      assert.equal(await page.inputValue('#q-region'), 'riyadh');
+      await tabTo(page, (x) => x.name === 'q.recommend', 'the recommendation scale');
+      await page.keyboard.press('Space');
+      assert.ok(await page.isChecked('#q-recommend-0'));
+      await tabTo(page, (x) => x.tag === 'button' && x.value === 'next', 'the continue button');
+      await Promise.all([page.waitForURL(pageUrl(lang, 1)), page.keyboard.press('Enter')]);
+      await hydrated(page);
+
+      // Page 2: type a number (Arabic-Indic digits in Arabic) and an address, then send.
+      await tabTo(page, (x) => x.id === 'q-visits', 'the number question');
+      await page.keyboard.type(t.visits);
+      await tabTo(page, (x) => x.id === 'q-email', 'the email question');
+      await page.keyboard.type(`keys-${lang}@example.org`);
+      // Going backwards works too: Shift+Tab returns to the number.
+      f = await tab(page, true);
+      while (f.id !== 'q-visits') f = await tab(page, true);
+      assert.equal(ascii(await page.inputValue('#q-visits')), '3');
+      await tabTo(page, (x) => x.tag === 'button' && x.value === 'submit', 'the send button');
+      await Promise.all([page.waitForURL(thanksUrl(lang)), page.keyboard.press('Enter')]);
+      assert.ok((await page.locator('h1').textContent()).includes(t.thanks));
+
+      // Hear back, by keyboard: Enter in the field sends the form.
+      await hydrated(page);
+      await tabTo(page, (x) => x.id === 'field-email', 'the hear-back address');
+      await page.keyboard.type(`keys-${lang}@example.org`);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('main [role="status"].notice');
+      assert.ok((await page.textContent('main [role="status"].notice')).includes(t.contactSaved));
+      assert.deepEqual(page.problems.filter((p) => !expectedNoise(p)), []);
+      await page.context().close();
+    });
+  });
+
+  describe(`${lang} collecting responses (staff)`, () => {
+    it('the collect and assisted entry pages are accessible; a response taken by phone is saved', async () => {
+      const page = await newPage(env.browser);
+      await signIn(page, env.base, lang, env.admin);
+      await page.goto(`${env.base}/${lang}/staff/surveys`);
+      await hydrated(page);
+      await Promise.all([
+        page.waitForURL(/\/staff\/surveys\/[0-9a-f-]{36}$/),
+        page.click(`main a:has-text("${t.survey}")`),
+      ]);
+      const surveyUrl = page.url();
+      await Promise.all([page.waitForURL(`${surveyUrl}/collect`), page.click(`main a[href$="/collect"]`)]);
+      await hydrated(page);
+      assert.ok((await page.locator('h1').textContent()).includes(t.collect));
+      assert.ok(await page.isVisible('#field-slug'));
+      assert.equal(await page.inputValue('#field-slug'), 'digital-services');
+      assert.ok(await page.isVisible('#field-emails'), 'the invitations form');
+      assert.ok(await page.isVisible(`code:has-text("/${lang}/s/digital-services")`), 'the link to share');
+      const count = async () => Number(ascii(await page.locator('main p').filter({ hasText: t.count }).textContent()).match(/[0-9]+/)[0]);
+      const before = await count();
+      await assertAccessible(page, assert);
+
+      await Promise.all([page.waitForURL(`${surveyUrl}/enter`), page.click(`main a[href$="/enter"]`)]);
+      await hydrated(page);
+      // The whole survey on one page, the rules live; the mode radios sit outside the form.
+      assert.equal(await page.locator('#progress').count(), 0);
+      assert.equal(await page.getAttribute('#mode-phone', 'form'), 'assist-form');
+      assert.ok(await page.isVisible('#q-visits'), 'the last section is on the same page');
+      assert.ok(await page.isHidden('#question-satisfaction'));
+      await assertAccessible(page, assert);
+
+      // Answers but no mode: the server refuses and keeps the answers.
+      await page.check('#stakeholder_group-citizen');
+      await page.check('#q-uses_services-yes');
+      await page.waitForSelector('#question-satisfaction', { state: 'visible' });
+      await page.check('#q-satisfaction-2');
+      await page.check('#q-channel-phone');
+      await page.fill('#q-visits', t.visits);
+      const refused = await post(page, send);
+      assert.equal(refused.status(), 422);
+      await page.waitForSelector('.error-summary:not([hidden])');
+      assert.deepEqual(await summaryLinks(page), ['#mode-phone']);
+      assert.ok((await page.title()).startsWith(t.errorPrefix));
+      for (const id of ['stakeholder_group-citizen', 'q-uses_services-yes', 'q-satisfaction-2', 'q-channel-phone']) {
+        assert.ok(await page.isChecked(`#${id}`), `${id} is kept`);
+      }
+      await hydrated(page);
+      await summaryFocused(page);
+      await assertAccessible(page, assert);
+
+      await page.check('#mode-phone');
+      const saved = await post(page, send);
+      assert.ok(saved.status() < 300, `status ${saved.status()}`);
+      const notice = page.locator('main p.notice[role="status"]');
+      await notice.waitFor();
+      assert.ok((await notice.textContent()).includes(t.assistSaved));
+      assert.equal(await page.locator('.error-summary:not([hidden])').count(), 0);
+      assert.ok(!(await page.isChecked('#stakeholder_group-citizen')), 'the form is empty for the next one');
+      await hydrated(page);
+      await assertAccessible(page, assert);
+
+      await Promise.all([page.waitForURL(`${surveyUrl}/collect`), page.click(`main a[href$="/collect"]`)]);
+      assert.equal(await count(), before + 1, 'the response is counted');
+      assert.deepEqual(page.problems.filter((p) => !expectedNoise(p)), []);
+      await page.context().close();
+    });
+  });
+}
+
+/** Describes the focused element, with whether it can be seen and shows a focus indicator. */
+async function focused(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return { tag: 'body', id: '', name: '', visible: false, onScreen: false, indicated: false };
+    const r = el.getBoundingClientRect();
+    const s = getComputedStyle(el);
+    return {
+      tag: el.tagName.toLowerCase(),
+      id: el.id,
+      name: el.getAttribute('name') ?? '',
+      value: el.getAttribute('value') ?? '',
+      href: el.getAttribute('href') ?? '',
+      className: el.className ?? '',
+      visible: el.checkVisibility({ opacityProperty: true, visibilityProperty: true }) && r.width > 0 && r.height > 0,
+      onScreen: r.bottom > 0 && r.top < window.innerHeight && r.right > 0 && r.left < window.innerWidth,
+      indicated: el.matches(':focus-visible')
+        && ((s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'),
+    };
+  });
+}
+
+/** Asserts that the focused element is visible, on screen and shows where focus is. */
+async function assertFocus(page) {
+  const f = await focused(page);
+  assert.ok(f.visible && f.onScreen, `the focused element is visible: ${JSON.stringify(f)}`);
+  assert.ok(f.indicated, `the focused element shows a focus indicator: ${JSON.stringify(f)}`);
+  assert.notEqual(f.id, 'website', 'the robot trap is never focused');
+  return f;
+}
+
+/** Presses Tab (or Shift+Tab) and checks where focus went. */
+async function tab(page, backwards = false) {
+  await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');
+  return assertFocus(page);
+}
+
+/** Tabs forward until the focused element matches; fails after `max` presses. */
+async function tabTo(page, matches, what, max = 60) {
+  const seen = [];
+  for (let i = 0; i < max; i++) {
+    const f = await tab(page);
+    if (matches(f)) return f;
+    seen.push(f.id || f.name || f.tag);
+  }
+  return assert.fail(`Tab never reached ${what}; it went through ${seen.join(', ')}`);
+}
