@@ -1,10 +1,11 @@
 //! What response collection keeps in memory on each app server: the group-commit writer,
 //! the per-address submission limit, and a short-lived cache of open surveys' forms.
 //!
-//! Group commit: handlers hand submissions to one writer task and wait for its answer. The
-//! writer takes whatever has queued up and stores it in one transaction, so one disk flush
-//! (SQLite `synchronous=FULL`, PostgreSQL's default) covers many responses. A submission is
-//! acknowledged only after its transaction commits.
+//! Group commit: handlers hand submissions to a writer task and wait for its answer. The writer
+//! takes whatever has queued up and stores it in one transaction, so one disk flush (SQLite
+//! `synchronous=FULL`, PostgreSQL's default) covers many responses. A submission is
+//! acknowledged only after its transaction commits. SQLite gets one writer (it has one write
+//! lock); PostgreSQL a few, so one batch's commit overlaps the next batch's work.
 
 use std::{
     collections::HashMap,
@@ -19,6 +20,8 @@ use tokio::sync::{mpsc, oneshot};
 
 /// The most submissions one transaction stores.
 const MAX_BATCH: usize = 512;
+/// Writers on PostgreSQL (each holds one connection while it stores a batch).
+const POSTGRES_WRITERS: usize = 4;
 /// How many submissions may wait for the writer before handlers wait to queue.
 const QUEUE: usize = 4096;
 
@@ -52,7 +55,16 @@ impl Collector {
         let (reply, answer) = oneshot::channel();
         let queue = self.queue.get_or_init(|| {
             let (queue, inbox) = mpsc::channel(QUEUE);
-            tokio::spawn(write(self.db.clone(), inbox));
+            let inbox = Arc::new(tokio::sync::Mutex::new(inbox));
+            // SQLite has one writer at a time anyway; PostgreSQL flushes several transactions'
+            // commits together, so a few writers overlap one batch's commit with the next.
+            let writers = match self.db {
+                Db::Sqlite(_) => 1,
+                Db::Postgres(_) => POSTGRES_WRITERS,
+            };
+            for _ in 0..writers {
+                tokio::spawn(write(self.db.clone(), inbox.clone()));
+            }
             queue
         });
         queue
@@ -67,11 +79,16 @@ impl Collector {
     }
 }
 
-async fn write(db: Db, mut inbox: mpsc::Receiver<(Submission, Reply)>) {
-    let mut waiting = Vec::with_capacity(MAX_BATCH);
-    while inbox.recv_many(&mut waiting, MAX_BATCH).await > 0 {
-        let (batch, replies): (Vec<Submission>, Vec<Reply>) =
-            std::mem::take(&mut waiting).into_iter().unzip();
+type Inbox = Arc<tokio::sync::Mutex<mpsc::Receiver<(Submission, Reply)>>>;
+
+/// One writer: takes what has queued up (waiting for at least one), stores it, answers.
+async fn write(db: Db, inbox: Inbox) {
+    loop {
+        let mut waiting = Vec::with_capacity(MAX_BATCH);
+        if inbox.lock().await.recv_many(&mut waiting, MAX_BATCH).await == 0 {
+            return;
+        }
+        let (batch, replies): (Vec<Submission>, Vec<Reply>) = waiting.into_iter().unzip();
         match app::responses::db::store(&db, &batch).await {
             Ok(outcomes) => {
                 for (reply, outcome) in replies.into_iter().zip(outcomes) {
@@ -97,7 +114,6 @@ async fn write(db: Db, mut inbox: mpsc::Receiver<(Submission, Reply)>) {
                 }
             }
         }
-        waiting = Vec::with_capacity(MAX_BATCH);
     }
 }
 

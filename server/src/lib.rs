@@ -24,7 +24,8 @@ pub use config::{Cli, Command, ServeArgs};
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
-    pub leptos: LeptosOptions,
+    /// Shared: the state is cloned for every request by each layer that takes it.
+    pub leptos: Arc<LeptosOptions>,
     pub settings: Arc<Settings>,
     /// Response collection's writer, rate limit and form cache (`collect`).
     pub collection: Arc<collect::Collection>,
@@ -32,7 +33,7 @@ pub struct AppState {
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
-        state.leptos.clone()
+        (*state.leptos).clone()
     }
 }
 
@@ -86,7 +87,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let state = AppState {
         collection: collect::Collection::new(db.clone(), args.submit_limit),
         db: db.clone(),
-        leptos: leptos_options(&args.site_root, args.addr),
+        leptos: Arc::new(leptos_options(&args.site_root, args.addr)),
         settings: Arc::new(Settings {
             sessions: SessionPolicy {
                 idle: chrono::Duration::minutes(args.session_idle_minutes.into()),

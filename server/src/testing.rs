@@ -90,7 +90,7 @@ pub fn state_for(db: Db) -> AppState {
     AppState {
         collection: crate::collect::Collection::new(db.clone(), 0),
         db,
-        leptos: leptos_options(&site_root, ([127, 0, 0, 1], 0).into()),
+        leptos: Arc::new(leptos_options(&site_root, ([127, 0, 0, 1], 0).into())),
         settings: Arc::new(Settings::new(
             url::Url::parse("http://127.0.0.1:3000").expect("valid URL"),
             site_root,

@@ -691,8 +691,15 @@ fn Assist(info: AssistInfo, feedback: FormFeedback) -> impl IntoView {
                 <ul><li><a href="#mode-phone">{t(&key)}</a></li></ul>
             </div>
         })}
-        <fieldset class="field" class:field-error=mode_error.is_some()>
+        <p class="caption">{t("responses.assist_title")}</p>
+        <fieldset class="field" class:field-error=mode_error.is_some()
+            aria-describedby=mode_error.as_ref().map(|_| "mode-error")>
             <legend>{t("responses.mode_label")}</legend>
+            {mode_error.clone().map(|key| view! {
+                <p class="error-message" id="mode-error">
+                    <span class="visually-hidden">{t("form.error_prefix")} " "</span>{t(&key)}
+                </p>
+            })}
             {AssistedMode::ALL.into_iter().map(|m| {
                 let id = format!("mode-{}", m.code());
                 view! {

@@ -51,7 +51,7 @@ pub fn router(state: AppState) -> Router {
     let routes = route_list();
     let context = leptos_context(&state);
     let shell = {
-        let options = state.leptos.clone();
+        let options = (*state.leptos).clone();
         move || app::shell(options.clone())
     };
     // Pages shown again after a form post (and the 404 page) render whole before they are sent,

@@ -449,7 +449,9 @@ pub async fn invite(
 ) -> Response {
     let locale = locale(&parts);
     let mut parts = parts;
-    parts.uri = format!("{}/collect", staff_path(locale, id)).parse().unwrap_or_default();
+    parts.uri = format!("{}/collect", staff_path(locale, id))
+        .parse()
+        .unwrap_or_default();
     let text = fields.get("emails");
     let mut feedback = Feedback::default().keep("emails", text.clone());
     let (valid, invalid) = email_list(&text);
