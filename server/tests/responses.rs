@@ -958,6 +958,50 @@ async fn an_invited_participants_mistake_keeps_their_form(db: Db) {
     );
 }
 
+/// An invited participant answers two pages: the draft keeps the invitation's hash (never the
+/// link), later pages carry no token, and the response uses up the invitation.
+async fn an_invitation_carries_over_pages_without_keeping_the_link(db: Db) {
+    let id = make_survey(&db, two_pages(), "two-invited").await;
+    invitation_mode(&db, id).await;
+    let links = invite_two(&db, id).await;
+    let token = links[0].1.clone();
+    let mut visitor = Client::new(&db);
+    let (_, hidden) = open_form(&mut visitor, &format!("/en/s/{MEMBERS}?inv={token}")).await;
+    let first = hidden
+        .with("stakeholder_group", "resident")
+        .with("q.pick", "c1")
+        .with("action", "next");
+    let next = submit(&mut visitor, MEMBERS, &first).await;
+    assert_eq!(next.status, StatusCode::SEE_OTHER, "{}", next.body);
+    let submission = first.get("submission").expect("submission").to_owned();
+    let (kept,): (Option<String>,) = match &db {
+        Db::Sqlite(pool) => sqlx::query_as("SELECT invitation FROM response_drafts")
+            .fetch_one(pool)
+            .await
+            .expect("draft"),
+        Db::Postgres(pool) => sqlx::query_as("SELECT invitation FROM response_drafts")
+            .fetch_one(pool)
+            .await
+            .expect("draft"),
+    };
+    assert_eq!(kept, Some(app::responses::invitation_hash(&token)));
+    let (page, hidden) = open_form(&mut visitor, &next.location).await;
+    assert!(page.body.contains("Page 2 of 2"), "{}", page.body);
+    assert_eq!(hidden.get("inv"), None, "later pages carry no token");
+    let last = hidden.with("q.agree", "yes").with("action", "submit");
+    let sent = submit(&mut visitor, MEMBERS, &last).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    assert!(sent.location.ends_with("/thanks"), "{}", sent.location);
+    assert_eq!(response(&db, id, &submission).await.channel, "email");
+    let used = responses_db::invitations(&db, id)
+        .await
+        .expect("invitations");
+    assert_eq!(used.iter().filter(|i| i.used_on.is_some()).count(), 1);
+    // The link cannot start another response.
+    let again = visitor.get(&format!("/en/s/{MEMBERS}?inv={token}")).await;
+    assert!(again.body.contains("already been used"), "{}", again.body);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Staff-assisted entry
 
@@ -1284,6 +1328,7 @@ server::on_both_backends!(
     authors_create_invitation_links_shown_once,
     an_invitation_gives_one_response_which_keeps_no_address,
     an_invited_participants_mistake_keeps_their_form,
+    an_invitation_carries_over_pages_without_keeping_the_link,
     a_responder_enters_a_response_taken_by_phone,
     partner_apps_post_responses_through_the_api,
     closed_unknown_and_robot_submissions_store_nothing,

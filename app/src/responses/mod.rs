@@ -239,6 +239,7 @@ pub struct Draft {
     pub reached: usize,
     pub channel: Channel,
     pub source: Option<String>,
+    /// The SHA-256 of the invitation link it answers (invitation mode).
     pub invitation: Option<String>,
 }
 

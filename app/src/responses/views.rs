@@ -123,7 +123,8 @@ pub async fn load_form(
             draft: true,
             channel: draft.channel,
             source: draft.source,
-            invitation: draft.invitation,
+            // The draft keeps the invitation's hash; the server reads it from there.
+            invitation: None,
             definition: survey.definition,
         })));
     }

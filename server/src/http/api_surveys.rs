@@ -5,7 +5,7 @@
 use app::accounts::Permission;
 use app::surveys::{
     Definition, Status, SurveySummary, Wave, db as surveys_db,
-    lifecycle::{Move, can_move},
+    lifecycle::Move,
     validate::{self, Problem},
 };
 use axum::{
@@ -23,6 +23,7 @@ use uuid::Uuid;
 
 use super::api::{ApiError, Caller, ErrorBody};
 use super::forms::record_audit;
+use super::surveys::Refused;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -277,42 +278,19 @@ async fn change_status(
     let survey = surveys_db::get(&state.db, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let now = Utc::now();
-    let to = can_move(
-        survey.status,
-        action,
-        survey.opens_at,
-        survey.closes_at,
-        survey.has_responses,
-        now,
-    )
-    .ok_or_else(|| {
-        ApiError::BadRequest(format!(
-            "cannot {} a survey that is {}",
-            action.code(),
-            survey.status.code()
-        ))
-    })?;
-    if action == Move::Publish {
-        let list = survey.publishing_problems();
-        if !list.is_empty() {
-            return Ok(problems(list));
+    match super::surveys::move_survey(&state, &parts, &survey, action).await {
+        Ok(_) => {}
+        Err(Refused::NotAllowed) => {
+            return Err(ApiError::BadRequest(format!(
+                "cannot {} a survey that is {}",
+                action.code(),
+                survey.status.code()
+            )));
         }
+        Err(Refused::NotReady(list)) => return Ok(problems(list)),
+        Err(Refused::Stale) => return Err(ApiError::Conflict),
+        Err(Refused::Store(error)) => return Err(error.into()),
     }
-    if !surveys_db::set_status(&state.db, id, survey.status, to, now).await? {
-        return Err(ApiError::Conflict);
-    }
-    // Due waves and date-driven changes take effect now rather than at the next tick.
-    surveys_db::tick(&state.db, now).await?;
-    record_audit(
-        &state,
-        &parts,
-        None,
-        &format!("survey.{}", action.code()),
-        id.to_string(),
-        Some(to.code().to_owned()),
-    )
-    .await;
     read(State(state), Caller::from(user), Ok(Path(id.to_string())))
         .await
         .map(IntoResponse::into_response)

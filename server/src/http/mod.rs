@@ -17,7 +17,7 @@ mod locale;
 mod opportunities;
 mod respond;
 mod session;
-mod surveys;
+pub(crate) mod surveys;
 mod teams;
 mod tokens;
 

@@ -119,12 +119,6 @@ pub async fn submit(
     let definition = &survey.definition;
     let submission =
         Uuid::parse_str(fields.get("submission").trim()).unwrap_or_else(|_| Uuid::new_v4());
-    let invitation = Some(fields.get("inv").trim().to_owned()).filter(|t| !t.is_empty());
-    if survey.identity_mode == IdentityMode::Invitation && invitation.is_none() {
-        return pages
-            .show(&parts, FormFeedback::default(), StatusCode::FORBIDDEN)
-            .await;
-    }
     let draft = if fields.get("draft") == "1" {
         match db::draft(&state.db, submission).await {
             Ok(Some(draft)) if draft.survey == survey.id => Some(draft),
@@ -139,6 +133,19 @@ pub async fn submit(
     } else {
         None
     };
+    // The invitation's hash: kept in the draft after the first page (never the link itself),
+    // carried in the form (`inv`) before it.
+    let invitation = match &draft {
+        Some(draft) => draft.invitation.clone(),
+        None => Some(fields.get("inv").trim().to_owned())
+            .filter(|t| !t.is_empty())
+            .map(|token| invitation_hash(&token)),
+    };
+    if survey.identity_mode == IdentityMode::Invitation && invitation.is_none() {
+        return pages
+            .show(&parts, FormFeedback::default(), StatusCode::FORBIDDEN)
+            .await;
+    }
     let known = draft
         .as_ref()
         .map(|d| d.answers.clone())
@@ -276,7 +283,7 @@ pub async fn submit(
             source: source.clone(),
             answers,
             entered_by: None,
-            invitation: invitation.as_deref().map(invitation_hash),
+            invitation: invitation.clone(),
             submitted_at: Utc::now(),
         },
     )

@@ -360,45 +360,76 @@ pub async fn status(
             .show_with_error(parts, &page, "surveys.bad_choice")
             .await;
     };
+    match move_survey(&state, &parts, &survey, action).await {
+        Ok(_) => Redirect::to(&page).into_response(),
+        Err(Refused::NotAllowed) => {
+            pages
+                .show_with_error(parts, &page, "surveys.move_not_allowed")
+                .await
+        }
+        Err(Refused::NotReady(problems)) => {
+            let mut feedback = Feedback::default();
+            feedback.problems(problems);
+            pages.show_at(parts, &page, feedback.into_inner()).await
+        }
+        Err(Refused::Stale) => pages.show_with_error(parts, &page, "surveys.stale").await,
+        Err(Refused::Store(error)) => server_error(error),
+    }
+}
+
+/// Why a lifecycle move did not happen.
+pub enum Refused {
+    /// Not a move the survey's state allows.
+    NotAllowed,
+    /// Publishing, but the survey is not ready: every problem.
+    NotReady(Vec<app::surveys::validate::Problem>),
+    /// Someone else moved it at the same moment.
+    Stale,
+    Store(app::store::StoreError),
+}
+
+/// Moves a survey through its lifecycle — the editor's buttons and the API alike: checks the
+/// move is allowed and, to publish, that the survey is ready; sets the status unless someone
+/// else changed it first (compare and set); applies the schedule at once; audits the move.
+/// Returns the new status.
+pub async fn move_survey(
+    state: &AppState,
+    parts: &axum::http::request::Parts,
+    survey: &app::surveys::Survey,
+    action: Move,
+) -> Result<app::surveys::Status, Refused> {
     let now = Utc::now();
-    let Some(to) = can_move(
+    let to = can_move(
         survey.status,
         action,
         survey.opens_at,
         survey.closes_at,
         survey.has_responses,
         now,
-    ) else {
-        return pages
-            .show_with_error(parts, &page, "surveys.move_not_allowed")
-            .await;
-    };
+    )
+    .ok_or(Refused::NotAllowed)?;
     if action == Move::Publish {
         let problems = survey.publishing_problems();
         if !problems.is_empty() {
-            let mut feedback = Feedback::default();
-            feedback.problems(problems);
-            return pages.show_at(parts, &page, feedback.into_inner()).await;
+            return Err(Refused::NotReady(problems));
         }
     }
-    match surveys_db::set_status(&state.db, id, survey.status, to, now).await {
-        Ok(true) => {
-            apply_schedule(&state).await;
-            let action = format!("survey.{}", action.code());
-            record_audit(
-                &state,
-                &parts,
-                None,
-                &action,
-                id.to_string(),
-                Some(to.code().to_owned()),
-            )
-            .await;
-            Redirect::to(&page).into_response()
-        }
-        Ok(false) => pages.show_with_error(parts, &page, "surveys.stale").await,
-        Err(error) => server_error(error),
+    match surveys_db::set_status(&state.db, survey.id, survey.status, to, now).await {
+        Ok(true) => {}
+        Ok(false) => return Err(Refused::Stale),
+        Err(error) => return Err(Refused::Store(error)),
     }
+    apply_schedule(state).await;
+    record_audit(
+        state,
+        parts,
+        None,
+        &format!("survey.{}", action.code()),
+        survey.id.to_string(),
+        Some(to.code().to_owned()),
+    )
+    .await;
+    Ok(to)
 }
 
 pub async fn add_section(
