@@ -19,6 +19,8 @@ pub struct Cli {
     pub serve: ServeArgs,
 }
 
+// Parsed once at start-up: the size of the serve variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the site (the default when no subcommand is given).
@@ -104,6 +106,18 @@ pub struct ServeArgs {
     /// address.
     #[arg(long, env = "SHAREK_SUBMIT_LIMIT", default_value_t = 120)]
     pub submit_limit: u32,
+    /// An SMTP relay for outgoing email (invitations): `smtp://[user:password@]host[:port]`.
+    /// Plain SMTP to a relay you run, which handles TLS onwards. Without one, staff send the
+    /// invitation links themselves.
+    #[arg(long, env = "SHAREK_SMTP_URL")]
+    pub smtp_url: Option<url::Url>,
+    /// The sender of outgoing email.
+    #[arg(
+        long,
+        env = "SHAREK_MAIL_FROM",
+        default_value = "Sharek <no-reply@localhost>"
+    )]
+    pub mail_from: String,
     /// Log format: `text` for people, `json` for log collectors.
     #[arg(long, env = "SHAREK_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,

@@ -7,6 +7,7 @@ pub mod collect;
 pub mod config;
 pub mod demo;
 pub mod http;
+pub mod mail;
 pub mod testing;
 
 use std::{path::Path, sync::Arc, time::Duration};
@@ -47,6 +48,8 @@ pub struct Settings {
     pub sessions: SessionPolicy,
     /// Proxies whose `X-Forwarded-For` names the client (see `http::client`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The SMTP relay, when one is configured (`mail`).
+    pub mailer: Option<mail::Mailer>,
 }
 
 impl Settings {
@@ -58,6 +61,7 @@ impl Settings {
             site_root,
             sessions: SessionPolicy::default(),
             trusted_proxies: Vec::new(),
+            mailer: None,
         }
     }
 }
@@ -84,6 +88,12 @@ pub fn app(state: AppState) -> Router {
 /// Connects, migrates and serves until SIGTERM or Ctrl-C; in-flight requests finish first.
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let db = connect(&args.db.database_url).await?;
+    let mailer = args
+        .smtp_url
+        .as_ref()
+        .map(|url| mail::Mailer::new(url, &args.mail_from))
+        .transpose()
+        .context("cannot use the SMTP relay")?;
     let state = AppState {
         collection: collect::Collection::new(db.clone(), args.submit_limit),
         db: db.clone(),
@@ -94,6 +104,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 absolute: chrono::Duration::hours(args.session_absolute_hours.into()),
             },
             trusted_proxies: args.trusted_proxies.clone(),
+            mailer: mailer.clone(),
             ..Settings::new(args.base_url.clone(), args.site_root.clone())
         }),
     };
@@ -106,6 +117,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         demo::ensure_demo_content(&state).await?;
     }
     tokio::spawn(run_scheduler(db.clone()));
+    if let Some(mailer) = mailer {
+        tokio::spawn(mail::run(db.clone(), mailer));
+    }
     tracing::info!(addr = %args.addr, base_url = %args.base_url, backend = ?db.backend(), "Sharek is listening");
     axum::serve(
         listener,

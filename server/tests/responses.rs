@@ -1002,6 +1002,51 @@ async fn an_invitation_carries_over_pages_without_keeping_the_link(db: Db) {
     assert!(again.body.contains("already been used"), "{}", again.body);
 }
 
+/// With an SMTP relay configured, each invited address is sent its link (in both languages);
+/// the message waits in the outbox for the sender.
+async fn invitations_are_emailed_when_a_relay_is_configured(db: Db) {
+    let id = make_survey(&db, one_page(), "mailed").await;
+    invitation_mode(&db, id).await;
+    staff_user(&db, "mailing-author@ministry.example", &[Role::Author]).await;
+    let mut state = server::testing::state_for(db.clone());
+    let mut settings = (*state.settings).clone();
+    let relay = url::Url::parse("smtp://127.0.0.1:9").expect("url");
+    settings.mailer =
+        Some(server::mail::Mailer::new(&relay, "no-reply@ministry.example").expect("mailer"));
+    state.settings = std::sync::Arc::new(settings);
+    let mut author = Client::over(server::app(state));
+    author.sign_in("mailing-author@ministry.example").await;
+    let path = format!("/en/staff/surveys/{id}/invitations");
+    let made = author.post(&path, &[("emails", "amal@example.org")]).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    assert!(
+        made.body.contains("sent its link by email"),
+        "{}",
+        made.body
+    );
+    let token = links_shown(&made.body)[0].1.clone();
+    let waiting = app::store::outbox::pending(&db, 10).await.expect("outbox");
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].to, "amal@example.org");
+    assert!(waiting[0].subject.contains("Invitation to take part"));
+    for lang in ["ar", "en"] {
+        let link = format!("/{lang}/s/{MEMBERS}?inv={token}");
+        assert!(waiting[0].body.contains(&link), "{}", waiting[0].body);
+    }
+    // Without a relay nothing is queued: the page says to send the links.
+    let (_, mut plain) = staff(&db, "plain-author@ministry.example", &[Role::Author]).await;
+    let shown = plain.post(&path, &[("emails", "badr@example.org")]).await;
+    assert_eq!(shown.status, StatusCode::CREATED, "{}", shown.body);
+    assert!(!shown.body.contains("sent its link by email"));
+    assert_eq!(
+        app::store::outbox::pending(&db, 10)
+            .await
+            .expect("outbox")
+            .len(),
+        1
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Staff-assisted entry
 
@@ -1329,6 +1374,7 @@ server::on_both_backends!(
     an_invitation_gives_one_response_which_keeps_no_address,
     an_invited_participants_mistake_keeps_their_form,
     an_invitation_carries_over_pages_without_keeping_the_link,
+    invitations_are_emailed_when_a_relay_is_configured,
     a_responder_enters_a_response_taken_by_phone,
     partner_apps_post_responses_through_the_api,
     closed_unknown_and_robot_submissions_store_nothing,

@@ -494,6 +494,7 @@ fn Collect(info: CollectInfo, feedback: FormFeedback) -> impl IntoView {
     let staff = format!("/{}/staff/surveys/{}", locale.code(), info.id);
     let title = info.title.get(locale).to_owned();
     let revealed = feedback.revealed.clone();
+    let mail_queued = feedback.kept("mail").as_deref() == Some("queued");
     let mode = feedback
         .kept("identity_mode")
         .unwrap_or_else(|| info.identity_mode.code().to_owned());
@@ -552,7 +553,7 @@ fn Collect(info: CollectInfo, feedback: FormFeedback) -> impl IntoView {
             <p>{t("responses.invitations_help")}</p>
             {revealed.map(|links| view! {
                 <div class="notice" role="status">
-                    <p>{t("responses.invitations_made")}</p>
+                    <p>{if mail_queued { t("responses.invitations_mailed") } else { t("responses.invitations_made") }}</p>
                     <pre dir="ltr" class="invitation-links">{links}</pre>
                 </div>
             })}

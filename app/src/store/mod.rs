@@ -9,6 +9,7 @@
 //! same versions and names and are applied at start-up.
 
 mod meta;
+pub mod outbox;
 
 pub use meta::{get_meta, set_meta};
 

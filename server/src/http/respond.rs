@@ -493,13 +493,47 @@ pub async fn invite(
     )
     .await;
     let base = state.settings.base_url.as_str().trim_end_matches('/');
+    let link =
+        |locale: Locale, token: &str| format!("{base}{}?inv={token}", form_path(locale, &key));
     let links = made
         .iter()
-        .map(|(email, token)| format!("{email}\t{base}{}?inv={token}", form_path(locale, &key)))
+        .map(|(email, token)| format!("{email}\t{}", link(locale, token)))
         .collect::<Vec<_>>()
         .join("\n");
+    // With a relay, each address gets its link by email (in both languages); without one,
+    // staff send the links shown here themselves.
+    let mail = if state.settings.mailer.is_some() {
+        let title = match app::surveys::db::get(&state.db, id).await {
+            Ok(Some(survey)) => survey.definition.title,
+            Ok(None) => app::surveys::model::Text::default(),
+            Err(error) => return server_error(error),
+        };
+        let now = Utc::now();
+        for (email, token) in &made {
+            let subject = [Locale::Ar, Locale::En]
+                .map(|l| l.t_with("responses.invite_subject", &[("title", title.get(l))]))
+                .join(" | ");
+            let body = [Locale::Ar, Locale::En]
+                .map(|l| {
+                    l.t_with(
+                        "responses.invite_body",
+                        &[("title", title.get(l)), ("link", &link(l, token))],
+                    )
+                })
+                .join("\n\n----\n\n");
+            if let Err(error) =
+                app::store::outbox::enqueue(&state.db, email, &subject, &body, now).await
+            {
+                return server_error(error);
+            }
+        }
+        "queued"
+    } else {
+        "manual"
+    };
     let shown = FormFeedback {
         revealed: Some(links),
+        values: vec![("mail".into(), mail.into())],
         ..FormFeedback::default()
     };
     pages.show(&parts, shown, StatusCode::CREATED).await

@@ -1,0 +1,206 @@
+//! Sending the outbox (`app::store::outbox`) through an SMTP relay: `--smtp-url
+//! smtp://[user:password@]host[:port]`. Sharek speaks plain SMTP to a relay the ministry runs
+//! (which handles TLS onwards), so no TLS stack is compiled in. Without a relay nothing is
+//! queued: staff see the invitation links and send them themselves.
+
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use app::store::{Db, outbox};
+use lettre::{
+    AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    message::{Mailbox, header::ContentType},
+    transport::smtp::authentication::Credentials,
+};
+
+/// How often the sender looks at the outbox.
+const EVERY: Duration = Duration::from_secs(15);
+
+/// The relay and the sender's address.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mailer").field("from", &self.from).finish()
+    }
+}
+
+impl Mailer {
+    /// A mailer for `smtp://[user:password@]host[:port]` sending as `from`.
+    pub fn new(url: &url::Url, from: &str) -> anyhow::Result<Self> {
+        if url.scheme() != "smtp" {
+            bail!("the SMTP URL must start with smtp:// (a relay that handles TLS onwards)");
+        }
+        let host = url.host_str().context("the SMTP URL names no host")?;
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+            .port(url.port().unwrap_or(25))
+            .timeout(Some(Duration::from_secs(20)));
+        if !url.username().is_empty() {
+            builder = builder.credentials(Credentials::new(
+                url.username().to_owned(),
+                url.password().unwrap_or_default().to_owned(),
+            ));
+        }
+        let from = from
+            .parse()
+            .with_context(|| format!("{from:?} is not an email address"))?;
+        Ok(Self {
+            transport: builder.build(),
+            from,
+        })
+    }
+
+    async fn send(&self, mail: &outbox::Mail) -> anyhow::Result<()> {
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(mail.to.parse().context("recipient")?)
+            .subject(mail.subject.clone())
+            .header(ContentType::TEXT_PLAIN)
+            .body(mail.body.clone())
+            .context("building the message")?;
+        self.transport
+            .send(message)
+            .await
+            .context("the relay refused")?;
+        Ok(())
+    }
+}
+
+/// Sends what is waiting; returns how many were sent.
+pub async fn deliver(db: &Db, mailer: &Mailer) -> anyhow::Result<usize> {
+    let mut sent = 0;
+    for mail in outbox::pending(db, 100).await? {
+        match mailer.send(&mail).await {
+            Ok(()) => {
+                outbox::sent(db, mail.id, chrono::Utc::now()).await?;
+                sent += 1;
+            }
+            Err(error) => {
+                tracing::warn!(error = %format!("{error:#}"), to = %mail.to, "sending an email failed; it will be retried");
+                outbox::failed(db, mail.id, &format!("{error:#}")).await?;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+/// The sender: every server runs one. Two servers may both send a message that was waiting
+/// when both looked (at-least-once), which an invitation tolerates.
+pub async fn run(db: Db, mailer: Mailer) {
+    let mut ticks = tokio::time::interval(EVERY);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if let Err(error) = deliver(&db, &mailer).await {
+            tracing::error!(error = %format!("{error:#}"), "the outbox could not be read");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+    /// A relay that accepts one message and hands over what it received.
+    async fn fake_relay() -> (u16, tokio::task::JoinHandle<String>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("listen");
+        let port = listener.local_addr().expect("address").port();
+        let relay = tokio::spawn(async move {
+            let (socket, _) = listener.accept().await.expect("accept");
+            let (read, mut write) = socket.into_split();
+            let mut lines = BufReader::new(read).lines();
+            let mut received = String::new();
+            let mut in_data = false;
+            write
+                .write_all(b"220 relay ready\r\n")
+                .await
+                .expect("greet");
+            while let Ok(Some(line)) = lines.next_line().await {
+                if in_data {
+                    if line == "." {
+                        in_data = false;
+                        write.write_all(b"250 queued\r\n").await.expect("reply");
+                    } else {
+                        received.push_str(&line);
+                        received.push('\n');
+                    }
+                    continue;
+                }
+                let command = line.to_ascii_uppercase();
+                let reply: &[u8] = if command.starts_with("EHLO") || command.starts_with("HELO") {
+                    b"250 relay\r\n"
+                } else if command.starts_with("DATA") {
+                    in_data = true;
+                    b"354 go ahead\r\n"
+                } else if command.starts_with("QUIT") {
+                    write.write_all(b"221 bye\r\n").await.expect("reply");
+                    break;
+                } else {
+                    b"250 ok\r\n"
+                };
+                write.write_all(reply).await.expect("reply");
+            }
+            received
+        });
+        (port, relay)
+    }
+
+    #[tokio::test]
+    async fn waiting_mail_is_sent_through_the_relay_and_its_body_cleared() {
+        let test = crate::testing::TestDb::sqlite().await;
+        let db = &test.db;
+        outbox::enqueue(
+            db,
+            "amal@example.org",
+            "Invitation",
+            "Your link: https://x.example/en/s/a?inv=secret",
+            chrono::Utc::now(),
+        )
+        .await
+        .expect("enqueue");
+        let (port, relay) = fake_relay().await;
+        let url = url::Url::parse(&format!("smtp://127.0.0.1:{port}")).expect("url");
+        let mailer = Mailer::new(&url, "Sharek <no-reply@ministry.example>").expect("mailer");
+        assert_eq!(deliver(db, &mailer).await.expect("deliver"), 1);
+        let received = relay.await.expect("relay");
+        assert!(received.contains("To: amal@example.org"), "{received}");
+        assert!(received.contains("inv=secret"), "{received}");
+        assert!(outbox::pending(db, 10).await.expect("pending").is_empty());
+        let (body,): (String,) = match db {
+            Db::Sqlite(pool) => sqlx::query_as("SELECT body FROM outbox")
+                .fetch_one(pool)
+                .await
+                .expect("row"),
+            Db::Postgres(_) => unreachable!("SQLite test"),
+        };
+        assert_eq!(body, "", "a sent message keeps no secret");
+    }
+
+    #[tokio::test]
+    async fn a_refused_message_is_kept_for_another_try() {
+        let test = crate::testing::TestDb::sqlite().await;
+        let db = &test.db;
+        outbox::enqueue(
+            db,
+            "badr@example.org",
+            "Invitation",
+            "x",
+            chrono::Utc::now(),
+        )
+        .await
+        .expect("enqueue");
+        // Nothing listens there.
+        let url = url::Url::parse("smtp://127.0.0.1:9").expect("url");
+        let mailer = Mailer::new(&url, "no-reply@ministry.example").expect("mailer");
+        assert_eq!(deliver(db, &mailer).await.expect("deliver"), 0);
+        assert_eq!(outbox::pending(db, 10).await.expect("pending").len(), 1);
+        assert!(Mailer::new(&url::Url::parse("smtps://h").expect("url"), "a@b.c").is_err());
+    }
+}
