@@ -16,8 +16,8 @@ use app::responses::check::{
 };
 use app::responses::views::pages_for;
 use app::responses::{
-    AssistedMode, Channel, Draft, IdentityMode, Outcome, PublicSurvey, Submission, clean_source,
-    db, invitation_hash, valid_slug,
+    AssistedMode, Channel, Draft, IdentityMode, Outcome, Submission, clean_source, db,
+    invitation_hash, valid_slug,
 };
 use app::surveys::conditions::{Answer, Answers, STAKEHOLDER_QUESTION};
 use axum::{
@@ -31,7 +31,6 @@ use uuid::Uuid;
 
 use super::forms::{Feedback, Fields, Pages, Posted, client_address, record_audit, server_error};
 use crate::AppState;
-use crate::collect::CollectError;
 
 fn locale(parts: &Parts) -> Locale {
     Locale::from_path(parts.uri.path()).unwrap_or_default()
@@ -270,10 +269,10 @@ pub async fn submit(
         )
         .await;
     }
-    let stored = store(
-        &state,
-        &survey,
-        Submission {
+    let stored = state
+        .collection
+        .collector
+        .submit(Submission {
             id: submission,
             survey: survey.id,
             wave: survey.wave,
@@ -285,9 +284,8 @@ pub async fn submit(
             entered_by: None,
             invitation: invitation.clone(),
             submitted_at: Utc::now(),
-        },
-    )
-    .await;
+        })
+        .await;
     match stored {
         Ok(Outcome::Stored | Outcome::AlreadyStored) => Redirect::to(&thanks).into_response(),
         Ok(Outcome::Closed) => {
@@ -317,15 +315,6 @@ pub async fn submit(
             .await
         }
     }
-}
-
-async fn store(
-    state: &AppState,
-    survey: &PublicSurvey,
-    submission: Submission,
-) -> Result<Outcome, CollectError> {
-    debug_assert_eq!(submission.survey, survey.id);
-    state.collection.collector.submit(submission).await
 }
 
 /// `POST /{lang}/s/{key}/contact`: an address to hear back, kept apart from any answers.
@@ -590,10 +579,10 @@ pub async fn assisted(
     let mode = mode.unwrap_or(AssistedMode::Paper);
     let submission =
         Uuid::parse_str(fields.get("submission").trim()).unwrap_or_else(|_| Uuid::new_v4());
-    let outcome = store(
-        &state,
-        &survey,
-        Submission {
+    let outcome = state
+        .collection
+        .collector
+        .submit(Submission {
             id: submission,
             survey: survey.id,
             wave: survey.wave,
@@ -605,9 +594,8 @@ pub async fn assisted(
             entered_by: Some(user.id),
             invitation: None,
             submitted_at: Utc::now(),
-        },
-    )
-    .await;
+        })
+        .await;
     match outcome {
         Ok(Outcome::Stored) => {
             record_audit(
