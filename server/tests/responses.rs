@@ -1047,6 +1047,46 @@ async fn invitations_are_emailed_when_a_relay_is_configured(db: Db) {
     );
 }
 
+/// A published survey that opens later says when, in the visitor's language, and takes nothing.
+async fn a_survey_that_opens_later_says_when(db: Db) {
+    let now = Utc::now();
+    let id = surveys_db::create(&db, &one_page(), None, now)
+        .await
+        .expect("create survey");
+    responses_db::save_collection_settings(&db, id, Some("soon"), IdentityMode::Anonymous, now)
+        .await
+        .expect("collection settings");
+    let settings = surveys_db::Settings {
+        opens_at: Some(now + chrono::Duration::days(10)),
+        closes_at: None,
+        recurrence: None,
+        wave_days: None,
+        topic: "other".into(),
+        groups: Vec::new(),
+    };
+    surveys_db::save_settings(&db, id, &settings, now)
+        .await
+        .expect("settings");
+    assert!(
+        surveys_db::set_status(&db, id, Status::Draft, Status::Scheduled, now)
+            .await
+            .expect("schedule")
+    );
+    let mut visitor = Client::new(&db);
+    let page = visitor.get("/en/s/soon").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("This survey opens on"), "{}", page.body);
+    let arabic = visitor.get("/ar/s/soon").await;
+    assert!(
+        arabic.body.contains("يُفتح هذا الاستبيان في"),
+        "{}",
+        arabic.body
+    );
+    let sent = submit(&mut visitor, "soon", &complete(Uuid::new_v4())).await;
+    assert_eq!(sent.status, StatusCode::GONE);
+    assert_eq!(count_rows(&db, id).await, 0);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Staff-assisted entry
 
@@ -1375,6 +1415,7 @@ server::on_both_backends!(
     an_invited_participants_mistake_keeps_their_form,
     an_invitation_carries_over_pages_without_keeping_the_link,
     invitations_are_emailed_when_a_relay_is_configured,
+    a_survey_that_opens_later_says_when,
     a_responder_enters_a_response_taken_by_phone,
     partner_apps_post_responses_through_the_api,
     closed_unknown_and_robot_submissions_store_nothing,

@@ -30,17 +30,18 @@ type PublicRow = (
     String,
     Option<DateTime<Utc>>,
     Option<String>,
+    Option<DateTime<Utc>>,
 );
 
 /// The survey a public address names (its slug, or its id), open or not; `None` when there is
-/// no such survey or it was never published.
+/// no such survey or it is a draft.
 pub async fn public_survey(
     db: &Db,
     key: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<PublicSurvey>, StoreError> {
     const COLUMNS: &str =
-        "id, slug, status, definition, version, identity_mode, closes_at, recurrence";
+        "id, slug, status, definition, version, identity_mode, closes_at, recurrence, opens_at";
     let row: Option<PublicRow> = match Uuid::parse_str(key) {
         Ok(id) => on_db!(db, |pool| {
             sqlx::query_as(&format!("SELECT {COLUMNS} FROM surveys WHERE id = $1"))
@@ -55,11 +56,12 @@ pub async fn public_survey(
                 .await
         })?,
     };
-    let Some((id, slug, status, definition, version, mode, closes_at, recurrence)) = row else {
+    let Some((id, slug, status, definition, version, mode, closes_at, recurrence, opens_at)) = row
+    else {
         return Ok(None);
     };
     let status = Status::from_code(&status).ok_or_else(|| corrupt(&status))?;
-    if matches!(status, Status::Draft | Status::Scheduled) {
+    if status == Status::Draft {
         return Ok(None);
     }
     let definition: Definition = serde_json::from_str(&definition).map_err(corrupt)?;
@@ -83,6 +85,7 @@ pub async fn public_survey(
         version: u32::try_from(version).unwrap_or_default(),
         wave: wave.map(|(w,)| w),
         closes_at,
+        opens_later: opens_at.filter(|_| status == Status::Scheduled),
     }))
 }
 

@@ -183,6 +183,8 @@ pub struct PublicSurvey {
     /// The wave open now, for a periodic survey.
     pub wave: Option<Uuid>,
     pub closes_at: Option<DateTime<Utc>>,
+    /// When a scheduled survey opens (`None` once published or closed).
+    pub opens_later: Option<DateTime<Utc>>,
 }
 
 /// A slug as authors may set it: 3–60 small letters, digits and dashes, not a UUID-like

@@ -22,6 +22,11 @@ use crate::surveys::render::{FormSetup, ResponseForm};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FormLoad {
     Missing,
+    /// Published, and opens later.
+    NotYetOpen {
+        title: Text,
+        opens_at: chrono::DateTime<chrono::Utc>,
+    },
     Closed {
         title: Text,
     },
@@ -97,7 +102,7 @@ pub async fn load_form(
             return Ok(FormLoad::Submitted { key: survey.key });
         }
         if !survey.open {
-            return Ok(FormLoad::Closed { title });
+            return Ok(not_open(&survey));
         }
         let Some(draft) = db::draft(&db, submission)
             .await
@@ -129,7 +134,7 @@ pub async fn load_form(
         })));
     }
     if !survey.open {
-        return Ok(FormLoad::Closed { title });
+        return Ok(not_open(&survey));
     }
     let invitation = link.inv.clone().filter(|t| !t.trim().is_empty());
     if survey.identity_mode == IdentityMode::Invitation {
@@ -166,6 +171,15 @@ pub async fn load_form(
         invitation: invitation.filter(|_| survey.identity_mode == IdentityMode::Invitation),
         definition: survey.definition,
     })))
+}
+
+/// What the address of a survey that takes no answers now shows.
+fn not_open(survey: &super::PublicSurvey) -> FormLoad {
+    let title = survey.definition.title.clone();
+    match survey.opens_later {
+        Some(opens_at) => FormLoad::NotYetOpen { title, opens_at },
+        None => FormLoad::Closed { title },
+    }
 }
 
 /// A survey link's query: where it was shared, and an invitation.
@@ -232,6 +246,12 @@ pub fn RespondPage() -> impl IntoView {
             {move || loaded.get().map(|result| match result {
                 Ok(FormLoad::Form(form)) => view! { <FormView form=*form feedback=feedback.clone()/> }.into_any(),
                 Ok(FormLoad::Missing) => view! { <NotFound/> }.into_any(),
+                Ok(FormLoad::NotYetOpen { title, opens_at }) => view! {
+                    <Notice title=title.get(locale).to_owned() message=locale.t_with(
+                        "responses.not_yet_open",
+                        &[("when", &crate::opportunities::views::when_text(locale, opens_at))],
+                    )/>
+                }.into_any(),
                 Ok(FormLoad::Closed { title }) => view! {
                     <Notice title=title.get(locale).to_owned() message=locale.t("responses.closed")/>
                 }.into_any(),
