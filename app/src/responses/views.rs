@@ -174,6 +174,7 @@ pub async fn load_form(
 }
 
 /// What the address of a survey that takes no answers now shows.
+#[cfg(feature = "ssr")]
 fn not_open(survey: &super::PublicSurvey) -> FormLoad {
     let title = survey.definition.title.clone();
     match survey.opens_later {
