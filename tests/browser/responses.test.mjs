@@ -258,8 +258,21 @@ for (const lang of ['ar', 'en']) {
       await page.fill('#q-email', `someone-${lang}@example.org`);
       await page.fill('#q-phone', '0501234567');
       assert.equal(await page.inputValue('#website'), '');
+      const resume = await page.getAttribute('.resume-link', 'href');
       await Promise.all([page.waitForURL(thanksUrl(lang)), page.click(send)]);
       await hearBack(page, lang, true);
+
+      // The resume link of answers already sent says so; an unknown one offers a fresh start.
+      // (Both are the notice page that closed and invitation-only surveys show too.)
+      await page.goto(`${env.base}${new URL(resume).pathname}${new URL(resume).search}`);
+      await hydrated(page);
+      assert.equal(await page.locator('main h1').count(), 1);
+      assert.equal(await page.locator('form.response-form').count(), 0, 'no form for answers already sent');
+      await assertAccessible(page, assert);
+      await page.goto(`${env.base}/${lang}/s/digital-services?r=00000000-0000-4000-8000-000000000000`);
+      await hydrated(page);
+      assert.equal(await page.locator(`main a[href="/${lang}/s/digital-services"]`).count(), 1, 'a link to start again');
+      await assertAccessible(page, assert);
       assert.deepEqual(page.problems.filter((p) => !expectedNoise(p)), []);
       await page.context().close();
     });

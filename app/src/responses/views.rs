@@ -485,6 +485,19 @@ pub async fn load_collect(id: Uuid) -> Result<Option<CollectInfo>, ServerFnError
 /// channel, invitations, and the way to staff-assisted entry.
 #[component]
 pub fn CollectPage() -> impl IntoView {
+    staff_survey_page(load_collect, |info, feedback| {
+        view! { <Collect info feedback/> }.into_any()
+    })
+}
+
+/// A staff page about the survey in the address: loads it, then shows it (the 404 page when
+/// there is no such survey, a message when it could not be loaded).
+fn staff_survey_page<T, Load, Loading>(load: Load, show: fn(T, FormFeedback) -> AnyView) -> AnyView
+where
+    T: Clone + Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    Load: Fn(Uuid) -> Loading + Send + Sync + 'static,
+    Loading: std::future::Future<Output = Result<Option<T>, ServerFnError>> + Send + 'static,
+{
     let locale = use_locale();
     let id =
         use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok()));
@@ -492,11 +505,11 @@ pub fn CollectPage() -> impl IntoView {
         return view! { <NotFound/> }.into_any();
     };
     let feedback = use_page_state().feedback;
-    let info = Resource::new(move || id, load_collect);
+    let info = Resource::new(move || id, load);
     view! {
         <Suspense fallback=move || view! { <p>{locale.t("form.loading")}</p> }>
             {move || info.get().map(|result| match result {
-                Ok(Some(info)) => view! { <Collect info feedback=feedback.clone()/> }.into_any(),
+                Ok(Some(info)) => show(info, feedback.clone()),
                 Ok(None) => view! { <NotFound/> }.into_any(),
                 Err(_) => view! { <p class="error-message">{locale.t("responses.load_failed")}</p> }.into_any(),
             })}
@@ -643,24 +656,9 @@ pub async fn load_assist(id: Uuid) -> Result<Option<AssistInfo>, ServerFnError> 
 /// phone, on paper or in person. Every section on one page; the same checks as online.
 #[component]
 pub fn AssistPage() -> impl IntoView {
-    let locale = use_locale();
-    let id =
-        use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok()));
-    let Some(id) = id else {
-        return view! { <NotFound/> }.into_any();
-    };
-    let feedback = use_page_state().feedback;
-    let info = Resource::new(move || id, load_assist);
-    view! {
-        <Suspense fallback=move || view! { <p>{locale.t("form.loading")}</p> }>
-            {move || info.get().map(|result| match result {
-                Ok(Some(info)) => view! { <Assist info feedback=feedback.clone()/> }.into_any(),
-                Ok(None) => view! { <NotFound/> }.into_any(),
-                Err(_) => view! { <p class="error-message">{locale.t("responses.load_failed")}</p> }.into_any(),
-            })}
-        </Suspense>
-    }
-    .into_any()
+    staff_survey_page(load_assist, |info, feedback| {
+        view! { <Assist info feedback/> }.into_any()
+    })
 }
 
 #[component]
