@@ -727,7 +727,7 @@ fn other_input(locale: Locale, filled: &Option<Filled>, name: &str, id: &str) ->
     view! {
         <div class="field other-text">
             <label for=other_id.clone()>{locale.t("render.other_specify")}</label>
-            <input type="text" id=other_id name=other_name maxlength="200" value=value/>
+            <input type="text" id=other_id name=other_name maxlength=crate::responses::check::MAX_OTHER.to_string() value=value/>
         </div>
     }
 }
