@@ -13,6 +13,7 @@ pub mod opportunities;
 pub mod page_state;
 pub mod pages;
 pub mod responses;
+pub mod results;
 pub mod shell;
 #[cfg(feature = "ssr")]
 pub mod store;
@@ -123,6 +124,21 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("staff"), StaticSegment("surveys"), ParamSegment("id"), StaticSegment("enter"))
                         view=responses::views::AssistPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("surveys"), ParamSegment("id"), StaticSegment("results"))
+                        view=results::views::ResultsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("surveys"), ParamSegment("id"), StaticSegment("results"), StaticSegment("text"), ParamSegment("question"))
+                        view=results::views::TextAnswersPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("results"), ParamSegment("key"))
+                        view=results::views::PublicResultsPage
                         ssr=SsrMode::Async
                     />
                     // The participant's survey form and its thank-you page.

@@ -81,6 +81,9 @@ pub enum Permission {
     /// Enter responses on someone's behalf (phone, paper, in person) and post responses
     /// through the API (partner apps, kiosks).
     CollectResponses,
+    /// Read results, individual responses and their exports (analysts read; they change
+    /// nothing).
+    ReadResults,
 }
 
 /// The signed-in staff member, as pages and handlers see them.

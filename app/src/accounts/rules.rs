@@ -18,6 +18,7 @@ impl Role {
             Permission::CollectResponses => {
                 matches!(self, Role::Admin | Role::Author | Role::Responder)
             }
+            Permission::ReadResults => matches!(self, Role::Admin | Role::Author | Role::Analyst),
         }
     }
 }

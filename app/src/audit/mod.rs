@@ -56,6 +56,7 @@ pub const ACTIONS: &[&str] = &[
     "survey.unpublish",
     "survey.collection",
     "survey.invitations",
+    "survey.results",
     "response.assisted",
     "response.api",
 ];

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::{Channel, Draft, IdentityMode, Outcome, PublicSurvey, Submission};
 use crate::on_db;
+use crate::results::db::Counted;
 use crate::store::{Db, StoreError};
 use crate::surveys::conditions::Answers;
 use crate::surveys::{Status, model::Definition};
@@ -152,9 +153,19 @@ pub async fn store(db: &Db, batch: &[Submission]) -> Result<Vec<Outcome>, StoreE
         Db::Sqlite(_) => "BEGIN IMMEDIATE",
         Db::Postgres(_) => "BEGIN",
     };
+    let ids: Vec<Uuid> = unique.iter().map(|_| Uuid::now_v7()).collect();
+    let parsed_waves: BTreeSet<Uuid> = unique.iter().filter_map(|&i| batch[i].wave).collect();
     let decided: Vec<Option<Outcome>> = on_db!(db, |pool| {
         async {
             let mut tx = pool.begin_with(begin).await?;
+            let mut wave_numbers: HashMap<Uuid, i32> = HashMap::new();
+            for wave in &parsed_waves {
+                let row: Option<(i32,)> = sqlx::query_as("SELECT number FROM survey_waves WHERE id = $1")
+                    .bind(wave)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                wave_numbers.extend(row.map(|(n,)| (*wave, n)));
+            }
             let mut open = BTreeSet::new();
             for survey in &surveys {
                 let row: Option<(Uuid,)> =
@@ -203,11 +214,11 @@ pub async fn store(db: &Db, batch: &[Submission]) -> Result<Vec<Outcome>, StoreE
             for chunk in insert.chunks(100) {
                 let mut query = sqlx::QueryBuilder::new(
                     "INSERT INTO responses (id, survey_id, wave_id, survey_version, stakeholder_group, \
-                     channel, answers, submitted_at, submission_id, source, entered_by) ",
+                     channel, answers, submitted_at, submission_id, source, entered_by, duration_s) ",
                 );
                 query.push_values(chunk, |mut row, &slot| {
                     let s = &batch[unique[slot]];
-                    row.push_bind(Uuid::now_v7())
+                    row.push_bind(ids[slot])
                         .push_bind(s.survey)
                         .push_bind(s.wave)
                         .push_bind(i32::try_from(s.survey_version).unwrap_or(i32::MAX))
@@ -217,7 +228,8 @@ pub async fn store(db: &Db, batch: &[Submission]) -> Result<Vec<Outcome>, StoreE
                         .push_bind(s.submitted_at)
                         .push_bind(s.id)
                         .push_bind(s.source.clone())
-                        .push_bind(s.entered_by);
+                        .push_bind(s.entered_by)
+                        .push_bind(s.duration);
                 });
                 query.push(" ON CONFLICT (submission_id) DO NOTHING RETURNING submission_id");
                 let stored: Vec<(Uuid,)> = query.build_query_as().fetch_all(&mut *tx).await?;
@@ -230,16 +242,41 @@ pub async fn store(db: &Db, batch: &[Submission]) -> Result<Vec<Outcome>, StoreE
                     });
                 }
             }
-            // A stored response's draft is done with.
-            for chunk in insert.chunks(100) {
+            let stored: Vec<usize> = insert
+                .iter()
+                .copied()
+                .filter(|&slot| decided[slot] == Some(Outcome::Stored))
+                .collect();
+            // A stored response's draft is done with; one without a draft also began now.
+            let mut drafted = BTreeSet::new();
+            for chunk in stored.chunks(100) {
                 let mut query = sqlx::QueryBuilder::new("DELETE FROM response_drafts WHERE id IN (");
-                let mut ids = query.separated(", ");
+                let mut list = query.separated(", ");
                 for &slot in chunk {
-                    ids.push_bind(batch[unique[slot]].id);
+                    list.push_bind(batch[unique[slot]].id);
                 }
-                query.push(")");
-                query.build().execute(&mut *tx).await?;
+                query.push(") RETURNING id");
+                let gone: Vec<(Uuid,)> = query.build_query_as().fetch_all(&mut *tx).await?;
+                drafted.extend(gone.into_iter().map(|(id,)| id));
             }
+            let counted: Vec<Counted> = stored
+                .iter()
+                .map(|&slot| {
+                    let s = &batch[unique[slot]];
+                    Counted {
+                        survey: s.survey,
+                        response: ids[slot],
+                        wave: s.wave.and_then(|w| wave_numbers.get(&w).copied()).unwrap_or(0),
+                        at: s.submitted_at,
+                        group: &s.stakeholder_group,
+                        channel: s.channel.code(),
+                        answers: &s.answers,
+                        duration: s.duration,
+                        new_start: !drafted.contains(&s.id),
+                    }
+                })
+                .collect();
+            crate::results::db::record!(&mut tx, &counted);
             tx.commit().await?;
             Ok::<_, sqlx::Error>(decided)
         }
@@ -294,19 +331,20 @@ type DraftRow = (
     String,
     Option<String>,
     Option<String>,
+    DateTime<Utc>,
 );
 
 pub async fn draft(db: &Db, id: Uuid) -> Result<Option<Draft>, StoreError> {
     let row: Option<DraftRow> = on_db!(db, |pool| {
         sqlx::query_as(
-            "SELECT id, survey_id, answers, reached, channel, source, invitation FROM response_drafts WHERE id = $1",
+            "SELECT id, survey_id, answers, reached, channel, source, invitation, created_at FROM response_drafts WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(pool)
         .await
     })?;
     row.map(
-        |(id, survey, answers, reached, channel, source, invitation)| {
+        |(id, survey, answers, reached, channel, source, invitation, started_at)| {
             Ok(Draft {
                 id,
                 survey,
@@ -315,21 +353,22 @@ pub async fn draft(db: &Db, id: Uuid) -> Result<Option<Draft>, StoreError> {
                 channel: Channel::from_code(&channel).ok_or_else(|| corrupt(&channel))?,
                 source,
                 invitation,
+                started_at,
             })
         },
     )
     .transpose()
 }
 
-/// Saves a draft (creating or replacing it).
+/// Saves a draft (creating or replacing it). A new draft is a response begun: it is counted
+/// for the completion rate, in the survey's current wave.
 pub async fn save_draft(db: &Db, draft: &Draft, now: DateTime<Utc>) -> Result<(), StoreError> {
     let answers = serde_json::to_string(&draft.answers).map_err(corrupt)?;
     let reached = i32::try_from(draft.reached).unwrap_or(i32::MAX);
-    on_db!(db, |pool| {
+    let created = on_db!(db, |pool| {
         sqlx::query(
             "INSERT INTO response_drafts (id, survey_id, answers, reached, channel, source, invitation, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
-             ON CONFLICT (id) DO UPDATE SET answers = excluded.answers, reached = excluded.reached, updated_at = excluded.updated_at",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
         )
         .bind(draft.id)
         .bind(draft.survey)
@@ -338,10 +377,40 @@ pub async fn save_draft(db: &Db, draft: &Draft, now: DateTime<Utc>) -> Result<()
         .bind(draft.channel.code())
         .bind(&draft.source)
         .bind(&draft.invitation)
+        .bind(draft.started_at.min(now))
         .bind(now)
         .execute(pool)
         .await
-        .map(|_| ())
+        .map(|r| r.rows_affected())
+    })?;
+    if created == 1 {
+        let wave: Option<(i32,)> = on_db!(db, |pool| {
+            sqlx::query_as(
+                "SELECT number FROM survey_waves WHERE survey_id = $1 AND opens_at <= $2 AND closes_at > $2 \
+                 ORDER BY number DESC LIMIT 1",
+            )
+            .bind(draft.survey)
+            .bind(now)
+            .fetch_optional(pool)
+            .await
+        })?;
+        let group = match draft.answers.get(crate::surveys::conditions::STAKEHOLDER_QUESTION) {
+            Some(crate::surveys::conditions::Answer::Choice { key, .. }) => key.as_str(),
+            _ => "",
+        };
+        let wave = wave.map_or(0, |(n,)| n);
+        crate::results::db::count_start(db, draft.survey, wave, now, group, draft.channel.code()).await?;
+        return Ok(());
+    }
+    on_db!(db, |pool| {
+        sqlx::query("UPDATE response_drafts SET answers = $1, reached = $2, updated_at = $3 WHERE id = $4")
+            .bind(&answers)
+            .bind(reached)
+            .bind(now)
+            .bind(draft.id)
+            .execute(pool)
+            .await
+            .map(|_| ())
     })?;
     Ok(())
 }

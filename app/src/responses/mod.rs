@@ -217,6 +217,8 @@ pub struct Submission {
     /// The SHA-256 of the invitation link it answers (invitation mode); never stored with it.
     pub invitation: Option<String>,
     pub submitted_at: DateTime<Utc>,
+    /// Seconds from the form's first page to sending, when known.
+    pub duration: Option<i64>,
 }
 
 /// What storing a submission did.
@@ -243,6 +245,8 @@ pub struct Draft {
     pub source: Option<String>,
     /// The SHA-256 of the invitation link it answers (invitation mode).
     pub invitation: Option<String>,
+    /// When the participant opened the form: the start of the completion time.
+    pub started_at: DateTime<Utc>,
 }
 
 /// The SHA-256 of an invitation token, as stored.

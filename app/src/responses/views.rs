@@ -64,6 +64,9 @@ pub struct FormPage {
     pub channel: Channel,
     pub source: Option<String>,
     pub invitation: Option<String>,
+    /// When the form was first shown (Unix seconds), sent back with the first page so the
+    /// completion time starts there; `None` once a draft keeps it.
+    pub started: Option<i64>,
 }
 
 /// The sections that apply for these answers, in order (the first always does: it carries
@@ -130,6 +133,7 @@ pub async fn load_form(
             source: draft.source,
             // The draft keeps the invitation's hash; the server reads it from there.
             invitation: None,
+            started: None,
             definition: survey.definition,
         })));
     }
@@ -166,6 +170,7 @@ pub async fn load_form(
         known: Answers::new(),
         submission: Uuid::new_v4(),
         draft: false,
+        started: Some(chrono::Utc::now().timestamp()),
         channel,
         source,
         invitation: invitation.filter(|_| survey.identity_mode == IdentityMode::Invitation),
@@ -207,6 +212,9 @@ pub fn hidden_fields(form: &FormPage) -> Vec<(String, String)> {
     }
     if form.draft {
         hidden.push(("draft".to_owned(), "1".to_owned()));
+    }
+    if let Some(started) = form.started {
+        hidden.push(("started".to_owned(), started.to_string()));
     }
     hidden
 }

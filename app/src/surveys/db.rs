@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::conditions::{Answer, Answers};
+use super::conditions::Answers;
 use super::lifecycle::{Recurrence, Status, WaveDates, due_status, waves_due};
 use super::model::Definition;
 use super::{Survey, SurveySummary, Wave};
@@ -167,36 +167,22 @@ pub async fn has_responses(db: &Db, id: Uuid) -> Result<bool, StoreError> {
     Ok(count > 0)
 }
 
-/// The question keys that have answers, and for each the choice keys (or matrix rows) used.
+/// The question keys that have answers, and for each the keys its answers use (choices,
+/// matrix rows and scale points, ranked choices; numbers and months too, which match no
+/// choice). Read from the running counts, so it costs the same at a million responses.
 pub async fn answered(db: &Db, id: Uuid) -> Result<BTreeMap<String, BTreeSet<String>>, StoreError> {
-    let rows: Vec<(String,)> = on_db!(db, |pool| {
-        sqlx::query_as("SELECT answers FROM responses WHERE survey_id = $1")
-            .bind(id)
-            .fetch_all(pool)
-            .await
+    let rows: Vec<(String, String, String)> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT DISTINCT question, item, value FROM result_counts WHERE survey_id = $1 AND question <> ''",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await
     })?;
     let mut used: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (json,) in rows {
-        let answers: Answers = serde_json::from_str(&json)
-            .map_err(|e| StoreError::Corrupt(format!("answers: {e}")))?;
-        for (question, answer) in answers {
-            let keys = used.entry(question).or_default();
-            match answer {
-                Answer::Choice { key, .. } => {
-                    keys.insert(key);
-                }
-                Answer::Choices { keys: chosen, .. } | Answer::Ranking(chosen) => {
-                    keys.extend(chosen)
-                }
-                Answer::Matrix(rows) => {
-                    for (row, point) in rows {
-                        keys.insert(row);
-                        keys.insert(point);
-                    }
-                }
-                Answer::Number(_) | Answer::Text(_) | Answer::Date(_) => {}
-            }
-        }
+    for (question, item, value) in rows {
+        let keys = used.entry(question).or_default();
+        keys.extend([item, value].into_iter().filter(|k| !k.is_empty()));
     }
     Ok(used)
 }
@@ -468,31 +454,60 @@ pub struct NewResponse<'a> {
     pub submitted_at: DateTime<Utc>,
 }
 
-/// Stores responses in one transaction (all or none).
+/// Stores responses in one transaction (all or none), counted for the results like any other
+/// (the demo's past waves; responses always go through `responses::db::store` otherwise).
 pub async fn insert_responses(db: &Db, responses: &[NewResponse<'_>]) -> Result<(), StoreError> {
     let encoded = responses
         .iter()
         .map(|r| serde_json::to_string(r.answers).map_err(|e| StoreError::Corrupt(e.to_string())))
         .collect::<Result<Vec<_>, _>>()?;
+    let ids: Vec<Uuid> = responses.iter().map(|_| Uuid::now_v7()).collect();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
-        for (response, answers) in responses.iter().zip(&encoded) {
-            sqlx::query(
-                "INSERT INTO responses (id, survey_id, wave_id, survey_version, stakeholder_group, channel, answers, submitted_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(Uuid::now_v7())
-            .bind(response.survey)
-            .bind(response.wave)
-            .bind(i32::try_from(response.survey_version).unwrap_or(i32::MAX))
-            .bind(response.stakeholder_group)
-            .bind(response.channel)
-            .bind(answers)
-            .bind(response.submitted_at)
-            .execute(&mut *tx)
-            .await?;
+        async {
+            let mut tx = pool.begin().await?;
+            let mut numbers: BTreeMap<Uuid, i32> = BTreeMap::new();
+            for (response, (answers, id)) in responses.iter().zip(encoded.iter().zip(&ids)) {
+                if let Some(wave) = response.wave.filter(|w| !numbers.contains_key(w)) {
+                    let (number,): (i32,) = sqlx::query_as("SELECT number FROM survey_waves WHERE id = $1")
+                        .bind(wave)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    numbers.insert(wave, number);
+                }
+                sqlx::query(
+                    "INSERT INTO responses (id, survey_id, wave_id, survey_version, stakeholder_group, channel, answers, submitted_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(id)
+                .bind(response.survey)
+                .bind(response.wave)
+                .bind(i32::try_from(response.survey_version).unwrap_or(i32::MAX))
+                .bind(response.stakeholder_group)
+                .bind(response.channel)
+                .bind(answers)
+                .bind(response.submitted_at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let counted: Vec<crate::results::db::Counted> = responses
+                .iter()
+                .zip(&ids)
+                .map(|(r, id)| crate::results::db::Counted {
+                    survey: r.survey,
+                    response: *id,
+                    wave: r.wave.and_then(|w| numbers.get(&w).copied()).unwrap_or(0),
+                    at: r.submitted_at,
+                    group: r.stakeholder_group,
+                    channel: r.channel,
+                    answers: r.answers,
+                    duration: None,
+                    new_start: true,
+                })
+                .collect();
+            crate::results::db::record!(&mut tx, &counted);
+            tx.commit().await
         }
-        tx.commit().await
+        .await
     })?;
     Ok(())
 }

@@ -250,6 +250,8 @@ fn SurveyEditor(data: EditorData) -> impl IntoView {
             <a class="button button-secondary" href=format!("{base}/export.json") download="survey.json">{t("surveys.export")}</a>
             " "
             <a class="button button-secondary" href=format!("{base}/collect")>{t("responses.collect_title")}</a>
+            " "
+            <a class="button button-secondary" href=format!("{base}/results")>{t("results.title")}</a>
         </p>
         <Lifecycle data=data.clone() base=base.clone() editable=can_edit()/>
         {editable.then(|| view! { <DetailsForm data=data.clone() base=base.clone() feedback=feedback.clone()/> })}

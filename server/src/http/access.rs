@@ -140,6 +140,21 @@ pub const RULES: &[Rule] = &[
     rule(Method::GET, "/{lang}/staff/surveys/{id}/enter", Needs(Permission::CollectResponses), Page),
     rule(Method::POST, "/{lang}/staff/surveys/{id}/enter", Needs(Permission::CollectResponses), Action),
     rule(Method::POST, "/api/responses/assist", Needs(Permission::CollectResponses), Query),
+    // Results: authors, analysts and admins read them and export responses; authors set the
+    // targets and whether results are public; anyone reads public results.
+    rule(Method::GET, "/{lang}/staff/surveys/{id}/results", Needs(Permission::ReadResults), Page),
+    rule(Method::GET, "/{lang}/staff/surveys/{id}/results/text/{question}", Needs(Permission::ReadResults), Page),
+    rule(Method::POST, "/api/results/dashboard", Needs(Permission::ReadResults), Query),
+    rule(Method::POST, "/api/results/text", Needs(Permission::ReadResults), Query),
+    rule(Method::GET, "/{lang}/staff/surveys/{id}/results/charts/{file}", Needs(Permission::ReadResults), Query),
+    rule(Method::GET, "/{lang}/staff/surveys/{id}/results/export.csv", Needs(Permission::ReadResults), Query),
+    rule(Method::GET, "/{lang}/staff/surveys/{id}/results/export.xlsx", Needs(Permission::ReadResults), Query),
+    rule(Method::GET, "/{lang}/staff/surveys/{id}/results/export.json", Needs(Permission::ReadResults), Query),
+    rule(Method::GET, "/{lang}/staff/surveys/{id}/results/codebook.csv", Needs(Permission::ReadResults), Query),
+    rule(Method::POST, "/{lang}/staff/surveys/{id}/results/settings", Needs(Permission::AuthorSurveys), Action),
+    rule(Method::GET, "/{lang}/results/{key}", Public, Page),
+    rule(Method::GET, "/{lang}/results/{key}/charts/{file}", Public, Query),
+    rule(Method::POST, "/api/results/public", Public, Query),
     // The JSON API (server/src/http/api.rs).
     rule(Method::GET, "/api/v1/openapi.json", Public, Query),
     rule(Method::GET, "/api/v1/me", SignedIn, Query),
@@ -158,6 +173,8 @@ pub const RULES: &[Rule] = &[
     rule(Method::PUT, "/api/v1/surveys/{id}/definition", Needs(Permission::AuthorSurveys), Action),
     rule(Method::POST, "/api/v1/surveys/{id}/status", Needs(Permission::AuthorSurveys), Action),
     rule(Method::POST, "/api/v1/surveys/{id}/responses", Needs(Permission::CollectResponses), Action),
+    rule(Method::GET, "/api/v1/surveys/{id}/results", Needs(Permission::ReadResults), Query),
+    rule(Method::GET, "/api/v1/surveys/{id}/results/crosstab", Needs(Permission::ReadResults), Query),
     // Any other path under /api/v1, with any method: a JSON 404.
     rule(Method::GET, "/api/v1/{*rest}", Public, Query),
 ];

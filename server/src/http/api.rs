@@ -108,6 +108,7 @@ pub fn openapi_json() -> &'static str {
         let mut document = ApiDoc::openapi();
         document.merge(super::api_surveys::SurveysApi::openapi());
         document.merge(super::api_responses::ResponsesApi::openapi());
+        document.merge(super::results::ResultsApi::openapi());
         document.to_pretty_json().unwrap_or_else(|error| {
             tracing::error!(%error, "cannot render the OpenAPI document");
             "{}".to_owned()

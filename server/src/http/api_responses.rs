@@ -158,6 +158,7 @@ async fn create(
             entered_by: assisted.then_some(user.id),
             invitation: invitation.as_deref().map(invitation_hash),
             submitted_at: Utc::now(),
+            duration: None,
         })
         .await
         .map_err(|error| {

@@ -171,6 +171,19 @@ pub async fn submit(
         first: page == before[0],
     };
     let (answers, errors) = read_page(definition, scope, &known, &typed(&fields));
+    // When the form was opened: the draft's start, or the first page's hidden field (clamped
+    // to the last day, since the browser sends it).
+    let now = Utc::now();
+    let started_at = match &draft {
+        Some(d) => Some(d.started_at),
+        None => fields
+            .get("started")
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+            .filter(|s| *s <= now && now - *s <= chrono::Duration::days(1)),
+    };
     let save = |answers: Answers, reached: usize| Draft {
         id: submission,
         survey: survey.id,
@@ -179,6 +192,7 @@ pub async fn submit(
         channel,
         source: source.clone(),
         invitation: invitation.clone(),
+        started_at: started_at.unwrap_or(now),
     };
     let resume = |page: usize| format!("{}?r={submission}&page={page}", form_path(locale, &key));
     if fields.get("action") == "back" {
@@ -283,7 +297,8 @@ pub async fn submit(
             answers,
             entered_by: None,
             invitation: invitation.clone(),
-            submitted_at: Utc::now(),
+            submitted_at: now,
+            duration: started_at.map(|s| (now - s).num_seconds()),
         })
         .await;
     match stored {
@@ -594,6 +609,7 @@ pub async fn assisted(
             entered_by: Some(user.id),
             invitation: None,
             submitted_at: Utc::now(),
+            duration: None,
         })
         .await;
     match outcome {

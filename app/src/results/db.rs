@@ -1,0 +1,521 @@
+//! Results SQL, on both backends: keeping the running counts in the transaction that stores
+//! the responses, reading them back under a filter, scanning the coded rows for crosstabs,
+//! recomputing everything from the raw answers (`verify`), and the author's settings.
+//!
+//! Invariants: every stored response adds its cells to `result_counts` and its codes to
+//! `result_rows` in the same transaction, so the counts are never ahead of or behind the
+//! responses; counts are written in key order, so concurrent writers on PostgreSQL take row
+//! locks in the same order and cannot deadlock.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{Database, Encode, QueryBuilder, Type};
+use uuid::Uuid;
+
+use super::Filter;
+use super::rules::{Cell, RESPONSE, STARTED, Tally, cells, encode};
+use crate::on_db;
+use crate::store::{Db, StoreError};
+use crate::surveys::conditions::Answers;
+
+/// A response as the counts see it.
+pub struct Counted<'a> {
+    pub survey: Uuid,
+    pub response: Uuid,
+    /// The wave's number, 0 when the survey is not periodic.
+    pub wave: i32,
+    pub at: DateTime<Utc>,
+    pub group: &'a str,
+    pub channel: &'a str,
+    pub answers: &'a Answers,
+    pub duration: Option<i64>,
+    /// Also count a response begun (it had no saved draft, which was counted when saved).
+    pub new_start: bool,
+}
+
+/// The UTC day a count falls on.
+pub fn day_of(at: DateTime<Utc>) -> String {
+    at.date_naive().format("%Y-%m-%d").to_string()
+}
+
+pub type Key = (Uuid, i32, String, String, String, String, String, String);
+
+/// What [`record!`] writes: the batch's counts added up by key (in key order) and each
+/// response's coded row.
+pub struct Prepared {
+    pub counts: Vec<(Key, (i64, f64))>,
+    pub rows: Vec<(Uuid, i32, String, Uuid, String, String, String)>,
+}
+
+/// Adds up a batch of responses into counts and coded rows, ready to write.
+pub fn prepare(batch: &[Counted<'_>]) -> Prepared {
+    let mut counts: BTreeMap<Key, (i64, f64)> = BTreeMap::new();
+    let mut rows = Vec::with_capacity(batch.len());
+    for r in batch {
+        let day = day_of(r.at);
+        let mut add = |cell: &Cell| {
+            let count = counts
+                .entry((
+                    r.survey,
+                    r.wave,
+                    cell.question.clone(),
+                    cell.item.clone(),
+                    cell.value.clone(),
+                    day.clone(),
+                    r.group.to_owned(),
+                    r.channel.to_owned(),
+                ))
+                .or_default();
+            count.0 += 1;
+            count.1 += cell.total;
+        };
+        let cells = cells(r.answers, r.duration);
+        add(&Cell {
+            question: RESPONSE.into(),
+            item: String::new(),
+            value: String::new(),
+            total: 0.0,
+        });
+        cells.iter().for_each(&mut add);
+        if r.new_start {
+            add(&Cell {
+                question: RESPONSE.into(),
+                item: STARTED.into(),
+                value: String::new(),
+                total: 0.0,
+            });
+        }
+        rows.push((
+            r.survey,
+            r.wave,
+            day,
+            r.response,
+            r.group.to_owned(),
+            r.channel.to_owned(),
+            encode(&cells),
+        ));
+    }
+    Prepared {
+        counts: counts.into_iter().collect(),
+        rows,
+    }
+}
+
+/// Adds responses to the counts and their codes to the coded rows, on the caller's
+/// transaction (`record!(&mut tx, &batch)` inside an `on_db!` arm): a macro, because the
+/// statement is built once per backend.
+macro_rules! record {
+    ($tx:expr, $batch:expr) => {{
+        let prepared = $crate::results::db::prepare($batch);
+        let tx = $tx;
+        for chunk in prepared.counts.chunks(500) {
+            let mut query = sqlx::QueryBuilder::new(
+                "INSERT INTO result_counts (survey_id, wave, question, item, value, day, stakeholder_group, channel, n, total) ",
+            );
+            query.push_values(chunk, |mut row, (key, (n, total))| {
+                row.push_bind(key.0)
+                    .push_bind(key.1)
+                    .push_bind(&key.2)
+                    .push_bind(&key.3)
+                    .push_bind(&key.4)
+                    .push_bind(&key.5)
+                    .push_bind(&key.6)
+                    .push_bind(&key.7)
+                    .push_bind(*n)
+                    .push_bind(*total);
+            });
+            query.push(
+                " ON CONFLICT (survey_id, wave, question, item, value, day, stakeholder_group, channel) \
+                 DO UPDATE SET n = result_counts.n + excluded.n, total = result_counts.total + excluded.total",
+            );
+            query.build().execute(&mut **tx).await?;
+        }
+        for chunk in prepared.rows.chunks(500) {
+            let mut query = sqlx::QueryBuilder::new(
+                "INSERT INTO result_rows (survey_id, wave, day, response_id, stakeholder_group, channel, codes) ",
+            );
+            query.push_values(chunk, |mut row, r| {
+                row.push_bind(r.0)
+                    .push_bind(r.1)
+                    .push_bind(&r.2)
+                    .push_bind(r.3)
+                    .push_bind(&r.4)
+                    .push_bind(&r.5)
+                    .push_bind(&r.6);
+            });
+            query.build().execute(&mut **tx).await?;
+        }
+    }};
+}
+pub(crate) use record;
+
+/// Counts a response begun: a first page saved as a draft.
+pub async fn count_start(
+    db: &Db,
+    survey: Uuid,
+    wave: i32,
+    at: DateTime<Utc>,
+    group: &str,
+    channel: &str,
+) -> Result<(), StoreError> {
+    on_db!(db, |pool| {
+        sqlx::query(
+            "INSERT INTO result_counts (survey_id, wave, question, item, value, day, stakeholder_group, channel, n, total) \
+             VALUES ($1, $2, '', $3, '', $4, $5, $6, 1, 0) \
+             ON CONFLICT (survey_id, wave, question, item, value, day, stakeholder_group, channel) \
+             DO UPDATE SET n = result_counts.n + 1",
+        )
+        .bind(survey)
+        .bind(wave)
+        .bind(STARTED)
+        .bind(day_of(at))
+        .bind(group)
+        .bind(channel)
+        .execute(pool)
+        .await
+        .map(|_| ())
+    })?;
+    Ok(())
+}
+
+/// The WHERE clause of a filter over `result_counts` or `result_rows` (after `survey_id = `).
+fn push_filter<'a, DB>(query: &mut QueryBuilder<'a, DB>, survey: Uuid, filter: &'a Filter)
+where
+    DB: Database,
+    Uuid: Encode<'a, DB> + Type<DB>,
+    i32: Encode<'a, DB> + Type<DB>,
+    String: Encode<'a, DB> + Type<DB>,
+    &'a str: Encode<'a, DB> + Type<DB>,
+{
+    query.push(" WHERE survey_id = ").push_bind(survey);
+    if let Some(wave) = filter.wave {
+        query.push(" AND wave = ").push_bind(wave);
+    }
+    if let Some(from) = filter.from {
+        query.push(" AND day >= ").push_bind(from.format("%Y-%m-%d").to_string());
+    }
+    if let Some(to) = filter.to {
+        query.push(" AND day <= ").push_bind(to.format("%Y-%m-%d").to_string());
+    }
+    for (column, values) in [("stakeholder_group", &filter.groups), ("channel", &filter.channels)] {
+        if !values.is_empty() {
+            query.push(format!(" AND {column} IN ("));
+            let mut list = query.separated(", ");
+            for value in values {
+                list.push_bind(value.as_str());
+            }
+            query.push(")");
+        }
+    }
+}
+
+/// The counts under a filter (its question filter aside), added up over days, groups and
+/// channels: what a dashboard is drawn from, without reading a single response.
+pub async fn tally(db: &Db, survey: Uuid, filter: &Filter) -> Result<Tally, StoreError> {
+    let rows: Vec<(String, String, String, i64, f64)> = on_db!(db, |pool| {
+        let mut query = QueryBuilder::new(
+            "SELECT question, item, value, CAST(SUM(n) AS BIGINT), CAST(SUM(total) AS DOUBLE PRECISION) FROM result_counts",
+        );
+        push_filter(&mut query, survey, filter);
+        query.push(" GROUP BY question, item, value");
+        query.build_query_as().fetch_all(pool).await
+    })?;
+    let mut tally = Tally::default();
+    for (question, item, value, n, total) in rows {
+        tally.cells.insert((question, item, value), super::rules::Count { n, total });
+    }
+    Ok(tally)
+}
+
+/// Responses (and starts) under a filter by one dimension: `stakeholder_group`, `channel`,
+/// `wave` or `day`, as (dimension value, responses, started).
+pub async fn responses_by(
+    db: &Db,
+    survey: Uuid,
+    filter: &Filter,
+    dimension: super::Dimension,
+) -> Result<Vec<(String, i64, i64)>, StoreError> {
+    let column = dimension.column();
+    let rows: Vec<(String, String, i64)> = on_db!(db, |pool| {
+        let mut query = QueryBuilder::new(format!(
+            "SELECT CAST({column} AS TEXT), item, CAST(SUM(n) AS BIGINT) FROM result_counts"
+        ));
+        push_filter(&mut query, survey, filter);
+        query.push(" AND question = '' AND value = '' GROUP BY ");
+        query.push(column).push(", item ORDER BY 1");
+        query.build_query_as().fetch_all(pool).await
+    })?;
+    let mut out: Vec<(String, i64, i64)> = Vec::new();
+    for (key, item, n) in rows {
+        if out.last().is_none_or(|(k, _, _)| *k != key) {
+            out.push((key.clone(), 0, 0));
+        }
+        if let Some(last) = out.last_mut() {
+            match item.as_str() {
+                "" => last.1 += n,
+                STARTED => last.2 += n,
+                _ => {}
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The counts of every wave (trends), as (wave number, its tally).
+pub async fn tally_by_wave(db: &Db, survey: Uuid) -> Result<BTreeMap<i32, Tally>, StoreError> {
+    let rows: Vec<(i32, String, String, String, i64, f64)> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT wave, question, item, value, CAST(SUM(n) AS BIGINT), CAST(SUM(total) AS DOUBLE PRECISION) \
+             FROM result_counts WHERE survey_id = $1 GROUP BY wave, question, item, value",
+        )
+        .bind(survey)
+        .fetch_all(pool)
+        .await
+    })?;
+    let mut out: BTreeMap<i32, Tally> = BTreeMap::new();
+    for (wave, question, item, value, n, total) in rows {
+        out.entry(wave).or_default().add(&question, &item, &value, n, total);
+    }
+    Ok(out)
+}
+
+/// A coded response as a crosstab or a filtered view reads it.
+pub struct CodedRow {
+    pub wave: i32,
+    pub day: String,
+    pub group: String,
+    pub channel: String,
+    pub codes: String,
+}
+
+/// Reads the coded rows under a filter, a page at a time (constant memory), handing each to
+/// `visit`.
+pub async fn scan(
+    db: &Db,
+    survey: Uuid,
+    filter: &Filter,
+    mut visit: impl FnMut(&CodedRow),
+) -> Result<u64, StoreError> {
+    use futures_util::TryStreamExt;
+    let mut seen = 0;
+    on_db!(db, |pool| {
+        let mut query = QueryBuilder::new(
+            "SELECT wave, day, stakeholder_group, channel, codes FROM result_rows",
+        );
+        push_filter(&mut query, survey, filter);
+        let mut rows = query.build_query_as::<(i32, String, String, String, String)>().fetch(pool);
+        while let Some((wave, day, group, channel, codes)) = rows.try_next().await? {
+            visit(&CodedRow { wave, day, group, channel, codes });
+            seen += 1;
+        }
+        Ok::<_, sqlx::Error>(())
+    })?;
+    Ok(seen)
+}
+
+/// Whether the survey's results are public, and its group targets (percent by group code).
+pub async fn settings(db: &Db, survey: Uuid) -> Result<(bool, BTreeMap<String, f64>), StoreError> {
+    let public: Option<(bool,)> = on_db!(db, |pool| {
+        sqlx::query_as("SELECT results_public FROM surveys WHERE id = $1")
+            .bind(survey)
+            .fetch_optional(pool)
+            .await
+    })?;
+    let targets: Vec<(String, f64)> = on_db!(db, |pool| {
+        sqlx::query_as("SELECT stakeholder_group, share FROM result_targets WHERE survey_id = $1")
+            .bind(survey)
+            .fetch_all(pool)
+            .await
+    })?;
+    Ok((public.is_some_and(|(p,)| p), targets.into_iter().collect()))
+}
+
+/// Saves the public switch and the targets (replacing the old ones) in one transaction.
+pub async fn save_settings(
+    db: &Db,
+    survey: Uuid,
+    public: bool,
+    targets: &BTreeMap<String, f64>,
+) -> Result<(), StoreError> {
+    on_db!(db, |pool| {
+        async {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE surveys SET results_public = $1 WHERE id = $2")
+                .bind(public)
+                .bind(survey)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM result_targets WHERE survey_id = $1")
+                .bind(survey)
+                .execute(&mut *tx)
+                .await?;
+            for (group, share) in targets {
+                sqlx::query("INSERT INTO result_targets (survey_id, stakeholder_group, share) VALUES ($1, $2, $3)")
+                    .bind(survey)
+                    .bind(group)
+                    .bind(share)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await
+        }
+        .await
+    })?;
+    Ok(())
+}
+
+/// A raw response, as exports, the text listing and `verify` read it.
+pub struct RawResponse {
+    pub id: Uuid,
+    pub wave: i32,
+    pub submitted_at: DateTime<Utc>,
+    pub group: String,
+    pub channel: String,
+    pub source: Option<String>,
+    pub duration: Option<i64>,
+    pub answers: String,
+}
+
+const RAW_PAGE: &str = "SELECT r.id, COALESCE(w.number, 0), r.submitted_at, r.stakeholder_group, r.channel, r.source, \
+     CAST(r.duration_s AS BIGINT), r.answers FROM responses r LEFT JOIN survey_waves w ON w.id = r.wave_id \
+     WHERE r.survey_id = $1 AND r.id > $2 ORDER BY r.id LIMIT $3";
+type RawRow = (Uuid, i32, DateTime<Utc>, String, String, Option<String>, Option<i64>, String);
+
+fn raw_from(rows: Vec<RawRow>) -> Vec<RawResponse> {
+    rows.into_iter()
+        .map(|(id, wave, submitted_at, group, channel, source, duration, answers)| RawResponse {
+            id,
+            wave,
+            submitted_at,
+            group,
+            channel,
+            source,
+            duration,
+            answers,
+        })
+        .collect()
+}
+
+/// A page of a survey's raw responses in storage order, after the response `after` (the nil
+/// id for the first page): exports and `verify` walk them a page at a time, in constant memory.
+pub async fn raw_page(db: &Db, survey: Uuid, after: Uuid, limit: i64) -> Result<Vec<RawResponse>, StoreError> {
+    let rows: Vec<RawRow> = on_db!(db, |pool| {
+        sqlx::query_as(RAW_PAGE).bind(survey).bind(after).bind(limit).fetch_all(pool).await
+    })?;
+    Ok(raw_from(rows))
+}
+
+/// The stored counts of a survey, every dimension kept apart (what `verify` compares).
+pub async fn stored_counts(db: &Db, survey: Uuid) -> Result<Tally, StoreError> {
+    type Row = (i32, String, String, String, String, String, String, i64, f64);
+    let rows: Vec<Row> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT wave, day, stakeholder_group, channel, question, item, value, CAST(n AS BIGINT), CAST(total AS DOUBLE PRECISION) \
+             FROM result_counts WHERE survey_id = $1 AND NOT (question = '' AND item = $2)",
+        )
+        .bind(survey)
+        .bind(STARTED)
+        .fetch_all(pool)
+        .await
+    })?;
+    let mut tally = Tally::default();
+    for (wave, day, group, channel, question, item, value, n, total) in rows {
+        tally.add(&format!("{wave}|{day}|{group}|{channel}|{question}"), &item, &value, n, total);
+    }
+    Ok(tally)
+}
+
+/// The coded rows of the given responses, by response id (what `verify` compares).
+pub async fn stored_codes(db: &Db, survey: Uuid, first: Uuid, last: Uuid) -> Result<BTreeMap<Uuid, String>, StoreError> {
+    let rows: Vec<(Uuid, String)> = on_db!(db, |pool| {
+        sqlx::query_as("SELECT response_id, codes FROM result_rows WHERE survey_id = $1 AND response_id >= $2 AND response_id <= $3")
+            .bind(survey)
+            .bind(first)
+            .bind(last)
+            .fetch_all(pool)
+            .await
+    })?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Replaces a survey's counts and coded rows with ones recomputed from the raw responses
+/// (`sharek results verify --repair`), keeping the counts of starts. One transaction, read a
+/// page at a time.
+pub async fn rebuild(db: &Db, survey: Uuid) -> Result<u64, StoreError> {
+    let begin = match db {
+        Db::Sqlite(_) => "BEGIN IMMEDIATE",
+        Db::Postgres(_) => "BEGIN",
+    };
+    let done = on_db!(db, |pool| {
+        async {
+            let mut tx = pool.begin_with(begin).await?;
+            sqlx::query("DELETE FROM result_counts WHERE survey_id = $1 AND NOT (question = '' AND item = $2)")
+                .bind(survey)
+                .bind(STARTED)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM result_rows WHERE survey_id = $1")
+                .bind(survey)
+                .execute(&mut *tx)
+                .await?;
+            let mut after = Uuid::nil();
+            let mut done = 0u64;
+            loop {
+                let rows: Vec<RawRow> = sqlx::query_as(RAW_PAGE)
+                    .bind(survey)
+                    .bind(after)
+                    .bind(2000i64)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let Some(last) = rows.last() else { break };
+                after = last.0;
+                let page = raw_from(rows);
+                let parsed = page
+                    .iter()
+                    .map(|r| serde_json::from_str::<Answers>(&r.answers))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+                let counted: Vec<Counted> = page.iter().zip(&parsed).map(|(r, answers)| counted(survey, r, answers)).collect();
+                record!(&mut tx, &counted);
+                done += counted.len() as u64;
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(done)
+        }
+        .await
+    })?;
+    Ok(done)
+}
+
+/// How a raw response is counted.
+pub fn counted<'a>(survey: Uuid, r: &'a RawResponse, answers: &'a Answers) -> Counted<'a> {
+    Counted {
+        survey,
+        response: r.id,
+        wave: r.wave,
+        at: r.submitted_at,
+        group: &r.group,
+        channel: &r.channel,
+        answers,
+        duration: r.duration,
+        new_start: false,
+    }
+}
+
+/// Every survey that has counts or responses (what `verify` goes through).
+pub async fn surveys_with_results(db: &Db) -> Result<Vec<Uuid>, StoreError> {
+    let rows: Vec<(Uuid,)> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT DISTINCT survey_id FROM responses UNION SELECT DISTINCT survey_id FROM result_counts ORDER BY 1",
+        )
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// Parses a day given in a filter (`YYYY-MM-DD`).
+pub fn parse_day(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}
