@@ -7,6 +7,8 @@
 ALTER TABLE surveys ADD COLUMN results_public BOOLEAN NOT NULL DEFAULT FALSE;
 -- Seconds from the form's first page to sending (NULL when unknown: API, staff entry).
 ALTER TABLE responses ADD COLUMN duration_s INTEGER;
+-- A survey's responses in storage order: exports and `verify` walk them a page at a time.
+CREATE INDEX responses_by_survey_and_id ON responses (survey_id, id);
 
 -- Running counts: how many responses gave `value` (for `item`) to `question`, per wave number
 -- (0 when the survey is not periodic), UTC day, stakeholder group and channel; `total` sums
@@ -23,6 +25,19 @@ CREATE TABLE result_counts (
     n                 BIGINT NOT NULL,
     total             DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (survey_id, wave, question, item, value, day, stakeholder_group, channel)
+);
+
+-- The same counts added up over days, groups and channels: what an unfiltered (or per-wave)
+-- dashboard and the trends read, a few thousand rows whatever the number of responses.
+CREATE TABLE result_totals (
+    survey_id UUID NOT NULL REFERENCES surveys (id) ON DELETE CASCADE,
+    wave      INTEGER NOT NULL,
+    question  TEXT NOT NULL,
+    item      TEXT NOT NULL,
+    value     TEXT NOT NULL,
+    n         BIGINT NOT NULL,
+    total     DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (survey_id, wave, question, item, value)
 );
 
 -- Each response's countable answers in a compact form (rules.rs, `encode`), so a crosstab

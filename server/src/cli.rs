@@ -12,7 +12,44 @@ use app::audit::{AuditEntry, db as audit_db};
 use app::i18n::Locale;
 use app::store::StoreError;
 
-use crate::config::UserCommand;
+use crate::config::{ResultsCommand, UserCommand};
+
+/// `sharek results verify [--survey ID] [--repair]`.
+pub async fn results(command: ResultsCommand) -> anyhow::Result<()> {
+    let ResultsCommand::Verify { survey, repair, db } = command;
+    let db = crate::connect(&db.database_url).await?;
+    let surveys = match survey {
+        Some(id) => vec![id],
+        None => app::results::db::surveys_with_results(&db).await?,
+    };
+    let mut failed = false;
+    for id in surveys {
+        let report = app::results::verify::verify(&db, id).await?;
+        if report.ok() {
+            println!("{id}: ok, {} responses", report.responses);
+            continue;
+        }
+        println!(
+            "{id}: {} counts differ, {} coded rows differ ({} responses)",
+            report.counts.len(),
+            report.codes,
+            report.responses
+        );
+        for (dims, item, value, stored, recomputed) in report.counts.iter().take(20) {
+            println!("  {dims} {item} {value}: stored {stored}, recomputed {recomputed}");
+        }
+        if repair {
+            let n = app::results::db::rebuild(&db, id).await?;
+            println!("{id}: repaired from {n} responses");
+        } else {
+            failed = true;
+        }
+    }
+    if failed {
+        bail!("the results differ from the responses; run again with --repair to rebuild them");
+    }
+    Ok(())
+}
 
 pub async fn run(command: UserCommand) -> anyhow::Result<()> {
     match command {

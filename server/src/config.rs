@@ -30,6 +30,25 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Check (and repair) the running counts behind results.
+    #[command(subcommand)]
+    Results(ResultsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ResultsCommand {
+    /// Recompute every survey's counts and coded rows from the raw answers and report any
+    /// difference; exits with status 1 when one is found (and not repaired).
+    Verify {
+        /// Only this survey (its id).
+        #[arg(long)]
+        survey: Option<uuid::Uuid>,
+        /// Replace the counts of a survey that differs with the recomputed ones.
+        #[arg(long)]
+        repair: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]

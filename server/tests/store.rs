@@ -111,6 +111,7 @@ async fn a_batch_of_submissions_gets_one_outcome_each(db: Db) {
         entered_by: None,
         invitation: invitation.map(app::responses::invitation_hash),
         submitted_at: now,
+        duration: None,
     };
     let (a, b, c, d) = (
         Uuid::new_v4(),

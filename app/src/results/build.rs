@@ -31,16 +31,15 @@ async fn counts(
     survey: Uuid,
     filter: &Filter,
 ) -> Result<(Tally, BTreeMap<String, i64>, BTreeMap<String, i64>), StoreError> {
-    if let Some((question, value)) = filter.by_answer() {
+    if filter.by_answer().is_some() {
         let mut tally = Tally::default();
         let mut groups = BTreeMap::new();
         let mut channels = BTreeMap::new();
+        // The database passes only the rows holding the answer (`scan` filters by its token).
         db::scan(db, survey, filter, |row: &CodedRow| {
-            if decode(&row.codes).any(|(q, item, v)| q == question && item.is_empty() && v == value) {
-                tally.add_codes(&row.codes);
-                *groups.entry(row.group.clone()).or_insert(0) += 1;
-                *channels.entry(row.channel.clone()).or_insert(0) += 1;
-            }
+            tally.add_codes(&row.codes);
+            *groups.entry(row.group.clone()).or_insert(0) += 1;
+            *channels.entry(row.channel.clone()).or_insert(0) += 1;
         })
         .await?;
         return Ok((tally, groups, channels));
@@ -186,6 +185,20 @@ impl Axis {
         }
     }
 
+    /// The axis as the database counts it.
+    fn column(&self, definition: &Definition) -> db::Column {
+        match self {
+            Axis::Dimension(d) => db::Column::Dimension(*d),
+            Axis::Question(key) => match definition.question(key).map(|q| &q.kind) {
+                Some(kind @ Kind::MultipleChoice { .. }) => db::Column::Multi(
+                    key.clone(),
+                    kind.answer_keys().into_iter().map(str::to_owned).collect(),
+                ),
+                _ => db::Column::Single(key.clone()),
+            },
+        }
+    }
+
     fn values(&self, row: &CodedRow, out: &mut Vec<String>) {
         out.clear();
         match self {
@@ -278,25 +291,32 @@ pub async fn crosstab(
     let mut cells: BTreeMap<(String, String), i64> = BTreeMap::new();
     let mut seen_rows = BTreeMap::new();
     let mut seen_columns = BTreeMap::new();
-    let (mut a, mut b) = (Vec::new(), Vec::new());
-    let answer = filter.by_answer().map(|(q, v)| (q.to_owned(), v.to_owned()));
-    db::scan(db, survey, filter, |row| {
-        if let Some((q, v)) = &answer {
-            if !decode(&row.codes).any(|(rq, item, rv)| rq == q && item.is_empty() && rv == v) {
-                return;
+    let counted = db::cross_counts(db, survey, filter, &rows.column(definition), &columns.column(definition)).await?;
+    if let Some(counted) = counted {
+        // The database counted by itself.
+        for (x, y, n) in counted {
+            if x.is_empty() || y.is_empty() {
+                continue;
             }
+            seen_rows.insert(x.clone(), ());
+            seen_columns.insert(y.clone(), ());
+            *cells.entry((x, y)).or_insert(0) += n;
         }
-        rows.values(row, &mut a);
-        columns.values(row, &mut b);
-        for x in &a {
-            for y in &b {
-                *cells.entry((x.clone(), y.clone())).or_insert(0) += 1;
-                seen_rows.insert(x.clone(), ());
-                seen_columns.insert(y.clone(), ());
+    } else {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        db::scan(db, survey, filter, |row| {
+            rows.values(row, &mut a);
+            columns.values(row, &mut b);
+            for x in &a {
+                for y in &b {
+                    *cells.entry((x.clone(), y.clone())).or_insert(0) += 1;
+                    seen_rows.insert(x.clone(), ());
+                    seen_columns.insert(y.clone(), ());
+                }
             }
-        }
-    })
-    .await?;
+        })
+        .await?;
+    }
     let row_labels = rows.labels(definition, &seen_rows, locale);
     let column_labels = columns.labels(definition, &seen_columns, locale);
     Ok(Crosstab {

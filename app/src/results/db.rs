@@ -40,11 +40,14 @@ pub fn day_of(at: DateTime<Utc>) -> String {
 }
 
 pub type Key = (Uuid, i32, String, String, String, String, String, String);
+pub type TotalKey = (Uuid, i32, String, String, String);
 
 /// What [`record!`] writes: the batch's counts added up by key (in key order) and each
 /// response's coded row.
 pub struct Prepared {
     pub counts: Vec<(Key, (i64, f64))>,
+    /// The same, added up over days, groups and channels.
+    pub totals: Vec<(TotalKey, (i64, f64))>,
     pub rows: Vec<(Uuid, i32, String, Uuid, String, String, String)>,
 }
 
@@ -96,8 +99,17 @@ pub fn prepare(batch: &[Counted<'_>]) -> Prepared {
             encode(&cells),
         ));
     }
+    let mut totals: BTreeMap<TotalKey, (i64, f64)> = BTreeMap::new();
+    for ((survey, wave, question, item, value, ..), (n, total)) in &counts {
+        let sum = totals
+            .entry((*survey, *wave, question.clone(), item.clone(), value.clone()))
+            .or_default();
+        sum.0 += n;
+        sum.1 += total;
+    }
     Prepared {
         counts: counts.into_iter().collect(),
+        totals: totals.into_iter().collect(),
         rows,
     }
 }
@@ -131,6 +143,25 @@ macro_rules! record {
             );
             query.build().execute(&mut **tx).await?;
         }
+        for chunk in prepared.totals.chunks(500) {
+            let mut query = sqlx::QueryBuilder::new(
+                "INSERT INTO result_totals (survey_id, wave, question, item, value, n, total) ",
+            );
+            query.push_values(chunk, |mut row, (key, (n, total))| {
+                row.push_bind(key.0)
+                    .push_bind(key.1)
+                    .push_bind(&key.2)
+                    .push_bind(&key.3)
+                    .push_bind(&key.4)
+                    .push_bind(*n)
+                    .push_bind(*total);
+            });
+            query.push(
+                " ON CONFLICT (survey_id, wave, question, item, value) \
+                 DO UPDATE SET n = result_totals.n + excluded.n, total = result_totals.total + excluded.total",
+            );
+            query.build().execute(&mut **tx).await?;
+        }
         for chunk in prepared.rows.chunks(500) {
             let mut query = sqlx::QueryBuilder::new(
                 "INSERT INTO result_rows (survey_id, wave, day, response_id, stakeholder_group, channel, codes) ",
@@ -159,22 +190,37 @@ pub async fn count_start(
     group: &str,
     channel: &str,
 ) -> Result<(), StoreError> {
+    let day = day_of(at);
     on_db!(db, |pool| {
-        sqlx::query(
-            "INSERT INTO result_counts (survey_id, wave, question, item, value, day, stakeholder_group, channel, n, total) \
-             VALUES ($1, $2, '', $3, '', $4, $5, $6, 1, 0) \
-             ON CONFLICT (survey_id, wave, question, item, value, day, stakeholder_group, channel) \
-             DO UPDATE SET n = result_counts.n + 1",
-        )
-        .bind(survey)
-        .bind(wave)
-        .bind(STARTED)
-        .bind(day_of(at))
-        .bind(group)
-        .bind(channel)
-        .execute(pool)
+        async {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO result_counts (survey_id, wave, question, item, value, day, stakeholder_group, channel, n, total) \
+                 VALUES ($1, $2, '', $3, '', $4, $5, $6, 1, 0) \
+                 ON CONFLICT (survey_id, wave, question, item, value, day, stakeholder_group, channel) \
+                 DO UPDATE SET n = result_counts.n + 1",
+            )
+            .bind(survey)
+            .bind(wave)
+            .bind(STARTED)
+            .bind(&day)
+            .bind(group)
+            .bind(channel)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO result_totals (survey_id, wave, question, item, value, n, total) \
+                 VALUES ($1, $2, '', $3, '', 1, 0) \
+                 ON CONFLICT (survey_id, wave, question, item, value) DO UPDATE SET n = result_totals.n + 1",
+            )
+            .bind(survey)
+            .bind(wave)
+            .bind(STARTED)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await
+        }
         .await
-        .map(|_| ())
     })?;
     Ok(())
 }
@@ -213,11 +259,36 @@ where
 /// The counts under a filter (its question filter aside), added up over days, groups and
 /// channels: what a dashboard is drawn from, without reading a single response.
 pub async fn tally(db: &Db, survey: Uuid, filter: &Filter) -> Result<Tally, StoreError> {
+    let whole_days = filter.groups.is_empty() && filter.channels.is_empty() && filter.from.is_none() && filter.to.is_none();
+    if whole_days {
+        return tally_totals(db, survey, filter.wave).await;
+    }
     let rows: Vec<(String, String, String, i64, f64)> = on_db!(db, |pool| {
         let mut query = QueryBuilder::new(
             "SELECT question, item, value, CAST(SUM(n) AS BIGINT), CAST(SUM(total) AS DOUBLE PRECISION) FROM result_counts",
         );
         push_filter(&mut query, survey, filter);
+        query.push(" GROUP BY question, item, value");
+        query.build_query_as().fetch_all(pool).await
+    })?;
+    let mut tally = Tally::default();
+    for (question, item, value, n, total) in rows {
+        tally.cells.insert((question, item, value), super::rules::Count { n, total });
+    }
+    Ok(tally)
+}
+
+/// The counts of a survey (or of one wave) from the totals: a few thousand rows.
+async fn tally_totals(db: &Db, survey: Uuid, wave: Option<i32>) -> Result<Tally, StoreError> {
+    let rows: Vec<(String, String, String, i64, f64)> = on_db!(db, |pool| {
+        let mut query = QueryBuilder::new(
+            "SELECT question, item, value, CAST(SUM(n) AS BIGINT), CAST(SUM(total) AS DOUBLE PRECISION) \
+             FROM result_totals WHERE survey_id = ",
+        );
+        query.push_bind(survey);
+        if let Some(wave) = wave {
+            query.push(" AND wave = ").push_bind(wave);
+        }
         query.push(" GROUP BY question, item, value");
         query.build_query_as().fetch_all(pool).await
     })?;
@@ -266,8 +337,8 @@ pub async fn responses_by(
 pub async fn tally_by_wave(db: &Db, survey: Uuid) -> Result<BTreeMap<i32, Tally>, StoreError> {
     let rows: Vec<(i32, String, String, String, i64, f64)> = on_db!(db, |pool| {
         sqlx::query_as(
-            "SELECT wave, question, item, value, CAST(SUM(n) AS BIGINT), CAST(SUM(total) AS DOUBLE PRECISION) \
-             FROM result_counts WHERE survey_id = $1 GROUP BY wave, question, item, value",
+            "SELECT wave, question, item, value, CAST(n AS BIGINT), CAST(total AS DOUBLE PRECISION) \
+             FROM result_totals WHERE survey_id = $1",
         )
         .bind(survey)
         .fetch_all(pool)
@@ -289,8 +360,28 @@ pub struct CodedRow {
     pub codes: String,
 }
 
-/// Reads the coded rows under a filter, a page at a time (constant memory), handing each to
-/// `visit`.
+/// The token an answer filter looks for in `';' || codes` (`;q=v;`).
+fn answer_token(filter: &Filter) -> Option<String> {
+    filter.by_answer().map(|(q, v)| format!(";{q}={v};"))
+}
+
+/// `AND` the answer filter, in each dialect (the codes hold it as a token).
+fn push_answer<'a, DB>(query: &mut QueryBuilder<'a, DB>, db: &Db, token: &'a Option<String>)
+where
+    DB: Database,
+    &'a str: Encode<'a, DB> + Type<DB>,
+{
+    if let Some(token) = token {
+        let find = match db {
+            Db::Sqlite(_) => " AND instr(';' || codes, ",
+            Db::Postgres(_) => " AND strpos(';' || codes, ",
+        };
+        query.push(find).push_bind(token.as_str()).push(") > 0");
+    }
+}
+
+/// Reads the coded rows under a filter (its answer filter applied in the database) as a
+/// stream, handing each to `visit`: memory stays constant whatever the number of rows.
 pub async fn scan(
     db: &Db,
     survey: Uuid,
@@ -299,11 +390,13 @@ pub async fn scan(
 ) -> Result<u64, StoreError> {
     use futures_util::TryStreamExt;
     let mut seen = 0;
+    let token = answer_token(filter);
     on_db!(db, |pool| {
         let mut query = QueryBuilder::new(
             "SELECT wave, day, stakeholder_group, channel, codes FROM result_rows",
         );
         push_filter(&mut query, survey, filter);
+        push_answer(&mut query, db, &token);
         let mut rows = query.build_query_as::<(i32, String, String, String, String)>().fetch(pool);
         while let Some((wave, day, group, channel, codes)) = rows.try_next().await? {
             visit(&CodedRow { wave, day, group, channel, codes });
@@ -312,6 +405,177 @@ pub async fn scan(
         Ok::<_, sqlx::Error>(())
     })?;
     Ok(seen)
+}
+
+/// A crosstab axis the database can count by itself: a column of the coded rows, a question
+/// with one value per response (read out of the codes), or a multiple-choice question (one
+/// presence test per choice).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Column {
+    Dimension(super::Dimension),
+    Single(String),
+    Multi(String, Vec<String>),
+}
+
+/// Appends an axis' value expression over `c` (`';' || codes`).
+fn push_value<'a, DB>(query: &mut QueryBuilder<'a, DB>, db: &Db, axis: &'a Column, token: &'a str)
+where
+    DB: Database,
+    &'a str: Encode<'a, DB> + Type<DB>,
+    i64: Encode<'a, DB> + Type<DB>,
+{
+    match axis {
+        Column::Dimension(d) => {
+            query.push(format!("CAST({} AS TEXT)", d.column()));
+        }
+        // After the token, up to the next ';' (the codes end with one); '' when absent.
+        Column::Single(_) | Column::Multi(..) => match db {
+            Db::Sqlite(_) => {
+                let after = token.len() as i64;
+                query
+                    .push("CASE WHEN instr(c, ")
+                    .push_bind(token)
+                    .push(") > 0 THEN substr(substr(c, instr(c, ")
+                    .push_bind(token)
+                    .push(") + ")
+                    .push_bind(after)
+                    .push("), 1, instr(substr(c, instr(c, ")
+                    .push_bind(token)
+                    .push(") + ")
+                    .push_bind(after)
+                    .push("), ';') - 1) ELSE '' END");
+            }
+            Db::Postgres(_) => {
+                query.push("split_part(split_part(c, ").push_bind(token).push(", 2), ';', 1)");
+            }
+        },
+    }
+}
+
+/// Appends `1` when `c` holds the token, else `0`.
+fn push_has<'a, DB>(query: &mut QueryBuilder<'a, DB>, db: &Db, tokens: &[&'a str])
+where
+    DB: Database,
+    &'a str: Encode<'a, DB> + Type<DB>,
+{
+    let find = match db {
+        Db::Sqlite(_) => "instr(c, ",
+        Db::Postgres(_) => "strpos(c, ",
+    };
+    query.push("CASE WHEN ");
+    for (i, token) in tokens.iter().enumerate() {
+        if i > 0 {
+            query.push(" AND ");
+        }
+        query.push(find).push_bind(*token).push(") > 0");
+    }
+    query.push(" THEN 1 ELSE 0 END");
+}
+
+/// The presence tokens of a multiple-choice axis (`;q=key;`), or its value token (`;q=`).
+fn tokens_of(axis: &Column) -> (String, Vec<String>) {
+    match axis {
+        Column::Dimension(_) => (String::new(), Vec::new()),
+        Column::Single(q) => (format!(";{q}="), Vec::new()),
+        Column::Multi(q, keys) => (
+            format!(";{q}="),
+            keys.iter().map(|k| format!(";{q}={k};")).collect(),
+        ),
+    }
+}
+
+/// Counts responses by two axes inside the database, without sending the rows anywhere:
+/// (row value, column value, count), '' for no answer. Single values are grouped by; each
+/// choice of a multiple-choice axis is a presence sum. `None` when the axes would need more
+/// than 400 sums (the caller then reads the rows).
+pub async fn cross_counts(
+    db: &Db,
+    survey: Uuid,
+    filter: &Filter,
+    rows: &Column,
+    columns: &Column,
+) -> Result<Option<Vec<(String, String, i64)>>, StoreError> {
+    use sqlx::Row;
+    let token = answer_token(filter);
+    let (row_value, row_has) = tokens_of(rows);
+    let (column_value, column_has) = tokens_of(columns);
+    let (row_multi, column_multi) = (!row_has.is_empty(), !column_has.is_empty());
+    let sums: Vec<(usize, usize)> = match (row_multi, column_multi) {
+        (true, true) => (0..row_has.len()).flat_map(|i| (0..column_has.len()).map(move |j| (i, j))).collect(),
+        (true, false) => (0..row_has.len()).map(|i| (i, 0)).collect(),
+        (false, true) => (0..column_has.len()).map(|j| (0, j)).collect(),
+        (false, false) => Vec::new(),
+    };
+    if sums.len() > 400 {
+        return Ok(None);
+    }
+    let found = on_db!(db, |pool| {
+        let mut query = QueryBuilder::new("SELECT ");
+        // The grouped axis (none when both are multiple choice).
+        let grouped = match (row_multi, column_multi) {
+            (false, false) => {
+                push_value(&mut query, db, rows, &row_value);
+                query.push(" AS a, ");
+                push_value(&mut query, db, columns, &column_value);
+                query.push(" AS b, CAST(COUNT(*) AS BIGINT)");
+                " GROUP BY a, b"
+            }
+            (true, true) => {
+                query.push("''");
+                ""
+            }
+            (false, true) => {
+                push_value(&mut query, db, rows, &row_value);
+                " GROUP BY 1"
+            }
+            (true, false) => {
+                push_value(&mut query, db, columns, &column_value);
+                " GROUP BY 1"
+            }
+        };
+        for &(i, j) in &sums {
+            query.push(", CAST(SUM(");
+            match (row_multi, column_multi) {
+                (true, true) => push_has(&mut query, db, &[row_has[i].as_str(), column_has[j].as_str()]),
+                (true, false) => push_has(&mut query, db, &[row_has[i].as_str()]),
+                _ => push_has(&mut query, db, &[column_has[j].as_str()]),
+            }
+            query.push(") AS BIGINT)");
+        }
+        query.push(" FROM (SELECT ';' || codes AS c, wave, day, stakeholder_group, channel FROM result_rows");
+        push_filter(&mut query, survey, filter);
+        push_answer(&mut query, db, &token);
+        query.push(") AS f");
+        query.push(grouped);
+        query.build().fetch_all(pool).await.and_then(|found| {
+            let mut out = Vec::new();
+            for row in found {
+                let key: String = row.try_get(0)?;
+                if !row_multi && !column_multi {
+                    out.push((key, row.try_get(1)?, row.try_get(2)?));
+                    continue;
+                }
+                for (index, &(i, j)) in sums.iter().enumerate() {
+                    let n: Option<i64> = row.try_get(index + 1)?;
+                    let (x, y) = match (row_multi, column_multi) {
+                        (true, true) => (keys(rows)[i].clone(), keys(columns)[j].clone()),
+                        (true, false) => (keys(rows)[i].clone(), key.clone()),
+                        _ => (key.clone(), keys(columns)[j].clone()),
+                    };
+                    out.push((x, y, n.unwrap_or(0)));
+                }
+            }
+            Ok(out)
+        })
+    })?;
+    Ok(Some(found))
+}
+
+fn keys(axis: &Column) -> &[String] {
+    match axis {
+        Column::Multi(_, keys) => keys,
+        _ => &[],
+    }
 }
 
 /// Whether the survey's results are public, and its group targets (percent by group code).
@@ -426,6 +690,25 @@ pub async fn stored_counts(db: &Db, survey: Uuid) -> Result<Tally, StoreError> {
     Ok(tally)
 }
 
+/// The stored totals of a survey (what `verify` compares with the counts recomputed).
+pub async fn stored_totals(db: &Db, survey: Uuid) -> Result<Tally, StoreError> {
+    let rows: Vec<(i32, String, String, String, i64, f64)> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT wave, question, item, value, CAST(n AS BIGINT), CAST(total AS DOUBLE PRECISION) \
+             FROM result_totals WHERE survey_id = $1 AND NOT (question = '' AND item = $2)",
+        )
+        .bind(survey)
+        .bind(STARTED)
+        .fetch_all(pool)
+        .await
+    })?;
+    let mut tally = Tally::default();
+    for (wave, question, item, value, n, total) in rows {
+        tally.add(&format!("{wave}|{question}"), &item, &value, n, total);
+    }
+    Ok(tally)
+}
+
 /// The coded rows of the given responses, by response id (what `verify` compares).
 pub async fn stored_codes(db: &Db, survey: Uuid, first: Uuid, last: Uuid) -> Result<BTreeMap<Uuid, String>, StoreError> {
     let rows: Vec<(Uuid, String)> = on_db!(db, |pool| {
@@ -451,6 +734,11 @@ pub async fn rebuild(db: &Db, survey: Uuid) -> Result<u64, StoreError> {
         async {
             let mut tx = pool.begin_with(begin).await?;
             sqlx::query("DELETE FROM result_counts WHERE survey_id = $1 AND NOT (question = '' AND item = $2)")
+                .bind(survey)
+                .bind(STARTED)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM result_totals WHERE survey_id = $1 AND NOT (question = '' AND item = $2)")
                 .bind(survey)
                 .bind(STARTED)
                 .execute(&mut *tx)

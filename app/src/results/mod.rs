@@ -18,6 +18,8 @@ pub mod db;
 pub mod export;
 pub mod rules;
 pub mod summary;
+#[cfg(feature = "ssr")]
+pub mod verify;
 pub mod views;
 
 use chrono::NaiveDate;
@@ -98,11 +100,11 @@ impl Filter {
                 _ => {}
             }
         }
-        if let (Some(from), Some(to)) = (filter.from, filter.to) {
-            if from > to {
-                bad.push("to".to_owned());
-                filter.to = None;
-            }
+        if let (Some(from), Some(to)) = (filter.from, filter.to)
+            && from > to
+        {
+            bad.push("to".to_owned());
+            filter.to = None;
         }
         (filter, bad)
     }
@@ -236,6 +238,8 @@ pub struct Trend {
     pub text: String,
     /// What the figure is ("mean", "NPS", "% choosing …").
     pub measure: String,
+    /// The wave numbers, one per value.
+    pub waves: Vec<i32>,
     pub values: Vec<Option<f64>>,
     pub sentence: String,
     #[serde(skip_serializing_if = "String::is_empty", default)]
@@ -302,12 +306,12 @@ pub async fn load_dashboard(
     let pairs = || query.iter().map(|(k, v)| (k.as_str(), v.as_str()));
     let (mut filter, mut bad) = Filter::from_pairs(pairs());
     let definition = &survey.definition;
-    if let Some((q, _)) = filter.by_answer() {
-        if !definition.question(q).is_some_and(|q| build::crosstab_question(&q.kind)) {
-            bad.push("q".to_owned());
-            filter.question = None;
-            filter.value = None;
-        }
+    if let Some((q, _)) = filter.by_answer()
+        && !definition.question(q).is_some_and(|q| build::crosstab_question(&q.kind))
+    {
+        bad.push("qv".to_owned());
+        filter.question = None;
+        filter.value = None;
     }
     let get = |name: &str| pairs().find(|(k, _)| *k == name).map(|(_, v)| v.to_owned()).unwrap_or_default();
     let (row, col) = (get("row"), get("col"));
@@ -411,7 +415,7 @@ pub async fn load_public_results(
     Ok(Some(results))
 }
 
-/// Written answers to one question, newest first, matching a search that ignores Arabic
+/// Written answers to one question, oldest first, matching a search that ignores Arabic
 /// diacritics and letter variants.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TextAnswers {
@@ -462,12 +466,12 @@ pub async fn load_text_answers(
         after = last.id;
         for row in rows {
             let Ok(answers) = serde_json::from_str::<Answers>(&row.answers) else { continue };
-            if let Some(Answer::Text(text)) = answers.get(&question) {
-                if needle.is_empty() || rules::fold(text).contains(&needle) {
-                    found.push((row.submitted_at.format("%Y-%m-%d").to_string(), text.clone()));
-                    if found.len() >= skip + want {
-                        break 'pages;
-                    }
+            if let Some(Answer::Text(text)) = answers.get(&question)
+                && (needle.is_empty() || rules::fold(text).contains(&needle))
+            {
+                found.push((row.submitted_at.format("%Y-%m-%d").to_string(), text.clone()));
+                if found.len() >= skip + want {
+                    break 'pages;
                 }
             }
         }

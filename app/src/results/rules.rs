@@ -277,15 +277,14 @@ pub fn suppress(counts: &[i64]) -> Vec<Option<i64>> {
         .iter()
         .map(|&n| (n >= SMALL_CELL).then_some(n))
         .collect();
-    if out.iter().filter(|c| c.is_none()).count() == 1 {
-        if let Some((index, _)) = out
+    if out.iter().filter(|c| c.is_none()).count() == 1
+        && let Some((index, _)) = out
             .iter()
             .enumerate()
             .filter_map(|(i, c)| c.map(|n| (i, n)))
             .min_by_key(|(_, n)| *n)
-        {
-            out[index] = None;
-        }
+    {
+        out[index] = None;
     }
     out
 }

@@ -240,7 +240,10 @@ fn scale(
     }
 }
 
-fn sentence(summary: &Summary, n: &str, t: &dyn Fn(&str, &[(&str, &str)]) -> String) -> String {
+/// A catalogue lookup with placeholders, under `results.sentence.`.
+type Say<'a> = &'a dyn Fn(&str, &[(&str, &str)]) -> String;
+
+fn sentence(summary: &Summary, n: &str, t: Say) -> String {
     let pct = |p: Option<f64>| p.map(figure).unwrap_or_default();
     match summary {
         Summary::Choices { options, .. } => {
@@ -393,6 +396,7 @@ pub fn trends(definition: &Definition, waves: &BTreeMap<i32, Tally>, locale: Loc
                 key: q.key.clone(),
                 text: q.text.get(locale).to_owned(),
                 measure,
+                waves: waves.keys().copied().collect(),
                 values,
                 sentence,
                 chart: String::new(),

@@ -394,8 +394,8 @@ fn Trends(trends: Vec<Trend>) -> impl IntoView {
                             <caption class="visually-hidden">{trend.text.clone()}</caption>
                             <thead><tr><th scope="col">{locale.t("results.wave")}</th><th scope="col">{trend.measure.clone()}</th></tr></thead>
                             <tbody>
-                                {trend.values.iter().enumerate().map(|(i, v)| view! {
-                                    <tr><th scope="row">{locale.t_with("results.wave_n", &[("n", &(i + 1).to_string())])}</th><td>{v.map(figure).unwrap_or_else(|| "–".into())}</td></tr>
+                                {trend.waves.iter().zip(&trend.values).map(|(w, v)| view! {
+                                    <tr><th scope="row">{locale.t_with("results.wave_n", &[("n", &w.to_string())])}</th><td>{v.map(figure).unwrap_or_else(|| "–".into())}</td></tr>
                                 }).collect_view()}
                             </tbody>
                         </table>

@@ -452,6 +452,8 @@ pub struct NewResponse<'a> {
     pub channel: &'a str,
     pub answers: &'a Answers,
     pub submitted_at: DateTime<Utc>,
+    /// Seconds the participant took, when known.
+    pub duration: Option<i64>,
 }
 
 /// Stores responses in one transaction (all or none), counted for the results like any other
@@ -475,8 +477,8 @@ pub async fn insert_responses(db: &Db, responses: &[NewResponse<'_>]) -> Result<
                     numbers.insert(wave, number);
                 }
                 sqlx::query(
-                    "INSERT INTO responses (id, survey_id, wave_id, survey_version, stakeholder_group, channel, answers, submitted_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    "INSERT INTO responses (id, survey_id, wave_id, survey_version, stakeholder_group, channel, answers, submitted_at, duration_s) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
                 .bind(id)
                 .bind(response.survey)
@@ -486,6 +488,7 @@ pub async fn insert_responses(db: &Db, responses: &[NewResponse<'_>]) -> Result<
                 .bind(response.channel)
                 .bind(answers)
                 .bind(response.submitted_at)
+                .bind(response.duration)
                 .execute(&mut *tx)
                 .await?;
             }
@@ -500,7 +503,7 @@ pub async fn insert_responses(db: &Db, responses: &[NewResponse<'_>]) -> Result<
                     group: r.stakeholder_group,
                     channel: r.channel,
                     answers: r.answers,
-                    duration: None,
+                    duration: r.duration,
                     new_start: true,
                 })
                 .collect();

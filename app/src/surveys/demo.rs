@@ -283,6 +283,13 @@ pub fn pulse_survey() -> Definition {
                     false,
                     Kind::Nps,
                 ),
+                question(
+                    "change",
+                    "ما الشيء الواحد الذي تودّ أن نغيّره؟",
+                    "What one thing would you like us to change?",
+                    false,
+                    Kind::LongText { max_length: 1000 },
+                ),
             ],
             ..Section::new("pulse")
         }],
@@ -347,8 +354,23 @@ fn pulse_answers(dice: &mut Dice, mood: u64) -> (StakeholderGroup, Answers) {
         ]);
         answers.insert("recommend".into(), Answer::Number(score as f64));
     }
+    if dice.roll(4) == 0 {
+        let said = CHANGES[dice.roll(CHANGES.len() as u64) as usize];
+        answers.insert("change".into(), Answer::Text(said.to_owned()));
+    }
     (group, answers)
 }
+
+/// What some participants wrote, in both languages and with and without diacritics, so the
+/// search that ignores them has something to find.
+const CHANGES: [&str; 6] = [
+    "تقليل وقت الانتظار في المراكز الصحية",
+    "الخِدْمَات الإلكترونية تحتاج إلى تطبيق أسهل",
+    "مواعيد أكثر مرونة لكبار السن",
+    "More evening appointments at service centres",
+    "إستجابة أسرع على الهاتف",
+    "Clearer information about school transport",
+];
 
 const CHANNELS: [&str; 3] = ["web", "mobile", "assisted"];
 
@@ -403,9 +425,12 @@ pub async fn seed(db: &Db, now: DateTime<Utc>, author: Option<Uuid>) -> Result<(
                 (group, answers, at, CHANNELS[dice.weighted(&[70, 22, 8])])
             })
             .collect();
+        // Completion times of two to twelve minutes.
+        let durations: Vec<i64> = generated.iter().map(|_| 120 + dice.roll(600) as i64).collect();
         let rows: Vec<NewResponse> = generated
             .iter()
-            .map(|(group, answers, at, channel)| NewResponse {
+            .zip(&durations)
+            .map(|((group, answers, at, channel), duration)| NewResponse {
                 survey: pulse,
                 wave: Some(wave.id),
                 survey_version: 1,
@@ -413,9 +438,17 @@ pub async fn seed(db: &Db, now: DateTime<Utc>, author: Option<Uuid>) -> Result<(
                 channel,
                 answers,
                 submitted_at: *at,
+                duration: Some(*duration),
             })
             .collect();
         db::insert_responses(db, &rows).await?;
+        // Some people began and did not finish: they count against the completion rate.
+        for _ in 0..(20 + dice.roll(40)) {
+            let (group, _) = pulse_answers(&mut dice, mood as u64);
+            let at = wave.opens_at + Duration::minutes(dice.roll(20 * 24 * 60) as i64);
+            let number = i32::try_from(wave.number).unwrap_or(0);
+            crate::results::db::count_start(db, pulse, number, at, group.code(), "web").await?;
+        }
     }
 
     // A consultation survey that has closed.

@@ -93,6 +93,13 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Internal {
+    /// Results at scale (issue 6): dashboard, crosstab and CSV export over generated
+    /// responses, next to the naive GROUP BY over the raw answers.
+    Results {
+        /// How many responses to generate.
+        #[arg(long, default_value_t = 1_000_000)]
+        responses: u64,
+    },
     /// The baseline server the bench starts (not meant to be run by hand).
     #[command(hide = true)]
     BaselineServer {
@@ -151,23 +158,27 @@ async fn main() -> Result<ExitCode> {
         baseline::serve(database_url, *addr, *pool).await?;
         return Ok(ExitCode::SUCCESS);
     }
-    let sharek = match &cli.server {
+    let sharek_path = match &cli.server {
         Some(path) => path.clone(),
         None => std::env::current_exe()
             .context("cannot find this binary's path")?
             .with_file_name("sharek"),
     };
-    if !sharek.is_file() {
+    if !sharek_path.is_file() {
         bail!(
             "no sharek server binary at {} (build it with `cargo build --release -p server`, or pass --server)",
-            sharek.display()
+            sharek_path.display()
         );
     }
+    let sharek = sharek_path;
     let root = cli.dir.clone().unwrap_or_else(std::env::temp_dir);
     let work = root.join(format!("sharek-bench-{}", std::process::id()));
     std::fs::create_dir_all(&work)
         .with_context(|| format!("cannot create the folder {}", work.display()))?;
 
+    if let Some(Internal::Results { responses }) = &cli.command {
+        return results_bench(&cli, *responses, &sharek, &work).await;
+    }
     print_machine(&cli, &work);
     let backends: &[Backend] = match cli.backend {
         Which::Sqlite => &[Backend::Sqlite],
@@ -196,6 +207,36 @@ async fn main() -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+#[path = "bench/results.rs"]
+mod results;
+
+/// `sharek-bench results`: each backend in turn, then the table.
+async fn results_bench(cli: &Cli, responses: u64, sharek: &Path, work: &Path) -> Result<ExitCode> {
+    let backends: &[Backend] = match cli.backend {
+        Which::Sqlite => &[Backend::Sqlite],
+        Which::Postgres => &[Backend::Postgres],
+        Which::Both => &[Backend::Sqlite, Backend::Postgres],
+    };
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    println!("Machine: {cpus} CPUs (nproc); SQLite files in {}", work.display());
+    let mut figures = Vec::new();
+    let mut failed = false;
+    for &backend in backends {
+        match results::run(backend, responses, &cli.pg_url, sharek, work).await {
+            Ok(f) => figures.push(f),
+            Err(error) => {
+                eprintln!("{} failed: {error:#}", backend.name());
+                failed = true;
+            }
+        }
+    }
+    if let Err(error) = std::fs::remove_dir_all(work) {
+        eprintln!("could not remove {}: {error}", work.display());
+    }
+    let held = results::report(&figures);
+    Ok(if held && !failed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 /// One server's figures.

@@ -16,6 +16,8 @@ mod headers;
 mod locale;
 mod opportunities;
 mod respond;
+mod results;
+mod results_export;
 mod session;
 pub(crate) mod surveys;
 mod teams;
@@ -67,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(api_surveys::routes())
         .merge(api_responses::routes())
+        .merge(results::api_routes())
         .route("/{lang}/login", post(accounts::login))
         .route("/{lang}/logout", post(accounts::logout))
         .route("/{lang}/staff/users", post(accounts::add_user))
@@ -119,6 +122,34 @@ pub fn router(state: AppState) -> Router {
             post(respond::invite),
         )
         .route("/{lang}/staff/surveys/{id}/enter", post(respond::assisted))
+        .route(
+            "/{lang}/staff/surveys/{id}/results/export.csv",
+            get(results_export::csv),
+        )
+        .route(
+            "/{lang}/staff/surveys/{id}/results/export.xlsx",
+            get(results_export::xlsx),
+        )
+        .route(
+            "/{lang}/staff/surveys/{id}/results/export.json",
+            get(results_export::json),
+        )
+        .route(
+            "/{lang}/staff/surveys/{id}/results/codebook.csv",
+            get(results_export::codebook),
+        )
+        .route(
+            "/{lang}/staff/surveys/{id}/results/settings",
+            post(results::settings),
+        )
+        .route(
+            "/{lang}/staff/surveys/{id}/results/charts/{file}",
+            get(results::staff_chart),
+        )
+        .route(
+            "/{lang}/results/{key}/charts/{file}",
+            get(results::public_chart),
+        )
         .route("/{lang}/opportunities/feed.atom", get(feeds::atom))
         .route("/{lang}/opportunities/calendar.ics", get(feeds::calendar))
         .route("/{lang}/staff/opportunities", post(opportunities::create))

@@ -287,7 +287,9 @@ pub async fn settings(
         bad = true;
     }
     if bad {
-        return pages.show_again(&parts, feedback.into_inner()).await;
+        // Shown on the dashboard the form is on (it posts to a path of its own).
+        let page = format!("/{}/staff/surveys/{id}/results", Locale::from_code(&lang).unwrap_or_default().code());
+        return pages.show_at(parts, &page, feedback.into_inner()).await;
     }
     match surveys_db::get(&state.db, id).await {
         Ok(Some(_)) => {}
