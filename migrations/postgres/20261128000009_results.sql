@@ -50,6 +50,9 @@ CREATE TABLE result_rows (
     stakeholder_group TEXT NOT NULL,
     channel           TEXT NOT NULL,
     codes             TEXT NOT NULL,
+    -- Single-valued and multiple-choice answers only (`;q=v;`, rules.rs `choices`): what
+    -- crosstabs pick answers out of.
+    choices           TEXT NOT NULL,
     PRIMARY KEY (survey_id, wave, day, response_id)
 );
 

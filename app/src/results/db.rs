@@ -14,7 +14,7 @@ use sqlx::{Database, Encode, QueryBuilder, Type};
 use uuid::Uuid;
 
 use super::Filter;
-use super::rules::{Cell, RESPONSE, STARTED, Tally, cells, encode};
+use super::rules::{Cell, RESPONSE, STARTED, Tally, cells, choices, encode};
 use crate::on_db;
 use crate::store::{Db, StoreError};
 use crate::surveys::conditions::Answers;
@@ -42,13 +42,17 @@ pub fn day_of(at: DateTime<Utc>) -> String {
 pub type Key = (Uuid, i32, String, String, String, String, String, String);
 pub type TotalKey = (Uuid, i32, String, String, String);
 
+/// The items of the totals' per-response cells that count responses by group and by channel.
+pub const GROUP: &str = "group";
+pub const CHANNEL: &str = "channel";
+
 /// What [`record!`] writes: the batch's counts added up by key (in key order) and each
 /// response's coded row.
 pub struct Prepared {
     pub counts: Vec<(Key, (i64, f64))>,
     /// The same, added up over days, groups and channels.
     pub totals: Vec<(TotalKey, (i64, f64))>,
-    pub rows: Vec<(Uuid, i32, String, Uuid, String, String, String)>,
+    pub rows: Vec<(Uuid, i32, String, Uuid, String, String, String, String)>,
 }
 
 /// Adds up a batch of responses into counts and coded rows, ready to write.
@@ -97,15 +101,22 @@ pub fn prepare(batch: &[Counted<'_>]) -> Prepared {
             r.group.to_owned(),
             r.channel.to_owned(),
             encode(&cells),
+            choices(r.answers),
         ));
     }
     let mut totals: BTreeMap<TotalKey, (i64, f64)> = BTreeMap::new();
-    for ((survey, wave, question, item, value, ..), (n, total)) in &counts {
+    for ((survey, wave, question, item, value, _, group, channel), (n, total)) in &counts {
         let sum = totals
             .entry((*survey, *wave, question.clone(), item.clone(), value.clone()))
             .or_default();
         sum.0 += n;
         sum.1 += total;
+        // The totals also keep responses by group and by channel (the unfiltered breakdowns).
+        if question == RESPONSE && item.is_empty() {
+            for (by, code) in [(GROUP, group), (CHANNEL, channel)] {
+                totals.entry((*survey, *wave, RESPONSE.into(), by.into(), code.clone())).or_default().0 += n;
+            }
+        }
     }
     Prepared {
         counts: counts.into_iter().collect(),
@@ -164,7 +175,7 @@ macro_rules! record {
         }
         for chunk in prepared.rows.chunks(500) {
             let mut query = sqlx::QueryBuilder::new(
-                "INSERT INTO result_rows (survey_id, wave, day, response_id, stakeholder_group, channel, codes) ",
+                "INSERT INTO result_rows (survey_id, wave, day, response_id, stakeholder_group, channel, codes, choices) ",
             );
             query.push_values(chunk, |mut row, r| {
                 row.push_bind(r.0)
@@ -173,7 +184,8 @@ macro_rules! record {
                     .push_bind(r.3)
                     .push_bind(&r.4)
                     .push_bind(&r.5)
-                    .push_bind(&r.6);
+                    .push_bind(&r.6)
+                    .push_bind(&r.7);
             });
             query.build().execute(&mut **tx).await?;
         }
@@ -259,8 +271,7 @@ where
 /// The counts under a filter (its question filter aside), added up over days, groups and
 /// channels: what a dashboard is drawn from, without reading a single response.
 pub async fn tally(db: &Db, survey: Uuid, filter: &Filter) -> Result<Tally, StoreError> {
-    let whole_days = filter.groups.is_empty() && filter.channels.is_empty() && filter.from.is_none() && filter.to.is_none();
-    if whole_days {
+    if filter.whole_days() {
         return tally_totals(db, survey, filter.wave).await;
     }
     let rows: Vec<(String, String, String, i64, f64)> = on_db!(db, |pool| {
@@ -417,77 +428,67 @@ pub enum Column {
     Multi(String, Vec<String>),
 }
 
-/// Appends an axis' value expression over `c` (`';' || codes`).
+/// Appends an axis' value over `c` (the choices column): a dimension's column, or what follows
+/// the question's token up to the next ';' ('' when absent; `a,b` for several choices).
 fn push_value<'a, DB>(query: &mut QueryBuilder<'a, DB>, db: &Db, axis: &'a Column, token: &'a str)
 where
     DB: Database,
     &'a str: Encode<'a, DB> + Type<DB>,
     i64: Encode<'a, DB> + Type<DB>,
 {
-    match axis {
-        Column::Dimension(d) => {
+    match (axis, db) {
+        (Column::Dimension(d), _) => {
             query.push(format!("CAST({} AS TEXT)", d.column()));
         }
-        // After the token, up to the next ';' (the codes end with one); '' when absent.
-        Column::Single(_) | Column::Multi(..) => match db {
-            Db::Sqlite(_) => {
-                let after = token.len() as i64;
-                query
-                    .push("CASE WHEN instr(c, ")
-                    .push_bind(token)
-                    .push(") > 0 THEN substr(substr(c, instr(c, ")
-                    .push_bind(token)
-                    .push(") + ")
-                    .push_bind(after)
-                    .push("), 1, instr(substr(c, instr(c, ")
-                    .push_bind(token)
-                    .push(") + ")
-                    .push_bind(after)
-                    .push("), ';') - 1) ELSE '' END");
-            }
-            Db::Postgres(_) => {
-                query.push("split_part(split_part(c, ").push_bind(token).push(", 2), ';', 1)");
-            }
-        },
+        (_, Db::Sqlite(_)) => {
+            let after = token.len() as i64;
+            query
+                .push("CASE WHEN instr(c, ")
+                .push_bind(token)
+                .push(") > 0 THEN substr(substr(c, instr(c, ")
+                .push_bind(token)
+                .push(") + ")
+                .push_bind(after)
+                .push("), 1, instr(substr(c, instr(c, ")
+                .push_bind(token)
+                .push(") + ")
+                .push_bind(after)
+                .push("), ';') - 1) ELSE '' END");
+        }
+        (_, Db::Postgres(_)) => {
+            query.push("split_part(split_part(c, ").push_bind(token).push(", 2), ';', 1)");
+        }
     }
 }
 
-/// Appends `1` when `c` holds the token, else `0`.
-fn push_has<'a, DB>(query: &mut QueryBuilder<'a, DB>, db: &Db, tokens: &[&'a str])
+/// Appends `1` when every (list, `,key,`) pair holds, else `0`: a choice among several.
+fn push_has<'a, DB>(query: &mut QueryBuilder<'a, DB>, db: &Db, tests: &[(&str, &'a str)])
 where
     DB: Database,
     &'a str: Encode<'a, DB> + Type<DB>,
 {
     let find = match db {
-        Db::Sqlite(_) => "instr(c, ",
-        Db::Postgres(_) => "strpos(c, ",
+        Db::Sqlite(_) => "instr(",
+        Db::Postgres(_) => "strpos(",
     };
     query.push("CASE WHEN ");
-    for (i, token) in tokens.iter().enumerate() {
+    for (i, (list, key)) in tests.iter().enumerate() {
         if i > 0 {
             query.push(" AND ");
         }
-        query.push(find).push_bind(*token).push(") > 0");
+        query
+            .push(find)
+            .push(format!("',' || {list} || ',', "))
+            .push_bind(*key)
+            .push(") > 0");
     }
     query.push(" THEN 1 ELSE 0 END");
 }
 
-/// The presence tokens of a multiple-choice axis (`;q=key;`), or its value token (`;q=`).
-fn tokens_of(axis: &Column) -> (String, Vec<String>) {
-    match axis {
-        Column::Dimension(_) => (String::new(), Vec::new()),
-        Column::Single(q) => (format!(";{q}="), Vec::new()),
-        Column::Multi(q, keys) => (
-            format!(";{q}="),
-            keys.iter().map(|k| format!(";{q}={k};")).collect(),
-        ),
-    }
-}
-
 /// Counts responses by two axes inside the database, without sending the rows anywhere:
-/// (row value, column value, count), '' for no answer. Single values are grouped by; each
-/// choice of a multiple-choice axis is a presence sum. `None` when the axes would need more
-/// than 400 sums (the caller then reads the rows).
+/// (row value, column value, count), '' for no answer. It reads the short `choices` column:
+/// single values are grouped by; each choice of a multiple-choice axis is a presence sum.
+/// `None` when the axes would need more than 400 sums (the caller then reads the rows).
 pub async fn cross_counts(
     db: &Db,
     survey: Uuid,
@@ -497,13 +498,18 @@ pub async fn cross_counts(
 ) -> Result<Option<Vec<(String, String, i64)>>, StoreError> {
     use sqlx::Row;
     let token = answer_token(filter);
-    let (row_value, row_has) = tokens_of(rows);
-    let (column_value, column_has) = tokens_of(columns);
-    let (row_multi, column_multi) = (!row_has.is_empty(), !column_has.is_empty());
+    let value_token = |axis: &Column| match axis {
+        Column::Single(q) | Column::Multi(q, _) => format!(";{q}="),
+        Column::Dimension(_) => String::new(),
+    };
+    let (row_token, column_token) = (value_token(rows), value_token(columns));
+    let listed = |axis: &Column| -> Vec<String> { keys(axis).iter().map(|k| format!(",{k},")).collect() };
+    let (row_keys, column_keys) = (listed(rows), listed(columns));
+    let (row_multi, column_multi) = (!row_keys.is_empty(), !column_keys.is_empty());
     let sums: Vec<(usize, usize)> = match (row_multi, column_multi) {
-        (true, true) => (0..row_has.len()).flat_map(|i| (0..column_has.len()).map(move |j| (i, j))).collect(),
-        (true, false) => (0..row_has.len()).map(|i| (i, 0)).collect(),
-        (false, true) => (0..column_has.len()).map(|j| (0, j)).collect(),
+        (true, true) => (0..row_keys.len()).flat_map(|i| (0..column_keys.len()).map(move |j| (i, j))).collect(),
+        (true, false) => (0..row_keys.len()).map(|i| (i, 0)).collect(),
+        (false, true) => (0..column_keys.len()).map(|j| (0, j)).collect(),
         (false, false) => Vec::new(),
     };
     if sums.len() > 400 {
@@ -511,13 +517,9 @@ pub async fn cross_counts(
     }
     let found = on_db!(db, |pool| {
         let mut query = QueryBuilder::new("SELECT ");
-        // The grouped axis (none when both are multiple choice).
         let grouped = match (row_multi, column_multi) {
             (false, false) => {
-                push_value(&mut query, db, rows, &row_value);
-                query.push(" AS a, ");
-                push_value(&mut query, db, columns, &column_value);
-                query.push(" AS b, CAST(COUNT(*) AS BIGINT)");
+                query.push("a, b, CAST(COUNT(*) AS BIGINT)");
                 " GROUP BY a, b"
             }
             (true, true) => {
@@ -525,27 +527,31 @@ pub async fn cross_counts(
                 ""
             }
             (false, true) => {
-                push_value(&mut query, db, rows, &row_value);
-                " GROUP BY 1"
+                query.push("a");
+                " GROUP BY a"
             }
             (true, false) => {
-                push_value(&mut query, db, columns, &column_value);
-                " GROUP BY 1"
+                query.push("b");
+                " GROUP BY b"
             }
         };
         for &(i, j) in &sums {
             query.push(", CAST(SUM(");
             match (row_multi, column_multi) {
-                (true, true) => push_has(&mut query, db, &[row_has[i].as_str(), column_has[j].as_str()]),
-                (true, false) => push_has(&mut query, db, &[row_has[i].as_str()]),
-                _ => push_has(&mut query, db, &[column_has[j].as_str()]),
+                (true, true) => push_has(&mut query, db, &[("a", row_keys[i].as_str()), ("b", column_keys[j].as_str())]),
+                (true, false) => push_has(&mut query, db, &[("a", row_keys[i].as_str())]),
+                _ => push_has(&mut query, db, &[("b", column_keys[j].as_str())]),
             }
             query.push(") AS BIGINT)");
         }
-        query.push(" FROM (SELECT ';' || codes AS c, wave, day, stakeholder_group, channel FROM result_rows");
+        query.push(" FROM (SELECT ");
+        push_value(&mut query, db, rows, &row_token);
+        query.push(" AS a, ");
+        push_value(&mut query, db, columns, &column_token);
+        query.push(" AS b FROM (SELECT choices AS c, codes, wave, day, stakeholder_group, channel FROM result_rows");
         push_filter(&mut query, survey, filter);
         push_answer(&mut query, db, &token);
-        query.push(") AS f");
+        query.push(") AS f) AS g");
         query.push(grouped);
         query.build().fetch_all(pool).await.and_then(|found| {
             let mut out = Vec::new();
@@ -710,16 +716,21 @@ pub async fn stored_totals(db: &Db, survey: Uuid) -> Result<Tally, StoreError> {
 }
 
 /// The coded rows of the given responses, by response id (what `verify` compares).
-pub async fn stored_codes(db: &Db, survey: Uuid, first: Uuid, last: Uuid) -> Result<BTreeMap<Uuid, String>, StoreError> {
-    let rows: Vec<(Uuid, String)> = on_db!(db, |pool| {
-        sqlx::query_as("SELECT response_id, codes FROM result_rows WHERE survey_id = $1 AND response_id >= $2 AND response_id <= $3")
+pub async fn stored_codes(
+    db: &Db,
+    survey: Uuid,
+    first: Uuid,
+    last: Uuid,
+) -> Result<BTreeMap<Uuid, (String, String)>, StoreError> {
+    let rows: Vec<(Uuid, String, String)> = on_db!(db, |pool| {
+        sqlx::query_as("SELECT response_id, codes, choices FROM result_rows WHERE survey_id = $1 AND response_id >= $2 AND response_id <= $3")
             .bind(survey)
             .bind(first)
             .bind(last)
             .fetch_all(pool)
             .await
     })?;
-    Ok(rows.into_iter().collect())
+    Ok(rows.into_iter().map(|(id, codes, choices)| (id, (codes, choices))).collect())
 }
 
 /// Replaces a survey's counts and coded rows with ones recomputed from the raw responses

@@ -61,6 +61,12 @@ impl Filter {
         }
     }
 
+    /// Whether the filter keeps every day, group and channel: the totals answer it (an
+    /// answer filter aside).
+    pub fn whole_days(&self) -> bool {
+        self.groups.is_empty() && self.channels.is_empty() && self.from.is_none() && self.to.is_none()
+    }
+
     /// Reads a filter from a query string's pairs (repeated `group` and `channel` allowed).
     /// Unreadable values are dropped and reported by name, so the page can say so.
     pub fn from_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> (Filter, Vec<String>) {

@@ -133,6 +133,27 @@ pub fn encode(cells: &[Cell]) -> String {
     out
 }
 
+/// A response's single-valued and multiple-choice answers in the form crosstabs read:
+/// `;q=value;` per question (`;q=a,b;` for several choices), numbers included, nothing else.
+/// Shorter than the codes, so the database picks answers out of a million of them quickly.
+pub fn choices(answers: &Answers) -> String {
+    let mut out = String::from(";");
+    for (question, answer) in answers {
+        let value = match answer {
+            _ if question == STAKEHOLDER_QUESTION => continue,
+            Answer::Choice { key, .. } => key.clone(),
+            Answer::Choices { keys, .. } => keys.join(","),
+            Answer::Number(x) if x.is_finite() => number_value(*x),
+            _ => continue,
+        };
+        out.push_str(question);
+        out.push('=');
+        out.push_str(&value);
+        out.push(';');
+    }
+    out
+}
+
 /// The cells [`encode`] wrote, as (question, item, value).
 pub fn decode(codes: &str) -> impl Iterator<Item = (&str, &str, &str)> {
     codes.split(';').filter_map(|token| {
@@ -347,6 +368,12 @@ mod tests {
             ".duration=60;q1=c2;q2=;q2=a;q2=b;q3=4.5;q4=;q4.b=1;q4.a=2;q5=;q5.r1=2;q6=;q7=2026-03;"
         );
         assert!(!codes.contains("secret") && !codes.contains("citizen"));
+    }
+
+    #[test]
+    fn choices_hold_one_token_per_countable_question() {
+        assert_eq!(choices(&sample()), ";q1=c2;q2=a,b;q3=4.5;");
+        assert_eq!(choices(&Answers::new()), ";");
     }
 
     #[test]

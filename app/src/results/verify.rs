@@ -6,7 +6,7 @@
 use uuid::Uuid;
 
 use super::db::{self, RawResponse};
-use super::rules::{Cell, RESPONSE, Tally, cells, encode};
+use super::rules::{Cell, RESPONSE, Tally, cells, choices, encode};
 use crate::store::{Db, StoreError};
 use crate::surveys::conditions::Answers;
 
@@ -18,7 +18,7 @@ pub struct Report {
     /// Counts that differ: (wave|day|group|channel|question — or wave|question for the
     /// totals —, item, value, stored, recomputed).
     pub counts: Vec<(String, String, String, i64, i64)>,
-    /// Responses whose coded row is missing or differs.
+    /// Responses whose coded row (codes or choices) is missing or differs.
     pub codes: u64,
 }
 
@@ -33,6 +33,8 @@ fn add(counts: &mut Tally, totals: &mut Tally, r: &RawResponse, cells: &[Cell]) 
     let dims = format!("{}|{}|{}|{}|", r.wave, db::day_of(r.submitted_at), r.group, r.channel);
     counts.add(&format!("{dims}{RESPONSE}"), "", "", 1, 0.0);
     totals.add(&format!("{}|{RESPONSE}", r.wave), "", "", 1, 0.0);
+    totals.add(&format!("{}|{RESPONSE}", r.wave), db::GROUP, &r.group, 1, 0.0);
+    totals.add(&format!("{}|{RESPONSE}", r.wave), db::CHANNEL, &r.channel, 1, 0.0);
     for c in cells {
         counts.add(&format!("{dims}{}", c.question), &c.item, &c.value, 1, c.total);
         totals.add(&format!("{}|{}", r.wave, c.question), &c.item, &c.value, 1, c.total);
@@ -60,7 +62,8 @@ pub async fn verify(db: &Db, survey: Uuid) -> Result<Report, StoreError> {
                 .map_err(|e| StoreError::Corrupt(format!("answers of {}: {e}", r.id)))?;
             let cells = cells(&answers, r.duration);
             add(&mut recomputed, &mut totals, r, &cells);
-            if stored.get(&r.id) != Some(&encode(&cells)) {
+            let expected = (encode(&cells), choices(&answers));
+            if stored.get(&r.id) != Some(&expected) {
                 report.codes += 1;
             }
             report.responses += 1;
