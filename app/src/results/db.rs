@@ -551,7 +551,12 @@ pub async fn cross_counts(
         query.push(" AS b FROM (SELECT choices AS c, codes, wave, day, stakeholder_group, channel FROM result_rows");
         push_filter(&mut query, survey, filter);
         push_answer(&mut query, db, &token);
-        query.push(") AS f) AS g");
+        // A fence: without it the database copies the value expressions into every sum and
+        // evaluates them once per sum instead of once per row.
+        query.push(match db {
+            Db::Sqlite(_) => ") AS f LIMIT -1 OFFSET 0) AS g",
+            Db::Postgres(_) => ") AS f OFFSET 0) AS g",
+        });
         query.push(grouped);
         query.build().fetch_all(pool).await.and_then(|found| {
             let mut out = Vec::new();

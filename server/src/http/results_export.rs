@@ -82,6 +82,15 @@ struct Walk<F> {
     head: Option<Vec<u8>>,
     tail: Option<Vec<u8>>,
     render: F,
+    /// The next page, being read while the current one is rendered (one page ahead, so
+    /// memory stays at two pages).
+    next: Option<tokio::task::JoinHandle<Result<Vec<RawResponse>, String>>>,
+}
+
+/// Starts reading the page after `after`.
+fn fetch(db: &Db, survey: Uuid, after: Uuid) -> tokio::task::JoinHandle<Result<Vec<RawResponse>, String>> {
+    let db = db.clone();
+    tokio::spawn(async move { raw_page(&db, survey, after, PAGE).await.map_err(|e| e.to_string()) })
 }
 
 /// Streams a walk as a body. A failure mid-way is logged and ends the body with an error, so
@@ -95,15 +104,21 @@ where
         if let Some(head) = walk.head.take() {
             return Some((Ok(Bytes::from(head)), Some(walk)));
         }
-        let rendered = match raw_page(&walk.db, walk.survey, walk.after, PAGE).await {
+        let pending = walk
+            .next
+            .take()
+            .unwrap_or_else(|| fetch(&walk.db, walk.survey, walk.after));
+        let read = pending.await.unwrap_or_else(|e| Err(e.to_string()));
+        let rendered = match read {
             Ok(page) => match page.last() {
                 None => return walk.tail.take().map(|tail| (Ok(Bytes::from(tail)), None)),
                 Some(last) => {
                     walk.after = last.id;
+                    walk.next = Some(fetch(&walk.db, walk.survey, walk.after));
                     (walk.render)(&page)
                 }
             },
-            Err(error) => Err(error.to_string()),
+            Err(error) => Err(error),
         };
         match rendered {
             Ok(chunk) => Some((Ok(Bytes::from(chunk)), Some(walk))),
@@ -127,11 +142,12 @@ where
         .flexible(true)
         .from_writer(prefix.to_vec());
     for row in rows {
-        let cells: Vec<String> = row
-            .into_iter()
-            .map(|c| neutralize(c.as_ref()).into_owned())
-            .collect();
-        writer.write_record(&cells).map_err(|e| e.to_string())?;
+        for cell in row {
+            writer
+                .write_field(neutralize(cell.as_ref()).as_bytes())
+                .map_err(|e| e.to_string())?;
+        }
+        writer.write_record(None::<&[u8]>).map_err(|e| e.to_string())?;
     }
     writer.into_inner().map_err(|e| e.to_string())
 }
@@ -168,6 +184,7 @@ pub async fn csv(
         head: Some(head),
         tail: None,
         render,
+        next: None,
     };
     let filename = format!("survey-{id}-responses.csv");
     download("text/csv; charset=utf-8", filename, paged(walk))
@@ -235,6 +252,7 @@ pub async fn json(
         head: Some(head),
         tail: Some(b"]}".to_vec()),
         render: move |page: &[RawResponse]| json_page(page, &mut first),
+        next: None,
     };
     let filename = format!("survey-{id}-responses.json");
     download("application/json", filename, paged(walk))
