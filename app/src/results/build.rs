@@ -8,14 +8,14 @@ use uuid::Uuid;
 
 use super::charts::{self, Bar};
 use super::db::{self, CodedRow};
-use super::rules::{RESPONSE, STARTED, Tally, decode, median, percent};
+use super::rules::{RESPONSE, STARTED, Tally, median, percent};
 use super::summary::{self, figure};
 use super::{Crosstab, Dimension, Filter, QuestionResult, Results, Shown, Summary};
 use crate::Locale;
 use crate::responses::Channel;
 use crate::store::{Db, StoreError};
 use crate::surveys::StakeholderGroup;
-use crate::surveys::model::{Definition, Kind};
+use crate::surveys::model::Definition;
 
 /// How results are shown: to staff, or to the public (small counts hidden).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,10 +36,10 @@ async fn counts(
         let mut groups = BTreeMap::new();
         let mut channels = BTreeMap::new();
         // The database passes only the rows holding the answer (`scan` filters by its token).
-        db::scan(db, survey, filter, |row: &CodedRow| {
-            tally.add_codes(&row.codes);
-            *groups.entry(row.group.clone()).or_insert(0) += 1;
-            *channels.entry(row.channel.clone()).or_insert(0) += 1;
+        db::scan(db, survey, filter, db::Field::Codes, |row: &CodedRow| {
+            tally.add_codes(row.text);
+            *groups.entry(row.group.to_owned()).or_insert(0) += 1;
+            *channels.entry(row.channel.to_owned()).or_insert(0) += 1;
         })
         .await?;
         return Ok((tally, groups, channels));
@@ -79,15 +79,20 @@ pub async fn results(
         .questions()
         .map(|(_, q)| with_chart(summary::question(q, &tally, locale, public), locale))
         .collect();
-    let channel_counts: Vec<i64> = Channel::ALL
+    // The channels that brought responses (suppressed among themselves on public pages).
+    let used: Vec<(Channel, i64)> = Channel::ALL
         .iter()
-        .map(|c| channels.get(c.code()).copied().unwrap_or(0))
+        .map(|c| (*c, channels.get(c.code()).copied().unwrap_or(0)))
+        .filter(|(_, n)| *n > 0)
         .collect();
+    let counts: Vec<i64> = used.iter().map(|(_, n)| *n).collect();
     let shown_channels: Vec<Shown> = if public {
-        super::rules::suppress(&channel_counts)
+        super::rules::suppress(&counts)
     } else {
-        channel_counts.iter().copied().map(Some).collect()
+        counts.iter().copied().map(Some).collect()
     };
+    // Few responses say nothing about completion, and could say something about someone.
+    let enough = !public || responses >= super::rules::SMALL_CELL;
     let waves = db::tally_by_wave(db, survey).await?;
     let trends = if waves.len() > 1 {
         let labels: Vec<String> = waves.keys().map(|w| locale.t_with("results.wave_n", &[("n", &w.to_string())])).collect();
@@ -104,15 +109,14 @@ pub async fn results(
     Ok(Results {
         survey,
         title: definition.title.get(locale).to_owned(),
-        responses: (!public || responses >= super::rules::SMALL_CELL).then_some(responses),
-        completion: (started > 0).then(|| percent(responses.min(started), started)),
-        median_seconds: median(&durations),
+        responses: enough.then_some(responses),
+        completion: (started > 0 && enough).then(|| percent(responses.min(started), started)),
+        median_seconds: median(&durations).filter(|_| enough),
         groups: summary::groups(&groups, &targets, locale, public),
-        channels: Channel::ALL
+        channels: used
             .iter()
             .zip(shown_channels)
-            .map(|(c, n)| (c.code().to_owned(), locale.t(&c.label_key()), n))
-            .filter(|(_, _, n)| *n != Some(0))
+            .map(|((c, _), n)| (c.code().to_owned(), locale.t(&c.label_key()), n))
             .collect(),
         waves: waves.keys().copied().filter(|w| *w > 0).collect(),
         questions,
@@ -186,37 +190,28 @@ impl Axis {
             "wave" => Some(Axis::Dimension(Dimension::Wave)),
             key => definition
                 .question(key)
-                .filter(|q| crosstab_question(&q.kind))
+                .filter(|q| summary::crosstab_question(&q.kind))
                 .map(|q| Axis::Question(q.key.clone())),
         }
     }
 
-    /// The axis as the database counts it.
-    fn column(&self, definition: &Definition) -> db::Column {
-        match self {
-            Axis::Dimension(d) => db::Column::Dimension(*d),
-            Axis::Question(key) => match definition.question(key).map(|q| &q.kind) {
-                Some(kind @ Kind::MultipleChoice { .. }) => db::Column::Multi(
-                    key.clone(),
-                    kind.answer_keys().into_iter().map(str::to_owned).collect(),
-                ),
-                _ => db::Column::Single(key.clone()),
-            },
-        }
-    }
-
+    /// The axis' values in a response (several for a multiple-choice answer).
     fn values(&self, row: &CodedRow, out: &mut Vec<String>) {
         out.clear();
         match self {
-            Axis::Dimension(Dimension::Group) => out.push(row.group.clone()),
-            Axis::Dimension(Dimension::Channel) => out.push(row.channel.clone()),
+            Axis::Dimension(Dimension::Group) => out.push(row.group.to_owned()),
+            Axis::Dimension(Dimension::Channel) => out.push(row.channel.to_owned()),
             Axis::Dimension(Dimension::Wave) => out.push(row.wave.to_string()),
-            Axis::Dimension(Dimension::Day) => out.push(row.day.clone()),
-            Axis::Question(key) => out.extend(
-                decode(&row.codes)
-                    .filter(|(q, item, v)| q == key && item.is_empty() && !v.is_empty())
-                    .map(|(_, _, v)| v.to_owned()),
-            ),
+            Axis::Dimension(Dimension::Day) => out.push(row.day.to_owned()),
+            Axis::Question(key) => {
+                // `;key=value;` in the choices (`a,b` for several choices).
+                let token = format!(";{key}=");
+                if let Some(at) = row.text.find(&token) {
+                    let rest = &row.text[at + token.len()..];
+                    let value = rest.split(';').next().unwrap_or("");
+                    out.extend(value.split(',').filter(|v| !v.is_empty()).map(str::to_owned));
+                }
+            }
         }
     }
 
@@ -235,27 +230,10 @@ impl Axis {
                 .keys()
                 .map(|w| (w.clone(), locale.t_with("results.wave_n", &[("n", w)])))
                 .collect(),
-            Axis::Question(key) => match definition.question(key).map(|q| &q.kind) {
-                Some(Kind::YesNo) => vec![
-                    ("yes".to_owned(), locale.t("render.answer_yes")),
-                    ("no".to_owned(), locale.t("render.answer_no")),
-                ],
-                Some(Kind::Rating { min, max, .. }) => (*min..=*max).map(|p| (p.to_string(), p.to_string())).collect(),
-                Some(Kind::Nps) => (0..=10).map(|p| (p.to_string(), p.to_string())).collect(),
-                Some(kind) => {
-                    let mut keys: Vec<(String, String)> = kind
-                        .choices()
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|c| (c.key.clone(), c.label.get(locale).to_owned()))
-                        .collect();
-                    if kind.has_other() {
-                        keys.push((crate::surveys::model::OTHER.to_owned(), locale.t("results.other")));
-                    }
-                    keys
-                }
-                None => Vec::new(),
-            },
+            Axis::Question(key) => definition
+                .question(key)
+                .map(|q| summary::value_labels(&q.kind, locale))
+                .unwrap_or_default(),
         }
     }
 
@@ -267,20 +245,6 @@ impl Axis {
             Axis::Question(key) => definition.question(key).map(|q| q.text.get(locale).to_owned()).unwrap_or_default(),
         }
     }
-}
-
-/// Whether a question can be a crosstab axis or an answer filter: one whose answers are
-/// choices or scale points.
-pub fn crosstab_question(kind: &Kind) -> bool {
-    matches!(
-        kind,
-        Kind::SingleChoice { .. }
-            | Kind::MultipleChoice { .. }
-            | Kind::Dropdown { .. }
-            | Kind::YesNo
-            | Kind::Rating { .. }
-            | Kind::Nps
-    )
 }
 
 /// Counts responses by the values of two axes under a filter, reading the coded rows once. A
@@ -297,31 +261,20 @@ pub async fn crosstab(
     let mut cells: BTreeMap<(String, String), i64> = BTreeMap::new();
     let mut seen_rows = BTreeMap::new();
     let mut seen_columns = BTreeMap::new();
-    let counted = db::cross_counts(db, survey, filter, &rows.column(definition), &columns.column(definition)).await?;
-    if let Some(counted) = counted {
-        // The database counted by itself.
-        for (x, y, n) in counted {
-            if x.is_empty() || y.is_empty() {
-                continue;
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    db::scan(db, survey, filter, db::Field::Choices, |row| {
+        rows.values(row, &mut a);
+        columns.values(row, &mut b);
+        for x in &a {
+            for y in &b {
+                *cells.entry((x.clone(), y.clone())).or_insert(0) += 1;
             }
-            seen_rows.insert(x.clone(), ());
-            seen_columns.insert(y.clone(), ());
-            *cells.entry((x, y)).or_insert(0) += n;
         }
-    } else {
-        let (mut a, mut b) = (Vec::new(), Vec::new());
-        db::scan(db, survey, filter, |row| {
-            rows.values(row, &mut a);
-            columns.values(row, &mut b);
-            for x in &a {
-                for y in &b {
-                    *cells.entry((x.clone(), y.clone())).or_insert(0) += 1;
-                    seen_rows.insert(x.clone(), ());
-                    seen_columns.insert(y.clone(), ());
-                }
-            }
-        })
-        .await?;
+    })
+    .await?;
+    for (x, y) in cells.keys() {
+        seen_rows.insert(x.clone(), ());
+        seen_columns.insert(y.clone(), ());
     }
     let row_labels = rows.labels(definition, &seen_rows, locale);
     let column_labels = columns.labels(definition, &seen_columns, locale);

@@ -362,13 +362,23 @@ pub async fn tally_by_wave(db: &Db, survey: Uuid) -> Result<BTreeMap<i32, Tally>
     Ok(out)
 }
 
-/// A coded response as a crosstab or a filtered view reads it.
-pub struct CodedRow {
+/// A coded response as a crosstab or a filtered view reads it: its dimensions and one of its
+/// coded strings (`text`: the codes or the choices, as asked).
+pub struct CodedRow<'a> {
     pub wave: i32,
-    pub day: String,
-    pub group: String,
-    pub channel: String,
-    pub codes: String,
+    pub day: &'a str,
+    pub group: &'a str,
+    pub channel: &'a str,
+    pub text: &'a str,
+}
+
+/// Which coded string a scan reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// Every cell (`rules::encode`): for an answer-filtered dashboard.
+    Codes,
+    /// Single-valued and multiple-choice answers (`rules::choices`): for crosstabs.
+    Choices,
 }
 
 /// The token an answer filter looks for in `';' || codes` (`;q=v;`).
@@ -391,202 +401,74 @@ where
     }
 }
 
-/// Reads the coded rows under a filter (its answer filter applied in the database) as a
-/// stream, handing each to `visit`: memory stays constant whatever the number of rows.
+/// Coded rows read per round trip.
+const SCAN_PAGE: i64 = 10_000;
+
+/// Reads the coded rows under a filter (its answer filter applied in the database) in key
+/// order, handing each to `visit`. Each page of 10,000 rows comes back as one string (fields
+/// joined by the unit separator, rows by the record separator; neither appears in what is
+/// stored), so a million rows cost a hundred round trips, not a million row hand-offs, and
+/// memory stays at one page.
 pub async fn scan(
     db: &Db,
     survey: Uuid,
     filter: &Filter,
+    field: Field,
     mut visit: impl FnMut(&CodedRow),
 ) -> Result<u64, StoreError> {
-    use futures_util::TryStreamExt;
+    let token = answer_token(filter);
+    let column = match field {
+        Field::Codes => "codes",
+        Field::Choices => "choices",
+    };
+    let mut cursor: (i32, String, Uuid) = (i32::MIN, String::new(), Uuid::nil());
     let mut seen = 0;
-    let token = answer_token(filter);
-    on_db!(db, |pool| {
-        let mut query = QueryBuilder::new(
-            "SELECT wave, day, stakeholder_group, channel, codes FROM result_rows",
-        );
-        push_filter(&mut query, survey, filter);
-        push_answer(&mut query, db, &token);
-        let mut rows = query.build_query_as::<(i32, String, String, String, String)>().fetch(pool);
-        while let Some((wave, day, group, channel, codes)) = rows.try_next().await? {
-            visit(&CodedRow { wave, day, group, channel, codes });
-            seen += 1;
-        }
-        Ok::<_, sqlx::Error>(())
-    })?;
-    Ok(seen)
-}
-
-/// A crosstab axis the database can count by itself: a column of the coded rows, a question
-/// with one value per response (read out of the codes), or a multiple-choice question (one
-/// presence test per choice).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Column {
-    Dimension(super::Dimension),
-    Single(String),
-    Multi(String, Vec<String>),
-}
-
-/// Appends an axis' value over `c` (the choices column): a dimension's column, or what follows
-/// the question's token up to the next ';' ('' when absent; `a,b` for several choices).
-fn push_value<'a, DB>(query: &mut QueryBuilder<'a, DB>, db: &Db, axis: &'a Column, token: &'a str)
-where
-    DB: Database,
-    &'a str: Encode<'a, DB> + Type<DB>,
-    i64: Encode<'a, DB> + Type<DB>,
-{
-    match (axis, db) {
-        (Column::Dimension(d), _) => {
-            query.push(format!("CAST({} AS TEXT)", d.column()));
-        }
-        (_, Db::Sqlite(_)) => {
-            let after = token.len() as i64;
+    loop {
+        let page: Option<String> = on_db!(db, |pool| {
+            let (line, join) = match db {
+                Db::Sqlite(_) => (
+                    "wave || char(31) || day || char(31) || hex(response_id) || char(31) || stakeholder_group || char(31) || channel || char(31) || ",
+                    "group_concat(line, char(30) ORDER BY wave, day, response_id)",
+                ),
+                Db::Postgres(_) => (
+                    "wave || chr(31) || day || chr(31) || response_id::text || chr(31) || stakeholder_group || chr(31) || channel || chr(31) || ",
+                    "string_agg(line, chr(30) ORDER BY wave, day, response_id)",
+                ),
+            };
+            let mut query = QueryBuilder::new(format!(
+                "SELECT {join} FROM (SELECT wave, day, response_id, {line}{column} AS line FROM result_rows"
+            ));
+            push_filter(&mut query, survey, filter);
+            push_answer(&mut query, db, &token);
             query
-                .push("CASE WHEN instr(c, ")
-                .push_bind(token)
-                .push(") > 0 THEN substr(substr(c, instr(c, ")
-                .push_bind(token)
-                .push(") + ")
-                .push_bind(after)
-                .push("), 1, instr(substr(c, instr(c, ")
-                .push_bind(token)
-                .push(") + ")
-                .push_bind(after)
-                .push("), ';') - 1) ELSE '' END");
+                .push(" AND (wave, day, response_id) > (")
+                .push_bind(cursor.0)
+                .push(", ")
+                .push_bind(cursor.1.clone())
+                .push(", ")
+                .push_bind(cursor.2)
+                .push(") ORDER BY wave, day, response_id LIMIT ")
+                .push_bind(SCAN_PAGE)
+                .push(") AS page");
+            query.build_query_scalar().fetch_one(pool).await
+        })?;
+        let Some(page) = page else { break };
+        let mut last = None;
+        for line in page.split('\u{1e}') {
+            let mut fields = line.splitn(6, '\u{1f}');
+            let mut next = || fields.next().ok_or_else(|| corrupt_line(line));
+            let wave: i32 = next()?.parse().map_err(|_| corrupt_line(line))?;
+            let day = next()?;
+            let id = next()?;
+            let row = CodedRow { wave, day, group: next()?, channel: next()?, text: next()? };
+            visit(&row);
+            seen += 1;
+            last = Some((wave, day, id));
         }
-        (_, Db::Postgres(_)) => {
-            query.push("split_part(split_part(c, ").push_bind(token).push(", 2), ';', 1)");
-        }
+        let Some((wave, day, id)) = last else { break };
+        cursor = (wave, day.to_owned(), Uuid::parse_str(id).map_err(|_| corrupt_line(id))?);
     }
-}
-
-/// Appends `1` when every (list, `,key,`) pair holds, else `0`: a choice among several.
-fn push_has<'a, DB>(query: &mut QueryBuilder<'a, DB>, db: &Db, tests: &[(&str, &'a str)])
-where
-    DB: Database,
-    &'a str: Encode<'a, DB> + Type<DB>,
-{
-    let find = match db {
-        Db::Sqlite(_) => "instr(",
-        Db::Postgres(_) => "strpos(",
-    };
-    query.push("CASE WHEN ");
-    for (i, (list, key)) in tests.iter().enumerate() {
-        if i > 0 {
-            query.push(" AND ");
-        }
-        query
-            .push(find)
-            .push(format!("',' || {list} || ',', "))
-            .push_bind(*key)
-            .push(") > 0");
-    }
-    query.push(" THEN 1 ELSE 0 END");
-}
-
-/// Counts responses by two axes inside the database, without sending the rows anywhere:
-/// (row value, column value, count), '' for no answer. It reads the short `choices` column:
-/// single values are grouped by; each choice of a multiple-choice axis is a presence sum.
-/// `None` when the axes would need more than 400 sums (the caller then reads the rows).
-pub async fn cross_counts(
-    db: &Db,
-    survey: Uuid,
-    filter: &Filter,
-    rows: &Column,
-    columns: &Column,
-) -> Result<Option<Vec<(String, String, i64)>>, StoreError> {
-    use sqlx::Row;
-    let token = answer_token(filter);
-    let value_token = |axis: &Column| match axis {
-        Column::Single(q) | Column::Multi(q, _) => format!(";{q}="),
-        Column::Dimension(_) => String::new(),
-    };
-    let (row_token, column_token) = (value_token(rows), value_token(columns));
-    let listed = |axis: &Column| -> Vec<String> { keys(axis).iter().map(|k| format!(",{k},")).collect() };
-    let (row_keys, column_keys) = (listed(rows), listed(columns));
-    let (row_multi, column_multi) = (!row_keys.is_empty(), !column_keys.is_empty());
-    let sums: Vec<(usize, usize)> = match (row_multi, column_multi) {
-        (true, true) => (0..row_keys.len()).flat_map(|i| (0..column_keys.len()).map(move |j| (i, j))).collect(),
-        (true, false) => (0..row_keys.len()).map(|i| (i, 0)).collect(),
-        (false, true) => (0..column_keys.len()).map(|j| (0, j)).collect(),
-        (false, false) => Vec::new(),
-    };
-    if sums.len() > 400 {
-        return Ok(None);
-    }
-    let found = on_db!(db, |pool| {
-        let mut query = QueryBuilder::new("SELECT ");
-        let grouped = match (row_multi, column_multi) {
-            (false, false) => {
-                query.push("a, b, CAST(COUNT(*) AS BIGINT)");
-                " GROUP BY a, b"
-            }
-            (true, true) => {
-                query.push("''");
-                ""
-            }
-            (false, true) => {
-                query.push("a");
-                " GROUP BY a"
-            }
-            (true, false) => {
-                query.push("b");
-                " GROUP BY b"
-            }
-        };
-        for &(i, j) in &sums {
-            query.push(", CAST(SUM(");
-            match (row_multi, column_multi) {
-                (true, true) => push_has(&mut query, db, &[("a", row_keys[i].as_str()), ("b", column_keys[j].as_str())]),
-                (true, false) => push_has(&mut query, db, &[("a", row_keys[i].as_str())]),
-                _ => push_has(&mut query, db, &[("b", column_keys[j].as_str())]),
-            }
-            query.push(") AS BIGINT)");
-        }
-        query.push(" FROM (SELECT ");
-        push_value(&mut query, db, rows, &row_token);
-        query.push(" AS a, ");
-        push_value(&mut query, db, columns, &column_token);
-        query.push(" AS b FROM (SELECT choices AS c, codes, wave, day, stakeholder_group, channel FROM result_rows");
-        push_filter(&mut query, survey, filter);
-        push_answer(&mut query, db, &token);
-        // A fence: without it the database copies the value expressions into every sum and
-        // evaluates them once per sum instead of once per row.
-        query.push(match db {
-            Db::Sqlite(_) => ") AS f LIMIT -1 OFFSET 0) AS g",
-            Db::Postgres(_) => ") AS f OFFSET 0) AS g",
-        });
-        query.push(grouped);
-        query.build().fetch_all(pool).await.and_then(|found| {
-            let mut out = Vec::new();
-            for row in found {
-                let key: String = row.try_get(0)?;
-                if !row_multi && !column_multi {
-                    out.push((key, row.try_get(1)?, row.try_get(2)?));
-                    continue;
-                }
-                for (index, &(i, j)) in sums.iter().enumerate() {
-                    let n: Option<i64> = row.try_get(index + 1)?;
-                    let (x, y) = match (row_multi, column_multi) {
-                        (true, true) => (keys(rows)[i].clone(), keys(columns)[j].clone()),
-                        (true, false) => (keys(rows)[i].clone(), key.clone()),
-                        _ => (key.clone(), keys(columns)[j].clone()),
-                    };
-                    out.push((x, y, n.unwrap_or(0)));
-                }
-            }
-            Ok(out)
-        })
-    })?;
-    Ok(Some(found))
-}
-
-fn keys(axis: &Column) -> &[String] {
-    match axis {
-        Column::Multi(_, keys) => keys,
-        _ => &[],
-    }
+    Ok(seen)
 }
 
 /// Whether the survey's results are public, and its group targets (percent by group code).
@@ -674,11 +556,68 @@ fn raw_from(rows: Vec<RawRow>) -> Vec<RawResponse> {
 
 /// A page of a survey's raw responses in storage order, after the response `after` (the nil
 /// id for the first page): exports and `verify` walk them a page at a time, in constant memory.
+///
+/// The page comes back from the database as one string (fields joined by the ASCII unit
+/// separator, responses by the record separator, neither of which ever appears raw in what is
+/// stored: ids, timestamps, codes, tags and JSON, which escapes control characters), so a page
+/// costs one row's overhead instead of a thousand: the export's speed depends on it.
 pub async fn raw_page(db: &Db, survey: Uuid, after: Uuid, limit: i64) -> Result<Vec<RawResponse>, StoreError> {
-    let rows: Vec<RawRow> = on_db!(db, |pool| {
-        sqlx::query_as(RAW_PAGE).bind(survey).bind(after).bind(limit).fetch_all(pool).await
-    })?;
-    Ok(raw_from(rows))
+    let page: Option<String> = match db {
+        Db::Sqlite(pool) => sqlx::query_scalar(
+            "SELECT group_concat(line, char(30) ORDER BY id) FROM (SELECT r.id, hex(r.id) || char(31) || \
+             COALESCE(w.number, 0) || char(31) || r.submitted_at || char(31) || r.stakeholder_group || char(31) || \
+             r.channel || char(31) || COALESCE(r.source, '') || char(31) || COALESCE(r.duration_s, '') || char(31) || \
+             r.answers AS line FROM responses r LEFT JOIN survey_waves w ON w.id = r.wave_id \
+             WHERE r.survey_id = $1 AND r.id > $2 ORDER BY r.id LIMIT $3) AS page",
+        )
+        .bind(survey)
+        .bind(after)
+        .bind(limit)
+        .fetch_one(pool)
+        .await?,
+        Db::Postgres(pool) => sqlx::query_scalar(
+            "SELECT string_agg(line, chr(30) ORDER BY id) FROM (SELECT r.id, r.id::text || chr(31) || \
+             COALESCE(w.number, 0) || chr(31) || to_char(r.submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"') || \
+             chr(31) || r.stakeholder_group || chr(31) || r.channel || chr(31) || COALESCE(r.source, '') || chr(31) || \
+             COALESCE(r.duration_s::text, '') || chr(31) || r.answers AS line FROM responses r \
+             LEFT JOIN survey_waves w ON w.id = r.wave_id \
+             WHERE r.survey_id = $1 AND r.id > $2 ORDER BY r.id LIMIT $3) AS page",
+        )
+        .bind(survey)
+        .bind(after)
+        .bind(limit)
+        .fetch_one(pool)
+        .await?,
+    };
+    let Some(page) = page else { return Ok(Vec::new()) };
+    page.split('\u{1e}').map(raw_line).collect()
+}
+
+/// One response of a [`raw_page`] string.
+fn raw_line(line: &str) -> Result<RawResponse, StoreError> {
+    let bad = || corrupt_line(line);
+    let mut fields = line.splitn(8, '\u{1f}');
+    let mut next = || fields.next().ok_or_else(bad);
+    let id = Uuid::parse_str(next()?).map_err(|_| bad())?;
+    let wave = next()?.parse().map_err(|_| bad())?;
+    let at = next()?;
+    let submitted_at = DateTime::parse_from_rfc3339(at)
+        .or_else(|_| DateTime::parse_from_str(at, "%F %T%.f%:z"))
+        .map_err(|_| bad())?
+        .with_timezone(&Utc);
+    let group = next()?.to_owned();
+    let channel = next()?.to_owned();
+    let source = Some(next()?).filter(|s| !s.is_empty()).map(str::to_owned);
+    let duration = match next()? {
+        "" => None,
+        d => Some(d.parse().map_err(|_| bad())?),
+    };
+    let answers = next()?.to_owned();
+    Ok(RawResponse { id, wave, submitted_at, group, channel, source, duration, answers })
+}
+
+fn corrupt_line(line: &str) -> StoreError {
+    StoreError::Corrupt(format!("a stored response does not read back: {}", line.chars().take(80).collect::<String>()))
 }
 
 /// The stored counts of a survey, every dimension kept apart (what `verify` compares).

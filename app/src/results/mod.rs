@@ -313,7 +313,7 @@ pub async fn load_dashboard(
     let (mut filter, mut bad) = Filter::from_pairs(pairs());
     let definition = &survey.definition;
     if let Some((q, _)) = filter.by_answer()
-        && !definition.question(q).is_some_and(|q| build::crosstab_question(&q.kind))
+        && !definition.question(q).is_some_and(|q| summary::crosstab_question(&q.kind))
     {
         bad.push("qv".to_owned());
         filter.question = None;
@@ -356,35 +356,11 @@ pub fn choice_questions(
     definition: &crate::surveys::model::Definition,
     locale: crate::Locale,
 ) -> Vec<ChoiceQuestion> {
-    use crate::surveys::model::Kind;
     definition
         .questions()
-        .filter(|(_, q)| {
-            matches!(
-                q.kind,
-                Kind::SingleChoice { .. }
-                    | Kind::MultipleChoice { .. }
-                    | Kind::Dropdown { .. }
-                    | Kind::YesNo
-                    | Kind::Rating { .. }
-                    | Kind::Nps
-            )
-        })
+        .filter(|(_, q)| summary::crosstab_question(&q.kind))
         .map(|(_, q)| {
-            let values = match &q.kind {
-                Kind::YesNo => vec![
-                    ("yes".to_owned(), locale.t("render.answer_yes")),
-                    ("no".to_owned(), locale.t("render.answer_no")),
-                ],
-                Kind::Rating { min, max, .. } => (*min..=*max).map(|p| (p.to_string(), p.to_string())).collect(),
-                Kind::Nps => (0..=10).map(|p| (p.to_string(), p.to_string())).collect(),
-                kind => kind
-                    .choices()
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|c| (c.key.clone(), c.label.get(locale).to_owned()))
-                    .collect(),
-            };
+            let values = summary::value_labels(&q.kind, locale);
             (q.key.clone(), q.text.get(locale).to_owned(), values)
         })
         .collect()

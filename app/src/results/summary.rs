@@ -404,3 +404,30 @@ pub fn trends(definition: &Definition, waves: &BTreeMap<i32, Tally>, locale: Loc
         })
         .collect()
 }
+
+/// Whether a question can be a crosstab axis or an answer filter: one whose answers are
+/// choices or scale points.
+pub fn crosstab_question(kind: &Kind) -> bool {
+    matches!(
+        kind,
+        Kind::SingleChoice { .. }
+            | Kind::MultipleChoice { .. }
+            | Kind::Dropdown { .. }
+            | Kind::YesNo
+            | Kind::Rating { .. }
+            | Kind::Nps
+    )
+}
+
+/// The answers such a question can have, as (stored value, label), "other" included.
+pub fn value_labels(kind: &Kind, locale: Locale) -> Vec<(String, String)> {
+    match kind {
+        Kind::YesNo => vec![
+            ("yes".to_owned(), locale.t("render.answer_yes")),
+            ("no".to_owned(), locale.t("render.answer_no")),
+        ],
+        Kind::Rating { min, max, .. } => (*min..=*max).map(|p| (p.to_string(), p.to_string())).collect(),
+        Kind::Nps => (0..=10).map(|p| (p.to_string(), p.to_string())).collect(),
+        kind => choice_keys(kind.choices().unwrap_or_default(), kind.has_other(), locale),
+    }
+}

@@ -53,6 +53,25 @@ fn filter_of(pairs: &[(String, String)]) -> (Filter, Vec<String>) {
     Filter::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
+/// What both results API calls start with: the permission, the survey, the query's pairs and
+/// its filter (a 400 naming a parameter that cannot be read).
+async fn api_request(
+    state: &AppState,
+    caller: Caller,
+    id: &str,
+    query: &Option<String>,
+) -> Result<(app::surveys::Survey, Vec<(String, String)>, Filter), ApiError> {
+    caller.needs(Permission::ReadResults)?;
+    let id: Uuid = id.parse().map_err(|_| ApiError::NotFound)?;
+    let pairs = pairs(query);
+    let (filter, bad) = filter_of(&pairs);
+    if let Some(name) = bad.first() {
+        return Err(ApiError::BadRequest(format!("cannot read the parameter {name}")));
+    }
+    let survey = surveys_db::get(&state.db, id).await?.ok_or(ApiError::NotFound)?;
+    Ok((survey, pairs, filter))
+}
+
 fn locale_of(pairs: &[(String, String)]) -> Locale {
     pairs
         .iter()
@@ -88,15 +107,9 @@ async fn api_results(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Results>, ApiError> {
-    caller.needs(Permission::ReadResults)?;
-    let id: Uuid = id.parse().map_err(|_| ApiError::NotFound)?;
-    let pairs = pairs(&query);
-    let (filter, bad) = filter_of(&pairs);
-    if let Some(name) = bad.first() {
-        return Err(ApiError::BadRequest(format!("cannot read the parameter {name}")));
-    }
-    let survey = surveys_db::get(&state.db, id).await?.ok_or(ApiError::NotFound)?;
-    let mut results = build::results(&state.db, id, &survey.definition, &filter, locale_of(&pairs), Audience::Staff).await?;
+    let (survey, pairs, filter) = api_request(&state, caller, &id, &query).await?;
+    let mut results =
+        build::results(&state.db, survey.id, &survey.definition, &filter, locale_of(&pairs), Audience::Staff).await?;
     for q in &mut results.questions {
         q.chart.clear();
     }
@@ -128,14 +141,7 @@ async fn api_crosstab(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Crosstab>, ApiError> {
-    caller.needs(Permission::ReadResults)?;
-    let id: Uuid = id.parse().map_err(|_| ApiError::NotFound)?;
-    let pairs = pairs(&query);
-    let (filter, bad) = filter_of(&pairs);
-    if let Some(name) = bad.first() {
-        return Err(ApiError::BadRequest(format!("cannot read the parameter {name}")));
-    }
-    let survey = surveys_db::get(&state.db, id).await?.ok_or(ApiError::NotFound)?;
+    let (survey, pairs, filter) = api_request(&state, caller, &id, &query).await?;
     let axis = |name: &str| {
         pairs
             .iter()
@@ -144,7 +150,7 @@ async fn api_crosstab(
             .ok_or_else(|| ApiError::BadRequest(format!("{name}: a choice question's key, group, channel or wave")))
     };
     let (rows, columns) = (axis("rows")?, axis("columns")?);
-    let table = build::crosstab(&state.db, id, &survey.definition, &filter, &rows, &columns, locale_of(&pairs)).await?;
+    let table = build::crosstab(&state.db, survey.id, &survey.definition, &filter, &rows, &columns, locale_of(&pairs)).await?;
     Ok(Json(table))
 }
 
