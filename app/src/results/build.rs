@@ -2,7 +2,7 @@
 //! the coded rows), the survey's definition, the author's targets, and the charts. Shared by
 //! the staff dashboard, the public page, the SVG downloads and the results API.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use uuid::Uuid;
 
@@ -195,24 +195,35 @@ impl Axis {
         }
     }
 
-    /// The axis' values in a response (several for a multiple-choice answer).
-    fn values(&self, row: &CodedRow, out: &mut Vec<String>) {
-        out.clear();
+    /// What a question axis looks for in the choices (`;key=`).
+    fn token(&self) -> String {
         match self {
-            Axis::Dimension(Dimension::Group) => out.push(row.group.to_owned()),
-            Axis::Dimension(Dimension::Channel) => out.push(row.channel.to_owned()),
-            Axis::Dimension(Dimension::Wave) => out.push(row.wave.to_string()),
-            Axis::Dimension(Dimension::Day) => out.push(row.day.to_owned()),
-            Axis::Question(key) => {
-                // `;key=value;` in the choices (`a,b` for several choices).
-                let token = format!(";{key}=");
-                if let Some(at) = row.text.find(&token) {
-                    let rest = &row.text[at + token.len()..];
-                    let value = rest.split(';').next().unwrap_or("");
-                    out.extend(value.split(',').filter(|v| !v.is_empty()).map(str::to_owned));
-                }
-            }
+            Axis::Question(key) => format!(";{key}="),
+            Axis::Dimension(_) => String::new(),
         }
+    }
+
+    /// The axis' values in a response (several for a multiple-choice answer), borrowed from
+    /// the row (a wave number is written into `wave`).
+    fn values<'r>(&self, row: &CodedRow<'r>, token: &str, wave: &'r mut String) -> impl Iterator<Item = &'r str> {
+        let (single, list): (Option<&'r str>, &'r str) = match self {
+            Axis::Dimension(Dimension::Group) => (Some(row.group), ""),
+            Axis::Dimension(Dimension::Channel) => (Some(row.channel), ""),
+            Axis::Dimension(Dimension::Day) => (Some(row.day), ""),
+            Axis::Dimension(Dimension::Wave) => {
+                *wave = row.wave.to_string();
+                (Some(wave.as_str()), "")
+            }
+            // `;key=value;` in the choices (`a,b` for several choices).
+            Axis::Question(_) => (
+                None,
+                row.text
+                    .find(token)
+                    .map(|at| row.text[at + token.len()..].split(';').next().unwrap_or(""))
+                    .unwrap_or(""),
+            ),
+        };
+        single.into_iter().chain(list.split(',').filter(|v| !v.is_empty()))
     }
 
     /// The axis' values in order, with labels.
@@ -261,17 +272,33 @@ pub async fn crosstab(
     let mut cells: BTreeMap<(String, String), i64> = BTreeMap::new();
     let mut seen_rows = BTreeMap::new();
     let mut seen_columns = BTreeMap::new();
-    let (mut a, mut b) = (Vec::new(), Vec::new());
+    // Counted by borrowed values; a key is copied only the first time it is seen.
+    let mut counted: HashMap<String, HashMap<String, i64>> = HashMap::new();
+    let (row_token, column_token) = (rows.token(), columns.token());
     db::scan(db, survey, filter, db::Field::Choices, |row| {
-        rows.values(row, &mut a);
-        columns.values(row, &mut b);
-        for x in &a {
-            for y in &b {
-                *cells.entry((x.clone(), y.clone())).or_insert(0) += 1;
+        let mut wave = String::new();
+        for x in rows.values(row, &row_token, &mut wave) {
+            let mut wave = String::new();
+            let line = match counted.get_mut(x) {
+                Some(line) => line,
+                None => counted.entry(x.to_owned()).or_default(),
+            };
+            for y in columns.values(row, &column_token, &mut wave) {
+                match line.get_mut(y) {
+                    Some(n) => *n += 1,
+                    None => {
+                        line.insert(y.to_owned(), 1);
+                    }
+                }
             }
         }
     })
     .await?;
+    for (x, line) in counted {
+        for (y, n) in line {
+            cells.insert((x.clone(), y), n);
+        }
+    }
     for (x, y) in cells.keys() {
         seen_rows.insert(x.clone(), ());
         seen_columns.insert(y.clone(), ());

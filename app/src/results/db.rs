@@ -556,64 +556,12 @@ fn raw_from(rows: Vec<RawRow>) -> Vec<RawResponse> {
 
 /// A page of a survey's raw responses in storage order, after the response `after` (the nil
 /// id for the first page): exports and `verify` walk them a page at a time, in constant memory.
-///
-/// The page comes back from the database as one string (fields joined by the ASCII unit
-/// separator, responses by the record separator, neither of which ever appears raw in what is
-/// stored: ids, timestamps, codes, tags and JSON, which escapes control characters), so a page
-/// costs one row's overhead instead of a thousand: the export's speed depends on it.
+/// (Measured: rows read as rows beat one aggregated string per page here, on both backends.)
 pub async fn raw_page(db: &Db, survey: Uuid, after: Uuid, limit: i64) -> Result<Vec<RawResponse>, StoreError> {
-    let page: Option<String> = match db {
-        Db::Sqlite(pool) => sqlx::query_scalar(
-            "SELECT group_concat(line, char(30) ORDER BY id) FROM (SELECT r.id, hex(r.id) || char(31) || \
-             COALESCE(w.number, 0) || char(31) || r.submitted_at || char(31) || r.stakeholder_group || char(31) || \
-             r.channel || char(31) || COALESCE(r.source, '') || char(31) || COALESCE(r.duration_s, '') || char(31) || \
-             r.answers AS line FROM responses r LEFT JOIN survey_waves w ON w.id = r.wave_id \
-             WHERE r.survey_id = $1 AND r.id > $2 ORDER BY r.id LIMIT $3) AS page",
-        )
-        .bind(survey)
-        .bind(after)
-        .bind(limit)
-        .fetch_one(pool)
-        .await?,
-        Db::Postgres(pool) => sqlx::query_scalar(
-            "SELECT string_agg(line, chr(30) ORDER BY id) FROM (SELECT r.id, r.id::text || chr(31) || \
-             COALESCE(w.number, 0) || chr(31) || to_char(r.submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"') || \
-             chr(31) || r.stakeholder_group || chr(31) || r.channel || chr(31) || COALESCE(r.source, '') || chr(31) || \
-             COALESCE(r.duration_s::text, '') || chr(31) || r.answers AS line FROM responses r \
-             LEFT JOIN survey_waves w ON w.id = r.wave_id \
-             WHERE r.survey_id = $1 AND r.id > $2 ORDER BY r.id LIMIT $3) AS page",
-        )
-        .bind(survey)
-        .bind(after)
-        .bind(limit)
-        .fetch_one(pool)
-        .await?,
-    };
-    let Some(page) = page else { return Ok(Vec::new()) };
-    page.split('\u{1e}').map(raw_line).collect()
-}
-
-/// One response of a [`raw_page`] string.
-fn raw_line(line: &str) -> Result<RawResponse, StoreError> {
-    let bad = || corrupt_line(line);
-    let mut fields = line.splitn(8, '\u{1f}');
-    let mut next = || fields.next().ok_or_else(bad);
-    let id = Uuid::parse_str(next()?).map_err(|_| bad())?;
-    let wave = next()?.parse().map_err(|_| bad())?;
-    let at = next()?;
-    let submitted_at = DateTime::parse_from_rfc3339(at)
-        .or_else(|_| DateTime::parse_from_str(at, "%F %T%.f%:z"))
-        .map_err(|_| bad())?
-        .with_timezone(&Utc);
-    let group = next()?.to_owned();
-    let channel = next()?.to_owned();
-    let source = Some(next()?).filter(|s| !s.is_empty()).map(str::to_owned);
-    let duration = match next()? {
-        "" => None,
-        d => Some(d.parse().map_err(|_| bad())?),
-    };
-    let answers = next()?.to_owned();
-    Ok(RawResponse { id, wave, submitted_at, group, channel, source, duration, answers })
+    let rows: Vec<RawRow> = on_db!(db, |pool| {
+        sqlx::query_as(RAW_PAGE).bind(survey).bind(after).bind(limit).fetch_all(pool).await
+    })?;
+    Ok(raw_from(rows))
 }
 
 fn corrupt_line(line: &str) -> StoreError {
