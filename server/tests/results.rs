@@ -1300,16 +1300,9 @@ async fn verify_finds_an_injected_difference_and_repair_fixes_it(db: Db) {
         groups: vec![key.2.clone()],
         ..Filter::default()
     };
-    let before = build::results(
-        &db,
-        id,
-        &definition,
-        &by_group,
-        Locale::En,
-        Audience::Staff,
-    )
-    .await
-    .expect("results");
+    let before = build::results(&db, id, &definition, &by_group, Locale::En, Audience::Staff)
+        .await
+        .expect("results");
 
     // A count one too high.
     bump(&db, id, &key).await;
@@ -1328,16 +1321,9 @@ async fn verify_finds_an_injected_difference_and_repair_fixes_it(db: Db) {
         "exactly the changed count, stored and recomputed"
     );
     assert_eq!(report.codes, 0, "{report:?}");
-    let skewed = build::results(
-        &db,
-        id,
-        &definition,
-        &by_group,
-        Locale::En,
-        Audience::Staff,
-    )
-    .await
-    .expect("results");
+    let skewed = build::results(&db, id, &definition, &by_group, Locale::En, Audience::Staff)
+        .await
+        .expect("results");
     assert_ne!(
         rounded(skewed).questions,
         rounded(before.clone()).questions,
@@ -1346,16 +1332,9 @@ async fn verify_finds_an_injected_difference_and_repair_fixes_it(db: Db) {
     assert_eq!(results_db::rebuild(&db, id).await.expect("rebuild"), 60);
     let report = verify::verify(&db, id).await.expect("verify");
     assert!(report.ok(), "repaired: {report:?}");
-    let after = build::results(
-        &db,
-        id,
-        &definition,
-        &by_group,
-        Locale::En,
-        Audience::Staff,
-    )
-    .await
-    .expect("results");
+    let after = build::results(&db, id, &definition, &by_group, Locale::En, Audience::Staff)
+        .await
+        .expect("results");
     assert_eq!(
         rounded(after.clone()),
         rounded(before),
@@ -2502,4 +2481,3 @@ server::on_both_backends!(
     completion_rate_and_median_time,
     results_api_is_documented,
 );
-

@@ -80,7 +80,7 @@ for (const lang of ['ar', 'en']) {
       await assertAccessible(page, assert);
       // A date that cannot be read is left out, and the page says so.
       await page.goto(`${survey}/results?from=yesterday`);
-      assert.ok(await page.locator('.notice[role="status"]').isVisible());
+      assert.ok(await page.locator('.notice[role="status"]', { hasText: t('تعذّرت', 'could not be read') }).isVisible());
       await assertAccessible(page, assert);
     });
 

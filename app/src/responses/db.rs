@@ -394,23 +394,29 @@ pub async fn save_draft(db: &Db, draft: &Draft, now: DateTime<Utc>) -> Result<()
             .fetch_optional(pool)
             .await
         })?;
-        let group = match draft.answers.get(crate::surveys::conditions::STAKEHOLDER_QUESTION) {
+        let group = match draft
+            .answers
+            .get(crate::surveys::conditions::STAKEHOLDER_QUESTION)
+        {
             Some(crate::surveys::conditions::Answer::Choice { key, .. }) => key.as_str(),
             _ => "",
         };
         let wave = wave.map_or(0, |(n,)| n);
-        crate::results::db::count_start(db, draft.survey, wave, now, group, draft.channel.code()).await?;
+        crate::results::db::count_start(db, draft.survey, wave, now, group, draft.channel.code())
+            .await?;
         return Ok(());
     }
     on_db!(db, |pool| {
-        sqlx::query("UPDATE response_drafts SET answers = $1, reached = $2, updated_at = $3 WHERE id = $4")
-            .bind(&answers)
-            .bind(reached)
-            .bind(now)
-            .bind(draft.id)
-            .execute(pool)
-            .await
-            .map(|_| ())
+        sqlx::query(
+            "UPDATE response_drafts SET answers = $1, reached = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(&answers)
+        .bind(reached)
+        .bind(now)
+        .bind(draft.id)
+        .execute(pool)
+        .await
+        .map(|_| ())
     })?;
     Ok(())
 }

@@ -47,7 +47,12 @@ async fn counts(
     let tally = db::tally(db, survey, filter).await?;
     if filter.whole_days() {
         // Read from the totals, which keep responses by group and by channel.
-        let by = |item: &str| tally.values(RESPONSE, item).map(|(k, c)| (k.to_owned(), c.n)).collect();
+        let by = |item: &str| {
+            tally
+                .values(RESPONSE, item)
+                .map(|(k, c)| (k.to_owned(), c.n))
+                .collect()
+        };
         let (groups, channels) = (by(db::GROUP), by(db::CHANNEL));
         return Ok((tally, groups, channels));
     }
@@ -95,11 +100,19 @@ pub async fn results(
     let enough = !public || responses >= super::rules::SMALL_CELL;
     let waves = db::tally_by_wave(db, survey).await?;
     let trends = if waves.len() > 1 {
-        let labels: Vec<String> = waves.keys().map(|w| locale.t_with("results.wave_n", &[("n", &w.to_string())])).collect();
+        let labels: Vec<String> = waves
+            .keys()
+            .map(|w| locale.t_with("results.wave_n", &[("n", &w.to_string())]))
+            .collect();
         summary::trends(definition, &waves, locale, public)
             .into_iter()
             .map(|mut trend| {
-                trend.chart = charts::lines(&labels, &[(trend.measure.clone(), trend.values.clone())], None, locale);
+                trend.chart = charts::lines(
+                    &labels,
+                    &[(trend.measure.clone(), trend.values.clone())],
+                    None,
+                    locale,
+                );
                 trend
             })
             .collect()
@@ -144,17 +157,28 @@ pub fn with_chart(mut result: QuestionResult, locale: Locale) -> QuestionResult 
     }
     result.chart = match &result.summary {
         Summary::Choices { options, .. } => {
-            let bars: Vec<Bar> = options.iter().map(|o| bar(&o.label, o.n, o.percent)).collect();
+            let bars: Vec<Bar> = options
+                .iter()
+                .map(|o| bar(&o.label, o.n, o.percent))
+                .collect();
             charts::bars(&bars, Some(100.0), locale)
         }
         Summary::Scale { points, .. } | Summary::Numeric { bins: points, .. } => {
-            let bars: Vec<Bar> = points.iter().map(|o| bar(&o.label, o.n, o.percent)).collect();
+            let bars: Vec<Bar> = points
+                .iter()
+                .map(|o| bar(&o.label, o.n, o.percent))
+                .collect();
             charts::bars(&bars, Some(100.0), locale)
         }
         Summary::Matrix { scale, rows } => {
             let rows: Vec<(String, Vec<f64>)> = rows
                 .iter()
-                .map(|(label, counts)| (label.clone(), counts.iter().map(|n| n.unwrap_or(0) as f64).collect()))
+                .map(|(label, counts)| {
+                    (
+                        label.clone(),
+                        counts.iter().map(|n| n.unwrap_or(0) as f64).collect(),
+                    )
+                })
                 .collect();
             charts::stacked(&rows, scale, locale)
         }
@@ -205,7 +229,12 @@ impl Axis {
 
     /// The axis' values in a response (several for a multiple-choice answer), borrowed from
     /// the row (a wave number is written into `wave`).
-    fn values<'r>(&self, row: &CodedRow<'r>, token: &str, wave: &'r mut String) -> impl Iterator<Item = &'r str> {
+    fn values<'r>(
+        &self,
+        row: &CodedRow<'r>,
+        token: &str,
+        wave: &'r mut String,
+    ) -> impl Iterator<Item = &'r str> {
         let (single, list): (Option<&'r str>, &'r str) = match self {
             Axis::Dimension(Dimension::Group) => (Some(row.group), ""),
             Axis::Dimension(Dimension::Channel) => (Some(row.channel), ""),
@@ -223,11 +252,18 @@ impl Axis {
                     .unwrap_or(""),
             ),
         };
-        single.into_iter().chain(list.split(',').filter(|v| !v.is_empty()))
+        single
+            .into_iter()
+            .chain(list.split(',').filter(|v| !v.is_empty()))
     }
 
     /// The axis' values in order, with labels.
-    fn labels(&self, definition: &Definition, seen: &BTreeMap<String, ()>, locale: Locale) -> Vec<(String, String)> {
+    fn labels(
+        &self,
+        definition: &Definition,
+        seen: &BTreeMap<String, ()>,
+        locale: Locale,
+    ) -> Vec<(String, String)> {
         match self {
             Axis::Dimension(Dimension::Group) => StakeholderGroup::ALL
                 .iter()
@@ -253,7 +289,10 @@ impl Axis {
             Axis::Dimension(Dimension::Group) => locale.t("results.group"),
             Axis::Dimension(Dimension::Channel) => locale.t("results.channel"),
             Axis::Dimension(_) => locale.t("results.wave"),
-            Axis::Question(key) => definition.question(key).map(|q| q.text.get(locale).to_owned()).unwrap_or_default(),
+            Axis::Question(key) => definition
+                .question(key)
+                .map(|q| q.text.get(locale).to_owned())
+                .unwrap_or_default(),
         }
     }
 }

@@ -64,12 +64,17 @@ impl Filter {
     /// Whether the filter keeps every day, group and channel: the totals answer it (an
     /// answer filter aside).
     pub fn whole_days(&self) -> bool {
-        self.groups.is_empty() && self.channels.is_empty() && self.from.is_none() && self.to.is_none()
+        self.groups.is_empty()
+            && self.channels.is_empty()
+            && self.from.is_none()
+            && self.to.is_none()
     }
 
     /// Reads a filter from a query string's pairs (repeated `group` and `channel` allowed).
     /// Unreadable values are dropped and reported by name, so the page can say so.
-    pub fn from_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> (Filter, Vec<String>) {
+    pub fn from_pairs<'a>(
+        pairs: impl Iterator<Item = (&'a str, &'a str)>,
+    ) -> (Filter, Vec<String>) {
         let mut filter = Filter::default();
         let mut bad = Vec::new();
         let day = |v: &str| NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok();
@@ -313,18 +318,28 @@ pub async fn load_dashboard(
     let (mut filter, mut bad) = Filter::from_pairs(pairs());
     let definition = &survey.definition;
     if let Some((q, _)) = filter.by_answer()
-        && !definition.question(q).is_some_and(|q| summary::crosstab_question(&q.kind))
+        && !definition
+            .question(q)
+            .is_some_and(|q| summary::crosstab_question(&q.kind))
     {
         bad.push("qv".to_owned());
         filter.question = None;
         filter.value = None;
     }
-    let get = |name: &str| pairs().find(|(k, _)| *k == name).map(|(_, v)| v.to_owned()).unwrap_or_default();
+    let get = |name: &str| {
+        pairs()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_owned())
+            .unwrap_or_default()
+    };
     let (row, col) = (get("row"), get("col"));
     let results = build::results(&db, id, definition, &filter, locale, build::Audience::Staff)
         .await
         .map_err(&failed)?;
-    let crosstab = match (build::Axis::parse(&row, definition), build::Axis::parse(&col, definition)) {
+    let crosstab = match (
+        build::Axis::parse(&row, definition),
+        build::Axis::parse(&col, definition),
+    ) {
         (Some(r), Some(c)) => Some(
             build::crosstab(&db, id, definition, &filter, &r, &c, locale)
                 .await
@@ -391,9 +406,16 @@ pub async fn load_public_results(
         wave,
         ..Filter::default()
     };
-    let results = build::results(&db, survey.id, &survey.definition, &filter, locale, build::Audience::Public)
-        .await
-        .map_err(&failed)?;
+    let results = build::results(
+        &db,
+        survey.id,
+        &survey.definition,
+        &filter,
+        locale,
+        build::Audience::Public,
+    )
+    .await
+    .map_err(&failed)?;
     Ok(Some(results))
 }
 
@@ -447,11 +469,16 @@ pub async fn load_text_answers(
         let Some(last) = rows.last() else { break };
         after = last.id;
         for row in rows {
-            let Ok(answers) = serde_json::from_str::<Answers>(&row.answers) else { continue };
+            let Ok(answers) = serde_json::from_str::<Answers>(&row.answers) else {
+                continue;
+            };
             if let Some(Answer::Text(text)) = answers.get(&question)
                 && (needle.is_empty() || rules::fold(text).contains(&needle))
             {
-                found.push((row.submitted_at.format("%Y-%m-%d").to_string(), text.clone()));
+                found.push((
+                    row.submitted_at.format("%Y-%m-%d").to_string(),
+                    text.clone(),
+                ));
                 if found.len() >= skip + want {
                     break 'pages;
                 }

@@ -43,7 +43,11 @@ pub struct Cell {
 impl Cell {
     fn new(question: &str, item: &str, value: impl Into<String>) -> Self {
         let value = value.into();
-        let total = value.parse::<f64>().ok().filter(|x| x.is_finite()).unwrap_or(0.0);
+        let total = value
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .unwrap_or(0.0);
         Self {
             question: question.to_owned(),
             item: item.to_owned(),
@@ -105,12 +109,19 @@ pub fn cells(answers: &Answers, duration: Option<i64>) -> Vec<Cell> {
             }
             Answer::Matrix(rows) => {
                 out.push(Cell::new(q, "", ""));
-                out.extend(rows.iter().map(|(row, point)| Cell::new(q, row, point.as_str())));
+                out.extend(
+                    rows.iter()
+                        .map(|(row, point)| Cell::new(q, row, point.as_str())),
+                );
             }
             Answer::Number(x) if x.is_finite() => out.push(Cell::new(q, "", number_value(*x))),
             Answer::Number(_) => {}
             Answer::Text(_) => out.push(Cell::new(q, "", "")),
-            Answer::Date(d) => out.push(Cell::new(q, "", format!("{:04}-{:02}", d.year(), d.month()))),
+            Answer::Date(d) => out.push(Cell::new(
+                q,
+                "",
+                format!("{:04}-{:02}", d.year(), d.month()),
+            )),
         }
     }
     out
@@ -199,7 +210,11 @@ impl Tally {
     pub fn add_codes(&mut self, codes: &str) {
         self.add(RESPONSE, "", "", 1, 0.0);
         for (question, item, value) in decode(codes) {
-            let total = value.parse::<f64>().ok().filter(|x| x.is_finite()).unwrap_or(0.0);
+            let total = value
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .unwrap_or(0.0);
             self.add(question, item, value, 1, total);
         }
     }
@@ -216,7 +231,11 @@ impl Tally {
     }
 
     /// Every (value, count) of a question's item, in no particular order.
-    pub fn values<'a>(&'a self, question: &'a str, item: &'a str) -> impl Iterator<Item = (&'a str, Count)> + 'a {
+    pub fn values<'a>(
+        &'a self,
+        question: &'a str,
+        item: &'a str,
+    ) -> impl Iterator<Item = (&'a str, Count)> + 'a {
         self.cells
             .iter()
             .filter(move |((q, i, v), _)| q == question && i == item && !v.is_empty())
@@ -234,7 +253,8 @@ impl Tally {
             .filter_map(|key| {
                 let a = self.cells.get(key).copied().unwrap_or_default();
                 let b = other.cells.get(key).copied().unwrap_or_default();
-                let close = (a.total - b.total).abs() <= 1e-6 * a.total.abs().max(b.total.abs()).max(1.0);
+                let close =
+                    (a.total - b.total).abs() <= 1e-6 * a.total.abs().max(b.total.abs()).max(1.0);
                 (a.n != b.n || !close).then(|| (key.clone(), a, b))
             })
             .collect()
@@ -433,7 +453,8 @@ mod tests {
         let key = "[a-c][0-9]";
         prop_oneof![
             key.prop_map(|k| Answer::choice(&k)),
-            proptest::collection::vec(key, 0..3).prop_map(|keys| Answer::Choices { keys, other: None }),
+            proptest::collection::vec(key, 0..3)
+                .prop_map(|keys| Answer::Choices { keys, other: None }),
             proptest::collection::vec(key, 1..3).prop_map(Answer::Ranking),
             proptest::collection::btree_map(key, "[1-5]", 0..3).prop_map(Answer::Matrix),
             (-1000i32..1000).prop_map(|x| Answer::Number(f64::from(x) / 4.0)),

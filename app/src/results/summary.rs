@@ -87,7 +87,11 @@ fn numeric_bins(values: &[(f64, i64)]) -> Vec<(String, String, i64)> {
         .map(|i| {
             let a = lo + width * f64::from(i);
             let b = if i == 9 { hi } else { a + width };
-            (format!("{}..{}", figure(a), figure(b)), format!("{}–{}", figure(a), figure(b)), 0)
+            (
+                format!("{}..{}", figure(a), figure(b)),
+                format!("{}–{}", figure(a), figure(b)),
+                0,
+            )
         })
         .collect();
     for (x, n) in sorted {
@@ -137,8 +141,10 @@ pub fn question(q: &Question, tally: &Tally, locale: Locale, public: bool) -> Qu
             }
         }
         Kind::Date => {
-            let mut months: Vec<(String, String)> =
-                tally.values(key, "").map(|(v, _)| (v.to_owned(), v.to_owned())).collect();
+            let mut months: Vec<(String, String)> = tally
+                .values(key, "")
+                .map(|(v, _)| (v.to_owned(), v.to_owned()))
+                .collect();
             months.sort();
             let counts: Vec<i64> = months.iter().map(|(k, _)| tally.n(key, "", k)).collect();
             Summary::Choices {
@@ -152,19 +158,30 @@ pub fn question(q: &Question, tally: &Tally, locale: Locale, public: bool) -> Qu
             let rows = rows
                 .iter()
                 .map(|row| {
-                    let counts: Vec<i64> = scale.iter().map(|p| tally.n(key, &row.key, &p.key)).collect();
+                    let counts: Vec<i64> = scale
+                        .iter()
+                        .map(|p| tally.n(key, &row.key, &p.key))
+                        .collect();
                     (row.label.get(locale).to_owned(), shown(&counts, public))
                 })
                 .collect();
             Summary::Matrix {
-                scale: scale.iter().map(|p| p.label.get(locale).to_owned()).collect(),
+                scale: scale
+                    .iter()
+                    .map(|p| p.label.get(locale).to_owned())
+                    .collect(),
                 rows,
             }
         }
         Kind::Ranking { choices } => {
             let mut items: Vec<(String, Option<f64>)> = choices
                 .iter()
-                .map(|c| (c.label.get(locale).to_owned(), mean_of(tally, key, &c.key).filter(|_| enough)))
+                .map(|c| {
+                    (
+                        c.label.get(locale).to_owned(),
+                        mean_of(tally, key, &c.key).filter(|_| enough),
+                    )
+                })
                 .collect();
             items.sort_by(|a, b| a.1.unwrap_or(f64::MAX).total_cmp(&b.1.unwrap_or(f64::MAX)));
             Summary::Ranking { items }
@@ -172,7 +189,10 @@ pub fn question(q: &Question, tally: &Tally, locale: Locale, public: bool) -> Qu
         Kind::Number { .. } => {
             let values = histogram(tally, key);
             let bins = numeric_bins(&values);
-            let keys: Vec<(String, String)> = bins.iter().map(|(k, l, _)| (k.clone(), l.clone())).collect();
+            let keys: Vec<(String, String)> = bins
+                .iter()
+                .map(|(k, l, _)| (k.clone(), l.clone()))
+                .collect();
             let counts: Vec<i64> = bins.iter().map(|b| b.2).collect();
             let extreme = |max: bool| {
                 values
@@ -250,14 +270,25 @@ fn sentence(summary: &Summary, n: &str, t: Say) -> String {
             match options.iter().filter(|o| o.n.is_some()).max_by_key(|o| o.n) {
                 Some(top) => t(
                     "choices",
-                    &[("label", &top.label), ("percent", &pct(top.percent)), ("n", n)],
+                    &[
+                        ("label", &top.label),
+                        ("percent", &pct(top.percent)),
+                        ("n", n),
+                    ],
                 ),
                 None => t("hidden", &[]),
             }
         }
-        Summary::Scale { nps: Some(score), points, .. } => {
+        Summary::Scale {
+            nps: Some(score),
+            points,
+            ..
+        } => {
             let total: i64 = points.iter().filter_map(|p| p.n).sum();
-            let share = |x: Shown| x.map(|x| figure(percent(x, total))).unwrap_or_else(|| "–".into());
+            let share = |x: Shown| {
+                x.map(|x| figure(percent(x, total)))
+                    .unwrap_or_else(|| "–".into())
+            };
             t(
                 "nps",
                 &[
@@ -268,7 +299,12 @@ fn sentence(summary: &Summary, n: &str, t: Say) -> String {
                 ],
             )
         }
-        Summary::Scale { mean, median, points, .. } => t(
+        Summary::Scale {
+            mean,
+            median,
+            points,
+            ..
+        } => t(
             "scale",
             &[
                 ("mean", &mean.map(figure).unwrap_or_default()),
@@ -280,7 +316,10 @@ fn sentence(summary: &Summary, n: &str, t: Say) -> String {
         ),
         Summary::Matrix { rows, .. } => t("matrix", &[("rows", &rows.len().to_string()), ("n", n)]),
         Summary::Ranking { items } => match items.first() {
-            Some((label, Some(mean))) => t("ranking", &[("label", label), ("mean", &figure(*mean)), ("n", n)]),
+            Some((label, Some(mean))) => t(
+                "ranking",
+                &[("label", label), ("mean", &figure(*mean)), ("n", n)],
+            ),
             _ => t("hidden", &[]),
         },
         Summary::Numeric { mean, median, .. } => t(
@@ -338,7 +377,10 @@ fn key_figure(q: &Question, tally: &Tally) -> Option<f64> {
             let values = histogram(tally, key);
             (!values.is_empty()).then(|| nps(&values).3)
         }
-        Kind::YesNo | Kind::SingleChoice { .. } | Kind::Dropdown { .. } | Kind::MultipleChoice { .. } => {
+        Kind::YesNo
+        | Kind::SingleChoice { .. }
+        | Kind::Dropdown { .. }
+        | Kind::MultipleChoice { .. } => {
             let first = q.kind.answer_keys().first().map(|k| (*k).to_owned())?;
             let whole = if matches!(q.kind, Kind::MultipleChoice { .. }) {
                 tally.n(key, "", "")
@@ -352,7 +394,12 @@ fn key_figure(q: &Question, tally: &Tally) -> Option<f64> {
 }
 
 /// Each question's key figure per wave, for the questions that have one.
-pub fn trends(definition: &Definition, waves: &BTreeMap<i32, Tally>, locale: Locale, public: bool) -> Vec<Trend> {
+pub fn trends(
+    definition: &Definition,
+    waves: &BTreeMap<i32, Tally>,
+    locale: Locale,
+    public: bool,
+) -> Vec<Trend> {
     definition
         .questions()
         .filter_map(|(_, q)| {
@@ -370,10 +417,16 @@ pub fn trends(definition: &Definition, waves: &BTreeMap<i32, Tally>, locale: Loc
             let measure = match &q.kind {
                 Kind::Rating { .. } | Kind::Number { .. } => locale.t("results.measure.mean"),
                 Kind::Nps => locale.t("results.measure.nps"),
-                Kind::YesNo => locale.t_with("results.measure.share", &[("label", &locale.t("render.answer_yes"))]),
+                Kind::YesNo => locale.t_with(
+                    "results.measure.share",
+                    &[("label", &locale.t("render.answer_yes"))],
+                ),
                 kind => {
                     let first = kind.choices()?.first()?;
-                    locale.t_with("results.measure.share", &[("label", first.label.get(locale))])
+                    locale.t_with(
+                        "results.measure.share",
+                        &[("label", first.label.get(locale))],
+                    )
                 }
             };
             let values: Vec<Option<f64>> = waves
@@ -388,7 +441,12 @@ pub fn trends(definition: &Definition, waves: &BTreeMap<i32, Tally>, locale: Loc
             let sentence = match (first, last) {
                 (Some(a), Some(b)) if values.iter().flatten().count() > 1 => locale.t_with(
                     "results.sentence.trend",
-                    &[("measure", &measure), ("first", &figure(a)), ("last", &figure(b)), ("waves", &waves.len().to_string())],
+                    &[
+                        ("measure", &measure),
+                        ("first", &figure(a)),
+                        ("last", &figure(b)),
+                        ("waves", &waves.len().to_string()),
+                    ],
                 ),
                 _ => locale.t("results.sentence.trend_short"),
             };
@@ -426,7 +484,9 @@ pub fn value_labels(kind: &Kind, locale: Locale) -> Vec<(String, String)> {
             ("yes".to_owned(), locale.t("render.answer_yes")),
             ("no".to_owned(), locale.t("render.answer_no")),
         ],
-        Kind::Rating { min, max, .. } => (*min..=*max).map(|p| (p.to_string(), p.to_string())).collect(),
+        Kind::Rating { min, max, .. } => (*min..=*max)
+            .map(|p| (p.to_string(), p.to_string()))
+            .collect(),
         Kind::Nps => (0..=10).map(|p| (p.to_string(), p.to_string())).collect(),
         kind => choice_keys(kind.choices().unwrap_or_default(), kind.has_other(), locale),
     }

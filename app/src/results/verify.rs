@@ -30,14 +30,44 @@ impl Report {
 
 /// Adds a response to the recomputed counts (every dimension) and totals (by wave).
 fn add(counts: &mut Tally, totals: &mut Tally, r: &RawResponse, cells: &[Cell]) {
-    let dims = format!("{}|{}|{}|{}|", r.wave, db::day_of(r.submitted_at), r.group, r.channel);
+    let dims = format!(
+        "{}|{}|{}|{}|",
+        r.wave,
+        db::day_of(r.submitted_at),
+        r.group,
+        r.channel
+    );
     counts.add(&format!("{dims}{RESPONSE}"), "", "", 1, 0.0);
     totals.add(&format!("{}|{RESPONSE}", r.wave), "", "", 1, 0.0);
-    totals.add(&format!("{}|{RESPONSE}", r.wave), db::GROUP, &r.group, 1, 0.0);
-    totals.add(&format!("{}|{RESPONSE}", r.wave), db::CHANNEL, &r.channel, 1, 0.0);
+    totals.add(
+        &format!("{}|{RESPONSE}", r.wave),
+        db::GROUP,
+        &r.group,
+        1,
+        0.0,
+    );
+    totals.add(
+        &format!("{}|{RESPONSE}", r.wave),
+        db::CHANNEL,
+        &r.channel,
+        1,
+        0.0,
+    );
     for c in cells {
-        counts.add(&format!("{dims}{}", c.question), &c.item, &c.value, 1, c.total);
-        totals.add(&format!("{}|{}", r.wave, c.question), &c.item, &c.value, 1, c.total);
+        counts.add(
+            &format!("{dims}{}", c.question),
+            &c.item,
+            &c.value,
+            1,
+            c.total,
+        );
+        totals.add(
+            &format!("{}|{}", r.wave, c.question),
+            &c.item,
+            &c.value,
+            1,
+            c.total,
+        );
     }
 }
 

@@ -10,8 +10,8 @@ use uuid::Uuid;
 
 use super::summary::figure;
 use super::{
-    Crosstab, Dashboard, GroupShare, QuestionResult, Results, Share, Shown, Summary, TEXT_PAGE, Trend,
-    load_dashboard, load_public_results, load_text_answers,
+    Crosstab, Dashboard, GroupShare, QuestionResult, Results, Share, Shown, Summary, TEXT_PAGE,
+    Trend, load_dashboard, load_public_results, load_text_answers,
 };
 use crate::Locale;
 use crate::page_state::use_page_state;
@@ -21,11 +21,13 @@ use crate::shell::{NotFound, use_locale};
 use crate::surveys::StakeholderGroup;
 
 fn count(n: Shown, locale: Locale) -> String {
-    n.map(|n| n.to_string()).unwrap_or_else(|| locale.t("results.suppressed"))
+    n.map(|n| n.to_string())
+        .unwrap_or_else(|| locale.t("results.suppressed"))
 }
 
 fn pct(p: Option<f64>) -> String {
-    p.map(|p| format!("{}%", figure(p))).unwrap_or_else(|| "–".to_owned())
+    p.map(|p| format!("{}%", figure(p)))
+        .unwrap_or_else(|| "–".to_owned())
 }
 
 /// The query string of the current filter, to carry into chart downloads.
@@ -35,13 +37,19 @@ fn query_string(pairs: &[(String, String)]) -> String {
         .filter(|(k, v)| !v.is_empty() && k != "row" && k != "col")
         .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
         .collect();
-    if encoded.is_empty() { String::new() } else { format!("?{}", encoded.join("&")) }
+    if encoded.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", encoded.join("&"))
+    }
 }
 
 fn urlencode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -51,18 +59,27 @@ fn urlencode(text: &str) -> String {
 #[component]
 pub fn ResultsPage() -> impl IntoView {
     let locale = use_locale();
-    let id = use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok()));
+    let id =
+        use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok()));
     let Some(id) = id else {
         return view! { <NotFound/> }.into_any();
     };
     let pairs: Vec<(String, String)> = use_query_map().with_untracked(|q| {
         ["wave", "group", "channel", "from", "to", "qv", "row", "col"]
             .iter()
-            .flat_map(|name| q.get_all(name).unwrap_or_default().into_iter().map(move |v| ((*name).to_owned(), v)))
+            .flat_map(|name| {
+                q.get_all(name)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(move |v| ((*name).to_owned(), v))
+            })
             .collect()
     });
     let query = pairs.clone();
-    let dashboard = Resource::new(move || (), move |_| load_dashboard(id, locale, query.clone()));
+    let dashboard = Resource::new(
+        move || (),
+        move |_| load_dashboard(id, locale, query.clone()),
+    );
     view! {
         <Suspense fallback=move || view! { <p>{locale.t("form.loading")}</p> }>
             {move || {
@@ -128,8 +145,15 @@ fn FilterForm(d: Dashboard) -> impl IntoView {
     let locale = use_locale();
     let t = move |key: &str| locale.t(key);
     let f = d.filter.clone();
-    let answer = f.question.clone().zip(f.value.clone()).map(|(q, v)| format!("{q}={v}"));
-    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+    let answer = f
+        .question
+        .clone()
+        .zip(f.value.clone())
+        .map(|(q, v)| format!("{q}={v}"));
+    let day = |d: Option<chrono::NaiveDate>| {
+        d.map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default()
+    };
     view! {
         <form method="get" class="filter-form results-filter" aria-labelledby="filter-title">
             <h2 id="filter-title">{t("results.filter_title")}</h2>
@@ -207,7 +231,10 @@ fn Overview(results: Results) -> impl IntoView {
     let t = move |key: &str| locale.t(key);
     let minutes = results.median_seconds.map(|s| {
         let s = s.round() as i64;
-        locale.t_with("results.duration", &[("m", &(s / 60).to_string()), ("s", &(s % 60).to_string())])
+        locale.t_with(
+            "results.duration",
+            &[("m", &(s / 60).to_string()), ("s", &(s % 60).to_string())],
+        )
     });
     view! {
         <dl class="figures">
@@ -235,7 +262,11 @@ fn Overview(results: Results) -> impl IntoView {
 fn Representation(groups: Vec<GroupShare>) -> impl IntoView {
     let locale = use_locale();
     let t = move |key: &str| locale.t(key);
-    let under: Vec<String> = groups.iter().filter(|g| g.under).map(|g| g.label.clone()).collect();
+    let under: Vec<String> = groups
+        .iter()
+        .filter(|g| g.under)
+        .map(|g| g.label.clone())
+        .collect();
     view! {
         <h2 id="representation">{t("results.representation")}</h2>
         {(!under.is_empty()).then(|| view! {
@@ -270,7 +301,11 @@ fn Representation(groups: Vec<GroupShare>) -> impl IntoView {
 /// A question's result: heading, chart with its sentence as the text alternative, the data
 /// table, and the SVG download.
 #[component]
-pub fn QuestionView(q: QuestionResult, download: Option<String>, text_link: Option<String>) -> impl IntoView {
+pub fn QuestionView(
+    q: QuestionResult,
+    download: Option<String>,
+    text_link: Option<String>,
+) -> impl IntoView {
     let locale = use_locale();
     let t = move |key: &str| locale.t(key);
     let heading = format!("result-{}", q.key);
@@ -299,19 +334,21 @@ fn SummaryTable(summary: Summary, caption: String) -> impl IntoView {
     let locale = use_locale();
     let t = move |key: &str| locale.t(key);
     let shares_caption = caption.clone();
-    let shares = move |rows: Vec<Share>, head: String| view! {
-        <details class="data-table">
-            <summary>{t("results.data_table")}</summary>
-            <table class="table">
-                <caption class="visually-hidden">{shares_caption.clone()}</caption>
-                <thead><tr><th scope="col">{head}</th><th scope="col">{t("results.count")}</th><th scope="col">{t("results.percent")}</th></tr></thead>
-                <tbody>
-                    {rows.into_iter().map(|s| view! {
-                        <tr><th scope="row">{s.label}</th><td>{count(s.n, locale)}</td><td>{pct(s.percent)}</td></tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </details>
+    let shares = move |rows: Vec<Share>, head: String| {
+        view! {
+            <details class="data-table">
+                <summary>{t("results.data_table")}</summary>
+                <table class="table">
+                    <caption class="visually-hidden">{shares_caption.clone()}</caption>
+                    <thead><tr><th scope="col">{head}</th><th scope="col">{t("results.count")}</th><th scope="col">{t("results.percent")}</th></tr></thead>
+                    <tbody>
+                        {rows.into_iter().map(|s| view! {
+                            <tr><th scope="row">{s.label}</th><td>{count(s.n, locale)}</td><td>{pct(s.percent)}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </details>
+        }
     };
     let stat = |key: &str, x: Option<f64>| view! { <div><dt>{locale.t(key)}</dt><dd>{x.map(figure).unwrap_or_else(|| "–".into())}</dd></div> };
     match summary {
@@ -411,7 +448,11 @@ fn CrosstabForm(d: Dashboard) -> impl IntoView {
     let locale = use_locale();
     let t = move |key: &str| locale.t(key);
     let options = move |selected: String| {
-        let dims = [("group", t("results.group")), ("channel", t("results.channel")), ("wave", t("results.wave"))];
+        let dims = [
+            ("group", t("results.group")),
+            ("channel", t("results.channel")),
+            ("wave", t("results.wave")),
+        ];
         view! {
             <option value="">{t("results.choose")}</option>
             {dims.into_iter().map(|(v, l)| view! { <option value=v selected=selected == v>{l}</option> }).collect_view()}
@@ -428,7 +469,12 @@ fn CrosstabForm(d: Dashboard) -> impl IntoView {
         out.extend(f.channels.iter().map(|c| ("channel".to_owned(), c.clone())));
         out.extend(f.from.map(|d| ("from".to_owned(), d.to_string())));
         out.extend(f.to.map(|d| ("to".to_owned(), d.to_string())));
-        out.extend(f.question.clone().zip(f.value.clone()).map(|(q, v)| ("qv".to_owned(), format!("{q}={v}"))));
+        out.extend(
+            f.question
+                .clone()
+                .zip(f.value.clone())
+                .map(|(q, v)| ("qv".to_owned(), format!("{q}={v}"))),
+        );
         out
     };
     view! {
@@ -451,7 +497,10 @@ fn CrosstabForm(d: Dashboard) -> impl IntoView {
 #[component]
 fn CrosstabTable(c: Crosstab) -> impl IntoView {
     let locale = use_locale();
-    let caption = locale.t_with("results.crosstab_caption", &[("rows", &c.row_title), ("columns", &c.column_title)]);
+    let caption = locale.t_with(
+        "results.crosstab_caption",
+        &[("rows", &c.row_title), ("columns", &c.column_title)],
+    );
     view! {
         <div class="table-scroll" id="crosstab-table" tabindex="0" role="region" aria-label=caption.clone()>
             <table class="table crosstab">
@@ -524,7 +573,8 @@ fn SettingsForm(d: Dashboard, staff: String) -> impl IntoView {
 pub fn PublicResultsPage() -> impl IntoView {
     let locale = use_locale();
     let key = use_params_map().with_untracked(|p| p.get("key").unwrap_or_default());
-    let wave = use_query_map().with_untracked(|q| q.get("wave").and_then(|w| w.parse::<i32>().ok()));
+    let wave =
+        use_query_map().with_untracked(|q| q.get("wave").and_then(|w| w.parse::<i32>().ok()));
     let results = Resource::new(move || (), {
         let key = key.clone();
         move |_| load_public_results(key.clone(), locale, wave)
@@ -588,7 +638,11 @@ pub fn TextAnswersPage() -> impl IntoView {
     let question = params.get("question").unwrap_or_default();
     let query = use_query_map().get_untracked();
     let search = query.get("search").unwrap_or_default();
-    let page = query.get("page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(0).min(10_000);
+    let page = query
+        .get("page")
+        .and_then(|p| p.parse::<usize>().ok())
+        .unwrap_or(0)
+        .min(10_000);
     let Some(id) = id else {
         return view! { <NotFound/> }.into_any();
     };

@@ -426,7 +426,10 @@ pub async fn seed(db: &Db, now: DateTime<Utc>, author: Option<Uuid>) -> Result<(
             })
             .collect();
         // Completion times of two to twelve minutes.
-        let durations: Vec<i64> = generated.iter().map(|_| 120 + dice.roll(600) as i64).collect();
+        let durations: Vec<i64> = generated
+            .iter()
+            .map(|_| 120 + dice.roll(600) as i64)
+            .collect();
         let rows: Vec<NewResponse> = generated
             .iter()
             .zip(&durations)

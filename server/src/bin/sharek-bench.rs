@@ -220,7 +220,10 @@ async fn results_bench(cli: &Cli, responses: u64, sharek: &Path, work: &Path) ->
         Which::Both => &[Backend::Sqlite, Backend::Postgres],
     };
     let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
-    println!("Machine: {cpus} CPUs (nproc); SQLite files in {}", work.display());
+    println!(
+        "Machine: {cpus} CPUs (nproc); SQLite files in {}",
+        work.display()
+    );
     let mut figures = Vec::new();
     let mut failed = false;
     for &backend in backends {
@@ -236,7 +239,11 @@ async fn results_bench(cli: &Cli, responses: u64, sharek: &Path, work: &Path) ->
         eprintln!("could not remove {}: {error}", work.display());
     }
     let held = results::report(&figures);
-    Ok(if held && !failed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if held && !failed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// One server's figures.

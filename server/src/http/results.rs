@@ -66,9 +66,13 @@ async fn api_request(
     let pairs = pairs(query);
     let (filter, bad) = filter_of(&pairs);
     if let Some(name) = bad.first() {
-        return Err(ApiError::BadRequest(format!("cannot read the parameter {name}")));
+        return Err(ApiError::BadRequest(format!(
+            "cannot read the parameter {name}"
+        )));
     }
-    let survey = surveys_db::get(&state.db, id).await?.ok_or(ApiError::NotFound)?;
+    let survey = surveys_db::get(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     Ok((survey, pairs, filter))
 }
 
@@ -108,8 +112,15 @@ async fn api_results(
     RawQuery(query): RawQuery,
 ) -> Result<Json<Results>, ApiError> {
     let (survey, pairs, filter) = api_request(&state, caller, &id, &query).await?;
-    let mut results =
-        build::results(&state.db, survey.id, &survey.definition, &filter, locale_of(&pairs), Audience::Staff).await?;
+    let mut results = build::results(
+        &state.db,
+        survey.id,
+        &survey.definition,
+        &filter,
+        locale_of(&pairs),
+        Audience::Staff,
+    )
+    .await?;
     for q in &mut results.questions {
         q.chart.clear();
     }
@@ -147,23 +158,43 @@ async fn api_crosstab(
             .iter()
             .find(|(k, _)| k == name)
             .and_then(|(_, v)| Axis::parse(v, &survey.definition))
-            .ok_or_else(|| ApiError::BadRequest(format!("{name}: a choice question's key, group, channel or wave")))
+            .ok_or_else(|| {
+                ApiError::BadRequest(format!(
+                    "{name}: a choice question's key, group, channel or wave"
+                ))
+            })
     };
     let (rows, columns) = (axis("rows")?, axis("columns")?);
-    let table = build::crosstab(&state.db, survey.id, &survey.definition, &filter, &rows, &columns, locale_of(&pairs)).await?;
+    let table = build::crosstab(
+        &state.db,
+        survey.id,
+        &survey.definition,
+        &filter,
+        &rows,
+        &columns,
+        locale_of(&pairs),
+    )
+    .await?;
     Ok(Json(table))
 }
 
 /// The question key in a chart file name (`q3.svg`).
 fn chart_key(file: &str) -> Option<&str> {
-    file.strip_suffix(".svg").filter(|k| app::surveys::validate::is_key(k))
+    file.strip_suffix(".svg")
+        .filter(|k| app::surveys::validate::is_key(k))
 }
 
 fn svg(chart: String, key: &str) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "image/svg+xml; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"chart-{key}.svg\"")),
+            (
+                header::CONTENT_TYPE,
+                "image/svg+xml; charset=utf-8".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"chart-{key}.svg\""),
+            ),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],
         chart,
@@ -196,8 +227,18 @@ pub async fn staff_chart(
         Ok(None) => return StatusCode::NOT_FOUND.into_response(),
         Err(error) => return server_error(error),
     };
-    match build::results(&state.db, id, &survey.definition, &filter, locale, Audience::Staff).await {
-        Ok(results) => chart_of(&results, key).map_or_else(|| StatusCode::NOT_FOUND.into_response(), |c| svg(c, key)),
+    match build::results(
+        &state.db,
+        id,
+        &survey.definition,
+        &filter,
+        locale,
+        Audience::Staff,
+    )
+    .await
+    {
+        Ok(results) => chart_of(&results, key)
+            .map_or_else(|| StatusCode::NOT_FOUND.into_response(), |c| svg(c, key)),
         Err(error) => server_error(error),
     }
 }
@@ -213,7 +254,8 @@ pub async fn public_chart(
     };
     let locale = Locale::from_code(&lang).unwrap_or_default();
     let wave = filter_of(&pairs(&query)).0.wave;
-    let survey = match app::responses::db::public_survey(&state.db, &key, chrono::Utc::now()).await {
+    let survey = match app::responses::db::public_survey(&state.db, &key, chrono::Utc::now()).await
+    {
         Ok(Some(survey)) => survey,
         Ok(None) => return StatusCode::NOT_FOUND.into_response(),
         Err(error) => return server_error(error),
@@ -223,16 +265,34 @@ pub async fn public_chart(
         Ok((false, _)) => return StatusCode::NOT_FOUND.into_response(),
         Err(error) => return server_error(error),
     }
-    let filter = Filter { wave, ..Filter::default() };
-    match build::results(&state.db, survey.id, &survey.definition, &filter, locale, Audience::Public).await {
+    let filter = Filter {
+        wave,
+        ..Filter::default()
+    };
+    match build::results(
+        &state.db,
+        survey.id,
+        &survey.definition,
+        &filter,
+        locale,
+        Audience::Public,
+    )
+    .await
+    {
         Ok(results) => chart_of(&results, question)
             .filter(|_| {
-                !survey
-                    .definition
-                    .question(question)
-                    .is_some_and(|q| matches!(q.kind, app::surveys::model::Kind::ShortText { .. } | app::surveys::model::Kind::LongText { .. }))
+                !survey.definition.question(question).is_some_and(|q| {
+                    matches!(
+                        q.kind,
+                        app::surveys::model::Kind::ShortText { .. }
+                            | app::surveys::model::Kind::LongText { .. }
+                    )
+                })
             })
-            .map_or_else(|| StatusCode::NOT_FOUND.into_response(), |c| svg(c, question)),
+            .map_or_else(
+                || StatusCode::NOT_FOUND.into_response(),
+                |c| svg(c, question),
+            ),
         Err(error) => server_error(error),
     }
 }
@@ -294,7 +354,10 @@ pub async fn settings(
     }
     if bad {
         // Shown on the dashboard the form is on (it posts to a path of its own).
-        let page = format!("/{}/staff/surveys/{id}/results", Locale::from_code(&lang).unwrap_or_default().code());
+        let page = format!(
+            "/{}/staff/surveys/{id}/results",
+            Locale::from_code(&lang).unwrap_or_default().code()
+        );
         return pages.show_at(parts, &page, feedback.into_inner()).await;
     }
     match surveys_db::get(&state.db, id).await {
@@ -321,7 +384,11 @@ pub async fn settings(
 
 async fn not_found(pages: &Pages, parts: &Parts) -> Response {
     pages
-        .show(parts, app::page_state::FormFeedback::default(), StatusCode::NOT_FOUND)
+        .show(
+            parts,
+            app::page_state::FormFeedback::default(),
+            StatusCode::NOT_FOUND,
+        )
         .await
 }
 

@@ -88,9 +88,17 @@ struct Walk<F> {
 }
 
 /// Starts reading the page after `after`.
-fn fetch(db: &Db, survey: Uuid, after: Uuid) -> tokio::task::JoinHandle<Result<Vec<RawResponse>, String>> {
+fn fetch(
+    db: &Db,
+    survey: Uuid,
+    after: Uuid,
+) -> tokio::task::JoinHandle<Result<Vec<RawResponse>, String>> {
     let db = db.clone();
-    tokio::spawn(async move { raw_page(&db, survey, after, PAGE).await.map_err(|e| e.to_string()) })
+    tokio::spawn(async move {
+        raw_page(&db, survey, after, PAGE)
+            .await
+            .map_err(|e| e.to_string())
+    })
 }
 
 /// Streams a walk as a body. A failure mid-way is logged and ends the body with an error, so
@@ -147,7 +155,9 @@ where
                 .write_field(neutralize(cell.as_ref()).as_bytes())
                 .map_err(|e| e.to_string())?;
         }
-        writer.write_record(None::<&[u8]>).map_err(|e| e.to_string())?;
+        writer
+            .write_record(None::<&[u8]>)
+            .map_err(|e| e.to_string())?;
     }
     writer.into_inner().map_err(|e| e.to_string())
 }

@@ -67,7 +67,13 @@ impl Dice {
 
 fn choices(n: usize) -> Vec<Choice> {
     (1..=n)
-        .map(|i| Choice::new(&format!("c{i}"), &format!("الخيار {i}"), &format!("Option {i}")))
+        .map(|i| {
+            Choice::new(
+                &format!("c{i}"),
+                &format!("الخيار {i}"),
+                &format!("Option {i}"),
+            )
+        })
         .collect()
 }
 
@@ -85,28 +91,79 @@ fn question(key: &str, kind: Kind) -> Question {
 /// Twenty questions: choices of every sort, scales, a matrix, a ranking, numbers, texts, a date.
 fn definition() -> Definition {
     let kinds = vec![
-        Kind::SingleChoice { choices: choices(5), other: true },
-        Kind::SingleChoice { choices: choices(3), other: false },
-        Kind::MultipleChoice { choices: choices(6), other: false, min: None, max: None },
-        Kind::Dropdown { choices: choices(12), other: false },
+        Kind::SingleChoice {
+            choices: choices(5),
+            other: true,
+        },
+        Kind::SingleChoice {
+            choices: choices(3),
+            other: false,
+        },
+        Kind::MultipleChoice {
+            choices: choices(6),
+            other: false,
+            min: None,
+            max: None,
+        },
+        Kind::Dropdown {
+            choices: choices(12),
+            other: false,
+        },
         Kind::YesNo,
-        Kind::Rating { min: 1, max: 5, min_label: Text::default(), max_label: Text::default() },
-        Kind::Rating { min: 1, max: 7, min_label: Text::default(), max_label: Text::default() },
+        Kind::Rating {
+            min: 1,
+            max: 5,
+            min_label: Text::default(),
+            max_label: Text::default(),
+        },
+        Kind::Rating {
+            min: 1,
+            max: 7,
+            min_label: Text::default(),
+            max_label: Text::default(),
+        },
         Kind::Nps,
         Kind::Matrix {
             rows: choices(4),
-            scale: (1..=5).map(|i| Choice::new(&i.to_string(), &i.to_string(), &i.to_string())).collect(),
+            scale: (1..=5)
+                .map(|i| Choice::new(&i.to_string(), &i.to_string(), &i.to_string()))
+                .collect(),
         },
-        Kind::Ranking { choices: choices(4) },
-        Kind::Number { decimal: false, min: Some(0.0), max: Some(120.0) },
-        Kind::Number { decimal: true, min: Some(0.0), max: Some(100.0) },
-        Kind::ShortText { max_length: Some(200) },
+        Kind::Ranking {
+            choices: choices(4),
+        },
+        Kind::Number {
+            decimal: false,
+            min: Some(0.0),
+            max: Some(120.0),
+        },
+        Kind::Number {
+            decimal: true,
+            min: Some(0.0),
+            max: Some(100.0),
+        },
+        Kind::ShortText {
+            max_length: Some(200),
+        },
         Kind::LongText { max_length: 2000 },
         Kind::Date,
         Kind::YesNo,
-        Kind::SingleChoice { choices: choices(4), other: false },
-        Kind::MultipleChoice { choices: choices(8), other: true, min: None, max: None },
-        Kind::Rating { min: 1, max: 10, min_label: Text::default(), max_label: Text::default() },
+        Kind::SingleChoice {
+            choices: choices(4),
+            other: false,
+        },
+        Kind::MultipleChoice {
+            choices: choices(8),
+            other: true,
+            min: None,
+            max: None,
+        },
+        Kind::Rating {
+            min: 1,
+            max: 10,
+            min_label: Text::default(),
+            max_label: Text::default(),
+        },
         Kind::Email,
     ];
     let mut section = Section::new("s1");
@@ -134,14 +191,28 @@ fn answers(dice: &mut Dice) -> Answers {
     };
     put("q1", Answer::choice(&key(dice, 5)));
     put("q2", Answer::choice(&key(dice, 3)));
-    let picked: Vec<String> = (1..=6).filter(|_| dice.roll(3) == 0).map(|i| format!("c{i}")).collect();
-    put("q3", Answer::Choices { keys: picked, other: None });
+    let picked: Vec<String> = (1..=6)
+        .filter(|_| dice.roll(3) == 0)
+        .map(|i| format!("c{i}"))
+        .collect();
+    put(
+        "q3",
+        Answer::Choices {
+            keys: picked,
+            other: None,
+        },
+    );
     put("q4", Answer::choice(&key(dice, 12)));
-    put("q5", Answer::choice(if dice.roll(2) == 0 { "yes" } else { "no" }));
+    put(
+        "q5",
+        Answer::choice(if dice.roll(2) == 0 { "yes" } else { "no" }),
+    );
     put("q6", Answer::Number((1 + dice.roll(5)) as f64));
     put("q7", Answer::Number((1 + dice.roll(7)) as f64));
     put("q8", Answer::Number(dice.roll(11) as f64));
-    let rows = (1..=4).map(|r| (format!("c{r}"), (1 + dice.roll(5)).to_string())).collect();
+    let rows = (1..=4)
+        .map(|r| (format!("c{r}"), (1 + dice.roll(5)).to_string()))
+        .collect();
     put("q9", Answer::Matrix(rows));
     let mut order: Vec<String> = (1..=4).map(|i| format!("c{i}")).collect();
     for i in (1..order.len()).rev() {
@@ -154,16 +225,32 @@ fn answers(dice: &mut Dice) -> Answers {
         put("q13", Answer::Text("الخدمات الرقمية سهلة".into()));
     }
     if dice.roll(5) == 0 {
-        put("q14", Answer::Text("Faster appointments, please. =SUM(A1) is not a formula here.".into()));
+        put(
+            "q14",
+            Answer::Text("Faster appointments, please. =SUM(A1) is not a formula here.".into()),
+        );
     }
-    let day = chrono::NaiveDate::from_ymd_opt(2026, 1 + dice.roll(12) as u32, 1 + dice.roll(28) as u32);
+    let day =
+        chrono::NaiveDate::from_ymd_opt(2026, 1 + dice.roll(12) as u32, 1 + dice.roll(28) as u32);
     if let Some(day) = day {
         put("q15", Answer::Date(day));
     }
-    put("q16", Answer::choice(if dice.roll(4) == 0 { "yes" } else { "no" }));
+    put(
+        "q16",
+        Answer::choice(if dice.roll(4) == 0 { "yes" } else { "no" }),
+    );
     put("q17", Answer::choice(&key(dice, 4)));
-    let picked: Vec<String> = (1..=8).filter(|_| dice.roll(4) == 0).map(|i| format!("c{i}")).collect();
-    put("q18", Answer::Choices { keys: picked, other: None });
+    let picked: Vec<String> = (1..=8)
+        .filter(|_| dice.roll(4) == 0)
+        .map(|i| format!("c{i}"))
+        .collect();
+    put(
+        "q18",
+        Answer::Choices {
+            keys: picked,
+            other: None,
+        },
+    );
     put("q19", Answer::Number((1 + dice.roll(10)) as f64));
     if dice.roll(10) == 0 {
         put("q20", Answer::Text("someone@example.org".into()));
@@ -181,7 +268,15 @@ async fn fill(db: &Db, n: u64) -> Result<(Uuid, f64)> {
     }
     let now = Utc::now();
     let id = app::surveys::db::create(db, &definition, None, now).await?;
-    if !app::surveys::db::set_status(db, id, app::surveys::Status::Draft, app::surveys::Status::Open, now).await? {
+    if !app::surveys::db::set_status(
+        db,
+        id,
+        app::surveys::Status::Draft,
+        app::surveys::Status::Open,
+        now,
+    )
+    .await?
+    {
         bail!("could not open the bench survey");
     }
     let mut dice = Dice(0x5eed_1234_abcd_ef01);
@@ -198,7 +293,10 @@ async fn fill(db: &Db, n: u64) -> Result<(Uuid, f64)> {
                     survey: id,
                     wave: None,
                     survey_version: 1,
-                    stakeholder_group: StakeholderGroup::ALL[dice.weighted(&[40, 25, 8, 7, 8, 6, 6])].code().to_owned(),
+                    stakeholder_group: StakeholderGroup::ALL
+                        [dice.weighted(&[40, 25, 8, 7, 8, 6, 6])]
+                    .code()
+                    .to_owned(),
                     channel: Channel::ALL[dice.weighted(&[55, 20, 10, 5, 4, 3, 3])],
                     source: None,
                     answers: answers(&mut dice),
@@ -211,15 +309,22 @@ async fn fill(db: &Db, n: u64) -> Result<(Uuid, f64)> {
             .collect();
         app::responses::db::store(db, &batch).await?;
         done += size;
-        if done % 100_000 == 0 || done == n {
-            eprintln!("  stored {done} responses ({:.0}/s)", done as f64 / began.elapsed().as_secs_f64());
+        if done.is_multiple_of(100_000) || done == n {
+            eprintln!(
+                "  stored {done} responses ({:.0}/s)",
+                done as f64 / began.elapsed().as_secs_f64()
+            );
         }
     }
     Ok((id, n as f64 / began.elapsed().as_secs_f64()))
 }
 
 /// One GET over a fresh connection, the body read whole; answers (status, body, elapsed).
-async fn get(addr: std::net::SocketAddr, path: &str, auth: (&str, &str)) -> Result<(StatusCode, Bytes, Duration)> {
+async fn get(
+    addr: std::net::SocketAddr,
+    path: &str,
+    auth: (&str, &str),
+) -> Result<(StatusCode, Bytes, Duration)> {
     let stream = tokio::net::TcpStream::connect(addr).await?;
     let (mut sender, connection) =
         hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
@@ -280,11 +385,25 @@ async fn naive(db: &Db, survey: Uuid) -> Result<(f64, f64)> {
 }
 
 /// Fills a database at `url`, then measures the server `sharek` over it.
-async fn measure(backend: Backend, url: &str, n: u64, sharek: &Path, site: &Path) -> Result<Figures> {
+async fn measure(
+    backend: Backend,
+    url: &str,
+    n: u64,
+    sharek: &Path,
+    site: &Path,
+) -> Result<Figures> {
     let db = server::connect(url).await?;
-    eprintln!("{}: storing {n} responses through the write path", backend.name());
+    eprintln!(
+        "{}: storing {n} responses through the write path",
+        backend.name()
+    );
     let (survey, load_rate) = fill(&db, n).await?;
-    let analyst = server::testing::staff_user(&db, "analyst@bench.example", &[app::accounts::Role::Analyst]).await;
+    let analyst = server::testing::staff_user(
+        &db,
+        "analyst@bench.example",
+        &[app::accounts::Role::Analyst],
+    )
+    .await;
     let session = server::testing::session_for(&db, analyst, Utc::now(), Utc::now()).await;
     let token = server::testing::api_token_for(&db, analyst, None).await;
     let addr = free_port()?;
@@ -315,7 +434,10 @@ async fn measure(backend: Backend, url: &str, n: u64, sharek: &Path, site: &Path
             times.push(ms(took));
         }
     }
-    let dashboard_ms = (median(times.clone()), times.iter().copied().fold(0.0, f64::max));
+    let dashboard_ms = (
+        median(times.clone()),
+        times.iter().copied().fold(0.0, f64::max),
+    );
     let bearer = format!("Bearer {token}");
     let crosstab = format!("/api/v1/surveys/{survey}/results/crosstab?rows=q1&columns=q3");
     let mut crosstabs = Vec::new();
@@ -355,7 +477,13 @@ async fn measure(backend: Backend, url: &str, n: u64, sharek: &Path, site: &Path
 }
 
 /// Runs the results bench on one backend.
-pub async fn run(backend: Backend, n: u64, pg_url: &str, sharek: &Path, work: &Path) -> Result<Figures> {
+pub async fn run(
+    backend: Backend,
+    n: u64,
+    pg_url: &str,
+    sharek: &Path,
+    work: &Path,
+) -> Result<Figures> {
     let site = work.join("site");
     std::fs::create_dir_all(&site)?;
     match backend {
@@ -381,7 +509,9 @@ pub async fn run(backend: Backend, n: u64, pg_url: &str, sharek: &Path, work: &P
 
 /// Prints the figures as a Markdown table, with the targets; answers whether all hold.
 pub fn report(figures: &[Figures]) -> bool {
-    println!("| backend | responses | stored/s | dashboard median ms | dashboard max ms | crosstab ms | CSV rows/s | server peak RSS MB | naive GROUP BY dashboard ms | naive crosstab ms |");
+    println!(
+        "| backend | responses | stored/s | dashboard median ms | dashboard max ms | crosstab ms | CSV rows/s | server peak RSS MB | naive GROUP BY dashboard ms | naive crosstab ms |"
+    );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mut ok = true;
     for f in figures {
@@ -398,7 +528,10 @@ pub fn report(figures: &[Figures]) -> bool {
             f.naive_dashboard_ms,
             f.naive_crosstab_ms
         );
-        let holds = f.dashboard_ms.0 <= 100.0 && f.crosstab_ms <= 1000.0 && f.csv_rows_per_s >= 100_000.0 && f.peak_rss_mb <= 150.0;
+        let holds = f.dashboard_ms.0 <= 100.0
+            && f.crosstab_ms <= 1000.0
+            && f.csv_rows_per_s >= 100_000.0
+            && f.peak_rss_mb <= 150.0;
         println!(
             "{}: targets (dashboard ≤ 100 ms, crosstab ≤ 1 s, CSV ≥ 100,000 rows/s, RSS ≤ 150 MB) {}; {} CSV rows",
             f.backend.name(),
