@@ -619,6 +619,8 @@ pub fn sample_path(pattern: &str) -> String {
         .replace("{*rest}", "nothing-here")
         .replace("{id}", &uuid::Uuid::nil().to_string())
         .replace("{key}", "q1")
+        .replace("{question}", "q1")
+        .replace("{file}", "q1.svg")
 }
 
 /// Every rule × anonymous and every role: the server allows exactly what the rule says.
