@@ -2,8 +2,8 @@
 //! the responses, reading them back under a filter, scanning the coded rows for crosstabs,
 //! recomputing everything from the raw answers (`verify`), and the author's settings.
 //!
-//! Invariants: every stored response adds its cells to `result_counts` and its codes to
-//! `result_rows` in the same transaction, so the counts are never ahead of or behind the
+//! Invariants: every stored response adds its cells to `result_counts` and `result_totals` and
+//! its codes to `result_rows` in the same transaction, so the counts are never ahead of or behind the
 //! responses; counts are written in key order, so concurrent writers on PostgreSQL take row
 //! locks in the same order and cannot deadlock.
 
