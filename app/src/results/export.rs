@@ -91,32 +91,16 @@ impl Fixed {
     }
 
     /// The codebook's description, (Arabic, English), and the column's type.
-    fn describe(self) -> (&'static str, &'static str, &'static str) {
-        match self {
-            Fixed::ResponseId => ("معرّف الرد", "Response identifier", "uuid"),
-            Fixed::SubmittedAt => (
-                "وقت الإرسال (RFC 3339، بالتوقيت العالمي)",
-                "Time sent (RFC 3339, UTC)",
-                "datetime",
-            ),
-            Fixed::Wave => (
-                "رقم الدورة (0 للاستبيان غير الدوري)",
-                "Wave number (0 when the survey is not periodic)",
-                "integer",
-            ),
-            Fixed::Group => ("فئة المعنيين", "Stakeholder group", "code"),
-            Fixed::Channel => ("قناة المشاركة", "Channel", "code"),
-            Fixed::Source => (
-                "مصدر الرابط (رمز الشريك أو المنصة)",
-                "Link source (partner code or platform)",
-                "text",
-            ),
-            Fixed::Duration => (
-                "مدة الإجابة بالثواني",
-                "Time taken to answer, in seconds",
-                "integer",
-            ),
-        }
+    fn describe(self) -> (String, String, &'static str) {
+        let kind = match self {
+            Fixed::ResponseId => "uuid",
+            Fixed::SubmittedAt => "datetime",
+            Fixed::Wave | Fixed::Duration => "integer",
+            Fixed::Group | Fixed::Channel => "code",
+            Fixed::Source => "text",
+        };
+        let (ar, en) = both(&format!("results.codebook.{}", self.name()));
+        (ar, en, kind)
     }
 }
 
@@ -366,18 +350,14 @@ fn scale_codes(kind: &Kind) -> Vec<Code> {
 fn rank_codes(n: usize) -> Vec<Code> {
     (1..=n)
         .map(|i| {
-            let (ar, en) = if i == 1 {
-                (" (الأولى)", " (first)")
-            } else if i == n {
-                (" (الأخيرة)", " (last)")
-            } else {
-                ("", "")
+            let key = match i {
+                1 => "results.codebook.rank_first",
+                _ if i == n => "results.codebook.rank_last",
+                _ => "results.codebook.rank",
             };
-            code(
-                i.to_string(),
-                format!("المرتبة {i}{ar}"),
-                format!("Rank {i}{en}"),
-            )
+            let n = i.to_string();
+            let label = |locale: Locale| locale.t_with(key, &[("n", &n)]);
+            code(i.to_string(), label(Locale::Ar), label(Locale::En))
         })
         .collect()
 }
@@ -400,10 +380,13 @@ fn question_codes(kind: &Kind, content: &Content) -> Vec<Code> {
             }
             codes
         }
-        (Content::Chosen(_), _) => vec![
-            code("1", "مختار", "Chosen"),
-            code("0", "غير مختار", "Not chosen"),
-        ],
+        (Content::Chosen(_), _) => {
+            let ((chosen_ar, chosen_en), (not_ar, not_en)) = (
+                both("results.codebook.chosen"),
+                both("results.codebook.not_chosen"),
+            );
+            vec![code("1", chosen_ar, chosen_en), code("0", not_ar, not_en)]
+        }
         (Content::Row(_), Kind::Matrix { scale, .. }) => choice_codes(scale),
         (Content::Rank(_), Kind::Ranking { choices }) => rank_codes(choices.len()),
         (Content::Number, kind) => scale_codes(kind),
@@ -441,13 +424,7 @@ fn column_rows(definition: &Definition, col: &Column) -> Vec<[String; 8]> {
     let (question, ar, en, kind, codes) = match (&col.content, &col.question) {
         (Content::Fixed(f), _) => {
             let (ar, en, kind) = f.describe();
-            (
-                String::new(),
-                ar.to_owned(),
-                en.to_owned(),
-                kind.to_owned(),
-                fixed_codes(*f),
-            )
+            (String::new(), ar, en, kind.to_owned(), fixed_codes(*f))
         }
         (content, Some(key)) => match definition.question(key) {
             Some(q) => {

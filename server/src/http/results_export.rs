@@ -331,7 +331,12 @@ fn build_xlsx(
     let columns = export::columns(definition);
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet_with_constant_memory()?;
-    sheet.set_name(if rtl { "الردود" } else { "Responses" })?;
+    let locale = if rtl {
+        app::Locale::Ar
+    } else {
+        app::Locale::En
+    };
+    sheet.set_name(locale.t("results.codebook.sheet"))?;
     sheet.set_right_to_left(rtl);
     write_header(sheet, &columns)?;
     let (mut row, mut after) = (1u32, Uuid::nil());
