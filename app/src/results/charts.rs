@@ -985,6 +985,26 @@ mod tests {
     const LOCALES: [Locale; 2] = [Locale::En, Locale::Ar];
     const SNAPSHOTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/results/snapshots");
 
+    #[test]
+    fn labels_are_escaped_so_only_our_svg_reaches_the_page() {
+        let bar = Bar {
+            label: "<img src=x onerror=alert(1)> & \"q\"".to_owned(),
+            value: 3.0,
+            display: "<b>3</b>".to_owned(),
+        };
+        for locale in LOCALES {
+            let svg = bars(std::slice::from_ref(&bar), None, locale);
+            assert!(!svg.contains("<img") && !svg.contains("<b>"), "{svg}");
+            assert!(svg.contains("&lt;img"), "{svg}");
+            let svg = stacked(
+                &[(bar.label.clone(), vec![1.0])],
+                std::slice::from_ref(&bar.display),
+                locale,
+            );
+            assert!(!svg.contains("<img") && !svg.contains("<b>"), "{svg}");
+        }
+    }
+
     /// Compares with `snapshots/<name>.svg`, or (re)writes it when `UPDATE_SNAPSHOTS=1`.
     fn snapshot(name: &str, svg: &str) {
         let path = format!("{SNAPSHOTS}/{name}.svg");

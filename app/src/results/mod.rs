@@ -296,7 +296,6 @@ pub struct Dashboard {
     pub col: String,
     /// The public address' key (slug or id), for the public page's link.
     pub key: String,
-    pub targets: std::collections::BTreeMap<String, f64>,
     pub may_author: bool,
 }
 
@@ -351,7 +350,6 @@ pub async fn load_dashboard(
         .await
         .map_err(&failed)?
         .unwrap_or_default();
-    let (_, targets) = db::settings(&db, id).await.map_err(&failed)?;
     Ok(Some(Dashboard {
         results,
         filter,
@@ -361,7 +359,6 @@ pub async fn load_dashboard(
         row,
         col,
         key: slug.unwrap_or_else(|| id.to_string()),
-        targets,
         may_author: user.can(Permission::AuthorSurveys),
     }))
 }

@@ -550,7 +550,7 @@ fn SettingsForm(d: Dashboard, staff: String) -> impl IntoView {
                     let error = feedback.error(&name).map(|key| locale.t(&key));
                     let error_id = format!("{id}-error");
                     let value = feedback.kept(&name).unwrap_or_else(|| {
-                        d.targets.get(g.code()).map(|x| figure(*x)).unwrap_or_default()
+                        d.results.groups.iter().find(|s| s.group == g.code()).and_then(|s| s.target).map(figure).unwrap_or_default()
                     });
                     let described = if error.is_some() { format!("targets-hint {error_id}") } else { "targets-hint".to_owned() };
                     view! {
