@@ -117,6 +117,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         demo::ensure_demo_content(&state).await?;
     }
     tokio::spawn(run_scheduler(db.clone()));
+    tokio::spawn(run_folder(db.clone()));
     if let Some(mailer) = mailer {
         tokio::spawn(mail::run(db.clone(), mailer));
     }
@@ -154,6 +155,25 @@ async fn run_scheduler(db: Db) {
             app::responses::db::prune_drafts(&db, now - chrono::Duration::days(30)).await
         {
             tracing::error!(%error, "pruning drafts failed; retrying at the next tick");
+        }
+    }
+}
+
+/// How often new responses are folded into the crosstab counts.
+const FOLD_EVERY: Duration = Duration::from_secs(2);
+
+/// Folds new responses into the crosstab pair counts (`app::results::build::fold_all`), so a
+/// crosstab adds up counts and reads only the last few seconds' responses. Every app server
+/// runs one; folds lock the rows they take, so running several at once is safe.
+async fn run_folder(db: Db) {
+    let mut ticks = tokio::time::interval(FOLD_EVERY);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match app::results::build::fold_all(&db).await {
+            Ok(0) => {}
+            Ok(rows) => tracing::debug!(rows, "folded responses into the crosstab counts"),
+            Err(error) => tracing::error!(%error, "folding crosstab counts failed; retrying"),
         }
     }
 }

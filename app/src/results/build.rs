@@ -297,8 +297,10 @@ impl Axis {
     }
 }
 
-/// Counts responses by the values of two axes under a filter, reading the coded rows once. A
-/// multiple-choice answer counts once under each key chosen.
+/// Counts responses by the values of two axes under a filter. A multiple-choice answer
+/// counts once under each key chosen. Read from the running counts when an axis is a
+/// dimension, from the pair counts for two questions (all waves or one), and from the coded
+/// rows (once) under any other filter.
 pub async fn crosstab(
     db: &Db,
     survey: Uuid,
@@ -308,36 +310,44 @@ pub async fn crosstab(
     columns: &Axis,
     locale: Locale,
 ) -> Result<Crosstab, StoreError> {
-    let mut cells: BTreeMap<(String, String), i64> = BTreeMap::new();
-    let mut seen_rows = BTreeMap::new();
-    let mut seen_columns = BTreeMap::new();
-    // Counted by borrowed values; a key is copied only the first time it is seen.
-    let mut counted: HashMap<String, HashMap<String, i64>> = HashMap::new();
-    let (row_token, column_token) = (rows.token(), columns.token());
-    db::scan(db, survey, filter, db::Field::Choices, |row| {
-        let mut wave = String::new();
-        for x in rows.values(row, &row_token, &mut wave) {
-            let mut wave = String::new();
-            let line = match counted.get_mut(x) {
-                Some(line) => line,
-                None => counted.entry(x.to_owned()).or_default(),
-            };
-            for y in columns.values(row, &column_token, &mut wave) {
-                match line.get_mut(y) {
-                    Some(n) => *n += 1,
-                    None => {
-                        line.insert(y.to_owned(), 1);
-                    }
-                }
+    let counted = match (rows, columns) {
+        _ if filter.by_answer().is_some() => scan_crosstab(db, survey, filter, rows, columns).await?,
+        (Axis::Question(a), Axis::Question(b)) if a != b && filter.whole_days() => {
+            if a < b {
+                db::pair_counts(db, survey, filter.wave, a, b).await?
+            } else {
+                db::pair_counts(db, survey, filter.wave, b, a)
+                    .await?
+                    .into_iter()
+                    .map(|((y, x), n)| ((x, y), n))
+                    .collect()
             }
         }
-    })
-    .await?;
-    for (x, line) in counted {
-        for (y, n) in line {
-            cells.insert((x.clone(), y), n);
+        (Axis::Question(_), Axis::Question(_)) => {
+            scan_crosstab(db, survey, filter, rows, columns).await?
         }
-    }
+        (Axis::Question(q), Axis::Dimension(d)) => {
+            db::counts_by(db, survey, filter, "value", d.column(), Some(q)).await?
+                .into_iter()
+                .map(|(x, y, n)| ((x, y), n))
+                .collect()
+        }
+        (Axis::Dimension(d), Axis::Question(q)) => {
+            db::counts_by(db, survey, filter, d.column(), "value", Some(q)).await?
+                .into_iter()
+                .map(|(x, y, n)| ((x, y), n))
+                .collect()
+        }
+        (Axis::Dimension(r), Axis::Dimension(c)) => {
+            db::counts_by(db, survey, filter, r.column(), c.column(), None).await?
+                .into_iter()
+                .map(|(x, y, n)| ((x, y), n))
+                .collect()
+        }
+    };
+    let cells: BTreeMap<(String, String), i64> = counted.into_iter().filter(|(_, n)| *n != 0).collect();
+    let mut seen_rows = BTreeMap::new();
+    let mut seen_columns = BTreeMap::new();
     for (x, y) in cells.keys() {
         seen_rows.insert(x.clone(), ());
         seen_columns.insert(y.clone(), ());
@@ -360,4 +370,65 @@ pub async fn crosstab(
             })
             .collect(),
     })
+}
+
+/// A crosstab counted over the coded rows under a filter (read once).
+async fn scan_crosstab(
+    db: &Db,
+    survey: Uuid,
+    filter: &Filter,
+    rows: &Axis,
+    columns: &Axis,
+) -> Result<HashMap<(String, String), i64>, StoreError> {
+    // Counted by borrowed values; a key is copied only the first time it is seen.
+    let mut counted: HashMap<String, HashMap<String, i64>> = HashMap::new();
+    let (row_token, column_token) = (rows.token(), columns.token());
+    db::scan(db, survey, filter, db::Field::Choices, |row| {
+        let mut wave = String::new();
+        for x in rows.values(row, &row_token, &mut wave) {
+            let mut wave = String::new();
+            let line = match counted.get_mut(x) {
+                Some(line) => line,
+                None => counted.entry(x.to_owned()).or_default(),
+            };
+            for y in columns.values(row, &column_token, &mut wave) {
+                match line.get_mut(y) {
+                    Some(n) => *n += 1,
+                    None => {
+                        line.insert(y.to_owned(), 1);
+                    }
+                }
+            }
+        }
+    })
+    .await?;
+    Ok(counted
+        .into_iter()
+        .flat_map(|(x, line)| line.into_iter().map(move |(y, n)| ((x.clone(), y), n)))
+        .collect())
+}
+
+/// Folds every survey's new coded rows into the pair counts (see [`db::fold`]), a chunk per
+/// transaction, for the questions a crosstab can pair; answers how many rows it folded.
+pub async fn fold_all(db: &Db) -> Result<u64, StoreError> {
+    let mut done = 0;
+    for survey in db::unfolded_surveys(db).await? {
+        let Some(found) = crate::surveys::db::get(db, survey).await? else {
+            continue;
+        };
+        let definition = found.definition;
+        let keep = |key: &str| {
+            definition
+                .question(key)
+                .is_some_and(|q| summary::crosstab_question(&q.kind))
+        };
+        loop {
+            let folded = db::fold(db, survey, &keep).await?;
+            done += folded;
+            if folded < db::FOLD_CHUNK as u64 {
+                break;
+            }
+        }
+    }
+    Ok(done)
 }

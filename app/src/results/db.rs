@@ -5,9 +5,12 @@
 //! Invariants: every stored response adds its cells to `result_counts` and `result_totals` and
 //! its codes to `result_rows` in the same transaction, so the counts are never ahead of or behind the
 //! responses; counts are written in key order, so concurrent writers on PostgreSQL take row
-//! locks in the same order and cannot deadlock.
+//! locks in the same order and cannot deadlock. A response's answer pairs are in
+//! `result_pairs` exactly when it is not in `result_unfolded` (stored there with the
+//! response; a fold removes it and adds its pairs in one transaction), so the pairs plus the
+//! waiting responses count every response once.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{Database, Encode, QueryBuilder, Type};
@@ -198,6 +201,14 @@ macro_rules! record {
                     .push_bind(&r.5)
                     .push_bind(&r.6)
                     .push_bind(&r.7);
+            });
+            query.build().execute(&mut **tx).await?;
+            // Each response waits here until it is folded into the crosstab pair counts.
+            let mut query = sqlx::QueryBuilder::new(
+                "INSERT INTO result_unfolded (survey_id, response_id, wave, choices) ",
+            );
+            query.push_values(chunk, |mut row, r| {
+                row.push_bind(r.0).push_bind(r.3).push_bind(r.1).push_bind(&r.7);
             });
             query.build().execute(&mut **tx).await?;
         }
@@ -506,6 +517,214 @@ pub async fn scan(
     Ok(seen)
 }
 
+/// Responses counted by two columns of the running counts under a filter (its answer filter
+/// aside), as (first, second, responses): each column is a dimension's column, or `value` for
+/// the answers to `question` (a multiple-choice answer counts under each choice picked). At
+/// most one of the two may be `value`.
+pub async fn counts_by(
+    db: &Db,
+    survey: Uuid,
+    filter: &Filter,
+    first: &str,
+    second: &str,
+    question: Option<&str>,
+) -> Result<Vec<(String, String, i64)>, StoreError> {
+    let rows: Vec<(String, String, i64)> = on_db!(db, |pool| {
+        let mut query = QueryBuilder::new(format!(
+            "SELECT CAST({first} AS TEXT), CAST({second} AS TEXT), CAST(SUM(n) AS BIGINT) FROM result_counts"
+        ));
+        push_filter(&mut query, survey, filter);
+        match question {
+            Some(question) => {
+                query
+                    .push(" AND question = ")
+                    .push_bind(question)
+                    .push(" AND item = '' AND value <> ''");
+            }
+            None => {
+                query.push(" AND question = '' AND item = '' AND value = ''");
+            }
+        }
+        query.push(" GROUP BY 1, 2");
+        query.build_query_as().fetch_all(pool).await
+    })?;
+    Ok(rows)
+}
+
+/// Rows folded into the pair counts per transaction: small enough that the write lock is
+/// held for milliseconds (SQLite has one writer; responses wait while a fold writes).
+pub const FOLD_CHUNK: i64 = 1_000;
+
+/// The pair counts of one fold, added up by (a, b, wave, x, y), written in that order.
+type PairKey<'r> = (&'r str, &'r str, i32, &'r str, &'r str);
+
+/// Folds up to [`FOLD_CHUNK`] of a survey's waiting responses (`result_unfolded`) into
+/// `result_pairs` (the answers to the questions `keep` says are crosstab questions); answers
+/// how many it folded. They are read and paired before the write transaction; in it, they
+/// are taken off the waiting list, and if another fold took any of them meanwhile nothing is
+/// written (answering 0), so a response is never counted twice. Safe to run on several
+/// servers at once.
+pub async fn fold(
+    db: &Db,
+    survey: Uuid,
+    keep: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<u64, StoreError> {
+    let begin = match db {
+        Db::Sqlite(_) => "BEGIN IMMEDIATE",
+        Db::Postgres(_) => "BEGIN",
+    };
+    let folded = on_db!(db, |pool| {
+        async {
+            let rows: Vec<(Uuid, i32, String)> = sqlx::query_as(
+                "SELECT response_id, wave, choices FROM result_unfolded WHERE survey_id = $1 LIMIT $2",
+            )
+            .bind(survey)
+            .bind(FOLD_CHUNK)
+            .fetch_all(pool)
+            .await?;
+            if rows.is_empty() {
+                return Ok(0);
+            }
+            let mut counts: BTreeMap<PairKey<'_>, i64> = BTreeMap::new();
+            for (_, wave, choices) in &rows {
+                super::rules::pairs(choices, keep, |a, x, b, y| {
+                    *counts.entry((a, b, *wave, x, y)).or_default() += 1;
+                });
+            }
+            let mut tx = pool.begin_with(begin).await?;
+            let mut taken = 0;
+            for chunk in rows.chunks(500) {
+                let mut query = QueryBuilder::new(
+                    "DELETE FROM result_unfolded WHERE survey_id = ",
+                );
+                query.push_bind(survey).push(" AND response_id IN (");
+                let mut ids = query.separated(", ");
+                for (id, _, _) in chunk {
+                    ids.push_bind(*id);
+                }
+                query.push(")");
+                taken += query.build().execute(&mut *tx).await?.rows_affected();
+            }
+            if taken != rows.len() as u64 {
+                // Another fold took some of these rows first: leave them to it.
+                tx.rollback().await?;
+                return Ok(0);
+            }
+            let counts: Vec<(PairKey<'_>, i64)> = counts.into_iter().collect();
+            for chunk in counts.chunks(500) {
+                let mut query = QueryBuilder::new(
+                    "INSERT INTO result_pairs (survey_id, a, b, wave, x, y, n) ",
+                );
+                query.push_values(chunk, |mut row, ((a, b, wave, x, y), n)| {
+                    row.push_bind(survey)
+                        .push_bind(*a)
+                        .push_bind(*b)
+                        .push_bind(*wave)
+                        .push_bind(*x)
+                        .push_bind(*y)
+                        .push_bind(*n);
+                });
+                query.push(
+                    " ON CONFLICT (survey_id, a, b, wave, x, y) DO UPDATE SET n = result_pairs.n + excluded.n",
+                );
+                query.build().execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(rows.len() as u64)
+        }
+        .await
+    })?;
+    Ok(folded)
+}
+
+/// The surveys with responses waiting to be folded.
+pub async fn unfolded_surveys(db: &Db) -> Result<Vec<Uuid>, StoreError> {
+    let rows: Vec<(Uuid,)> = on_db!(db, |pool| {
+        sqlx::query_as("SELECT DISTINCT survey_id FROM result_unfolded")
+            .fetch_all(pool)
+            .await
+    })?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// A crosstab of two questions `a` < `b` (one wave or all) from the pair counts plus the
+/// responses not folded yet, read in one snapshot so a fold committed meanwhile is counted exactly
+/// once; answers (x, y, responses).
+pub async fn pair_counts(
+    db: &Db,
+    survey: Uuid,
+    wave: Option<i32>,
+    a: &str,
+    b: &str,
+) -> Result<HashMap<(String, String), i64>, StoreError> {
+    use futures_util::TryStreamExt;
+    let begin = match db {
+        Db::Sqlite(_) => "BEGIN",
+        Db::Postgres(_) => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    };
+    // A wave of -1 stands for every wave (numbers start at 0), so the binds stay the same.
+    let wave_clause = " AND ($2 < 0 OR wave = $2)";
+    let keep = |q: &str| q == a || q == b;
+    let cells = on_db!(db, |pool| {
+        async {
+            let mut tx = pool.begin_with(begin).await?;
+            let mut cells: HashMap<(String, String), i64> = HashMap::new();
+            let rows: Vec<(String, String, i64)> = sqlx::query_as(&format!(
+                "SELECT x, y, CAST(SUM(n) AS BIGINT) FROM result_pairs WHERE survey_id = $1 AND a = $3 AND b = $4{wave_clause} GROUP BY x, y"
+            ))
+            .bind(survey)
+            .bind(wave.unwrap_or(-1))
+            .bind(a)
+            .bind(b)
+            .fetch_all(&mut *tx)
+            .await?;
+            for (x, y, n) in rows {
+                *cells.entry((x, y)).or_default() += n;
+            }
+            // The responses not folded yet: a few seconds' worth, streamed.
+            let sql = format!(
+                "SELECT choices FROM result_unfolded WHERE survey_id = $1{wave_clause}"
+            );
+            let mut tail = sqlx::query_scalar::<_, String>(&sql)
+                .bind(survey)
+                .bind(wave.unwrap_or(-1))
+                .fetch(&mut *tx);
+            while let Some(choices) = tail.try_next().await? {
+                super::rules::pairs(&choices, &keep, |_, x, _, y| {
+                    match cells.get_mut(&(x.to_owned(), y.to_owned())) {
+                        Some(n) => *n += 1,
+                        None => {
+                            cells.insert((x.to_owned(), y.to_owned()), 1);
+                        }
+                    }
+                });
+            }
+            drop(tail);
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(cells)
+        }
+        .await
+    })?;
+    Ok(cells)
+}
+
+/// The pair counts of a survey as (wave|a|b, x, y) → responses (what `verify` compares).
+pub async fn stored_pairs(db: &Db, survey: Uuid) -> Result<Tally, StoreError> {
+    let rows: Vec<(i32, String, String, String, String, i64)> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT wave, a, b, x, y, CAST(n AS BIGINT) FROM result_pairs WHERE survey_id = $1",
+        )
+        .bind(survey)
+        .fetch_all(pool)
+        .await
+    })?;
+    let mut tally = Tally::default();
+    for (wave, a, b, x, y, n) in rows {
+        tally.add(&format!("{wave}|{a}|{b}"), &x, &y, n, 0.0);
+    }
+    Ok(tally)
+}
+
 /// Whether the survey's results are public, and its group targets (percent by group code).
 pub async fn settings(db: &Db, survey: Uuid) -> Result<(bool, BTreeMap<String, f64>), StoreError> {
     let public: Option<(bool,)> = on_db!(db, |pool| {
@@ -688,9 +907,13 @@ pub async fn stored_codes(
     survey: Uuid,
     first: Uuid,
     last: Uuid,
-) -> Result<BTreeMap<Uuid, (String, String)>, StoreError> {
-    let rows: Vec<(Uuid, String, String)> = on_db!(db, |pool| {
-        sqlx::query_as("SELECT response_id, codes, choices FROM result_rows WHERE survey_id = $1 AND response_id >= $2 AND response_id <= $3")
+) -> Result<BTreeMap<Uuid, StoredRow>, StoreError> {
+    let rows: Vec<(Uuid, String, String, bool)> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT r.response_id, r.codes, r.choices, u.response_id IS NULL FROM result_rows r \
+             LEFT JOIN result_unfolded u ON u.survey_id = r.survey_id AND u.response_id = r.response_id \
+             WHERE r.survey_id = $1 AND r.response_id >= $2 AND r.response_id <= $3",
+        )
             .bind(survey)
             .bind(first)
             .bind(last)
@@ -699,8 +922,26 @@ pub async fn stored_codes(
     })?;
     Ok(rows
         .into_iter()
-        .map(|(id, codes, choices)| (id, (codes, choices)))
+        .map(|(id, codes, choices, folded)| {
+            (
+                id,
+                StoredRow {
+                    codes,
+                    choices,
+                    folded,
+                },
+            )
+        })
         .collect())
+}
+
+/// A response's coded row as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRow {
+    pub codes: String,
+    pub choices: String,
+    /// Whether its answers are in the pair counts.
+    pub folded: bool,
 }
 
 /// Replaces a survey's counts and coded rows with ones recomputed from the raw responses
@@ -725,6 +966,15 @@ pub async fn rebuild(db: &Db, survey: Uuid) -> Result<u64, StoreError> {
                 .execute(&mut *tx)
                 .await?;
             sqlx::query("DELETE FROM result_rows WHERE survey_id = $1")
+                .bind(survey)
+                .execute(&mut *tx)
+                .await?;
+            // The responses wait to be folded again.
+            sqlx::query("DELETE FROM result_pairs WHERE survey_id = $1")
+                .bind(survey)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM result_unfolded WHERE survey_id = $1")
                 .bind(survey)
                 .execute(&mut *tx)
                 .await?;

@@ -10,14 +10,16 @@
 //! codebook row, and the codebook lists exactly the codes its column can hold.
 
 use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 
-use chrono::SecondsFormat;
+use chrono::{NaiveDate, SecondsFormat};
+use serde::Deserialize;
 
 use super::db::RawResponse;
 use crate::Locale;
 use crate::responses::Channel;
 use crate::surveys::StakeholderGroup;
-use crate::surveys::conditions::{Answer, Answers};
 use crate::surveys::model::{Choice, Definition, Kind, OTHER, Question};
 
 /// One column of an export.
@@ -179,60 +181,163 @@ pub fn columns(definition: &Definition) -> Vec<Column> {
 
 /// A number as exported: integers without a decimal part.
 pub fn number(n: f64) -> String {
+    let mut out = String::new();
+    write_number(&mut out, n);
+    out
+}
+
+/// A string of a stored answer, borrowed from its JSON unless it holds escapes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+pub struct Str<'a>(#[serde(borrow)] pub Cow<'a, str>);
+
+impl<'a> Str<'a> {
+    fn of(text: &'a str) -> Self {
+        Str(Cow::Borrowed(text))
+    }
+}
+
+/// An answer as an export reads it: the stored shape of
+/// [`Answer`](crate::surveys::conditions::Answer), its strings borrowed
+/// (a page of a million responses is read without copying every key and text).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum StoredAnswer<'a> {
+    Choice {
+        #[serde(borrow)]
+        key: Str<'a>,
+        #[serde(borrow)]
+        other: Option<Str<'a>>,
+    },
+    Choices {
+        #[serde(borrow)]
+        keys: Vec<Str<'a>>,
+        #[serde(borrow)]
+        other: Option<Str<'a>>,
+    },
+    Ranking(#[serde(borrow)] Vec<Str<'a>>),
+    Matrix(#[serde(borrow)] BTreeMap<Str<'a>, Str<'a>>),
+    Number(f64),
+    Text(#[serde(borrow)] Str<'a>),
+    Date(NaiveDate),
+}
+
+/// A response's answers as an export reads them.
+pub type StoredAnswers<'a> = HashMap<Str<'a>, StoredAnswer<'a>>;
+
+/// Reads a response's stored answers (the JSON of [`crate::surveys::conditions::Answers`]).
+pub fn parse(json: &str) -> Result<StoredAnswers<'_>, serde_json::Error> {
+    serde_json::from_str(json)
+}
+
+/// A number as exported, written into `out`.
+fn write_number(out: &mut String, n: f64) {
     if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
+        let _ = write!(out, "{}", n as i64);
     } else {
-        n.to_string()
+        let _ = write!(out, "{n}");
     }
 }
 
-fn fixed_value(fixed: Fixed, raw: &RawResponse) -> String {
+/// The value of a fixed column (numbers and times written into `scratch`).
+fn fixed_value<'r>(fixed: Fixed, raw: &'r RawResponse, scratch: &'r mut String) -> &'r str {
     match fixed {
-        Fixed::ResponseId => raw.id.to_string(),
-        Fixed::SubmittedAt => raw.submitted_at.to_rfc3339_opts(SecondsFormat::Secs, true),
-        Fixed::Wave => raw.wave.to_string(),
-        Fixed::Group => raw.group.clone(),
-        Fixed::Channel => raw.channel.clone(),
-        Fixed::Source => raw.source.clone().unwrap_or_default(),
-        Fixed::Duration => raw.duration.map(|d| d.to_string()).unwrap_or_default(),
+        Fixed::ResponseId => {
+            let _ = write!(scratch, "{}", raw.id.hyphenated());
+            scratch
+        }
+        Fixed::SubmittedAt => {
+            scratch.push_str(&raw.submitted_at.to_rfc3339_opts(SecondsFormat::Secs, true));
+            scratch
+        }
+        Fixed::Wave => {
+            let _ = write!(scratch, "{}", raw.wave);
+            scratch
+        }
+        Fixed::Group => &raw.group,
+        Fixed::Channel => &raw.channel,
+        Fixed::Source => raw.source.as_deref().unwrap_or_default(),
+        Fixed::Duration => {
+            if let Some(d) = raw.duration {
+                let _ = write!(scratch, "{d}");
+            }
+            scratch
+        }
     }
 }
 
-/// The value of a question column, given the question's answer.
-fn answer_value(content: &Content, answer: &Answer) -> Option<String> {
+/// The value of a question column given the question's answer ("" when it has none, or an
+/// answer of another shape); numbers and dates are written into `scratch`.
+fn answer_value<'r>(
+    content: &'r Content,
+    answer: &'r StoredAnswer<'_>,
+    scratch: &'r mut String,
+) -> &'r str {
     match (content, answer) {
-        (Content::Code, Answer::Choice { key, .. }) => Some(key.clone()),
-        (Content::Other, Answer::Choice { other, .. } | Answer::Choices { other, .. }) => {
-            other.clone()
+        (Content::Code, StoredAnswer::Choice { key, .. }) => &key.0,
+        (Content::Other, StoredAnswer::Choice { other, .. } | StoredAnswer::Choices { other, .. }) => {
+            other.as_ref().map_or("", |o| &o.0)
         }
-        (Content::Chosen(choice), Answer::Choices { keys, .. }) => {
-            Some(if keys.contains(choice) { "1" } else { "0" }.to_owned())
+        (Content::Chosen(choice), StoredAnswer::Choices { keys, .. }) => {
+            if keys.iter().any(|k| k.0 == choice.as_str()) {
+                "1"
+            } else {
+                "0"
+            }
         }
-        (Content::Row(row), Answer::Matrix(points)) => points.get(row).cloned(),
-        (Content::Rank(choice), Answer::Ranking(order)) => order
-            .iter()
-            .position(|k| k == choice)
-            .map(|i| (i + 1).to_string()),
-        (Content::Number, Answer::Number(n)) => Some(number(*n)),
-        (Content::Date, Answer::Date(d)) => Some(d.format("%Y-%m-%d").to_string()),
-        (Content::Text, Answer::Text(text)) => Some(text.clone()),
-        _ => None,
+        (Content::Row(row), StoredAnswer::Matrix(points)) => {
+            points.get(&Str::of(row)).map_or("", |p| &p.0)
+        }
+        (Content::Rank(choice), StoredAnswer::Ranking(order)) => {
+            if let Some(i) = order.iter().position(|k| k.0 == choice.as_str()) {
+                let _ = write!(scratch, "{}", i + 1);
+            }
+            scratch
+        }
+        (Content::Number, StoredAnswer::Number(n)) => {
+            write_number(scratch, *n);
+            scratch
+        }
+        (Content::Date, StoredAnswer::Date(d)) => {
+            let _ = write!(scratch, "{}", d.format("%Y-%m-%d"));
+            scratch
+        }
+        (Content::Text, StoredAnswer::Text(text)) => &text.0,
+        _ => "",
     }
+}
+
+/// Hands one response's values to `cell`, one per column in order ("" for no answer),
+/// without an owned string per value: what the CSV export writes straight out.
+pub fn each_value<E>(
+    columns: &[Column],
+    raw: &RawResponse,
+    answers: &StoredAnswers<'_>,
+    mut cell: impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut scratch = String::with_capacity(40);
+    for column in columns {
+        scratch.clear();
+        let value = match (&column.content, &column.question) {
+            (Content::Fixed(f), _) => fixed_value(*f, raw, &mut scratch),
+            (content, Some(q)) => match answers.get(&Str::of(q)) {
+                Some(answer) => answer_value(content, answer, &mut scratch),
+                None => "",
+            },
+            (_, None) => "",
+        };
+        cell(value)?;
+    }
+    Ok(())
 }
 
 /// One response's values, a string per column (empty for no answer).
-pub fn values(columns: &[Column], raw: &RawResponse, answers: &Answers) -> Vec<String> {
-    columns
-        .iter()
-        .map(|c| match (&c.content, &c.question) {
-            (Content::Fixed(f), _) => fixed_value(*f, raw),
-            (content, Some(q)) => answers
-                .get(q)
-                .and_then(|a| answer_value(content, a))
-                .unwrap_or_default(),
-            (_, None) => String::new(),
-        })
-        .collect()
+pub fn values(columns: &[Column], raw: &RawResponse, answers: &StoredAnswers<'_>) -> Vec<String> {
+    let mut out = Vec::with_capacity(columns.len());
+    let _ = each_value(columns, raw, answers, |value| {
+        out.push(value.to_owned());
+        Ok::<(), ()>(())
+    });
+    out
 }
 
 /// Whether a cell is a plain decimal number: an optional sign, digits with an optional
@@ -483,13 +588,18 @@ pub fn codebook(definition: &Definition) -> Vec<[String; 8]> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
-    use chrono::{NaiveDate, TimeZone, Utc};
+    use chrono::{TimeZone, Utc};
     use uuid::Uuid;
 
     use super::*;
+    use crate::surveys::conditions::{Answer, Answers};
     use crate::surveys::model::{Section, Text};
+
+    /// The values of answers as stored (JSON) and read back for export.
+    fn values_of(cols: &[Column], answers: &Answers) -> Vec<String> {
+        let json = serde_json::to_string(answers).expect("answers serialize");
+        values(cols, &raw(), &parse(&json).expect("stored answers read back"))
+    }
 
     fn question(key: &str, kind: Kind) -> Question {
         Question {
@@ -682,7 +792,7 @@ mod tests {
         ]);
         let cols = columns(&definition());
         assert_eq!(
-            values(&cols, &raw(), &answers),
+            values_of(&cols, &answers),
             [
                 "00000000-0000-0000-0000-000000000000",
                 "2026-03-04T05:06:07Z",
@@ -708,8 +818,32 @@ mod tests {
                 "",
             ]
         );
-        let empty = values(&cols, &raw(), &Answers::new());
+        let empty = values_of(&cols, &Answers::new());
         assert!(empty[7..].iter().all(String::is_empty));
+    }
+
+    #[test]
+    fn escaped_texts_read_back_whole() {
+        let text = "a \"quoted\"\nline \\ \u{1f} ok";
+        let answers = Answers::from([
+            ("q9".to_owned(), Answer::Text(text.to_owned())),
+            (
+                "q1".to_owned(),
+                Answer::Choice {
+                    key: OTHER.to_owned(),
+                    other: Some("tab\there".to_owned()),
+                },
+            ),
+        ]);
+        let cols = columns(&definition());
+        let got = values_of(&cols, &answers);
+        let at = |name: &str| {
+            let i = cols.iter().position(|c| c.name == name).expect("a column");
+            got[i].as_str()
+        };
+        assert_eq!(at("q9"), text);
+        assert_eq!(at("q1"), OTHER);
+        assert_eq!(at("q1.other"), "tab\there");
     }
 
     #[test]

@@ -165,6 +165,32 @@ pub fn choices(answers: &Answers) -> String {
     out
 }
 
+/// Every pair of answers in a response's [`choices`] to the questions `keep` accepts, as
+/// `(a, x, b, y)` with question `a` before question `b`: what the crosstab counts add up. A
+/// multiple-choice answer pairs each choice picked; a question with no answer pairs nothing.
+pub fn pairs<'c>(
+    choices: &'c str,
+    keep: &(impl Fn(&str) -> bool + ?Sized),
+    mut add: impl FnMut(&'c str, &'c str, &'c str, &'c str),
+) {
+    let mut answers: Vec<(&'c str, &'c str)> = choices
+        .split(';')
+        .filter_map(|token| token.split_once('='))
+        .filter(|(question, value)| !value.is_empty() && keep(question))
+        .collect();
+    // Written in key order; sorted anyway, so `a < b` whatever wrote them.
+    answers.sort_unstable();
+    for (i, (a, xs)) in answers.iter().enumerate() {
+        for (b, ys) in &answers[i + 1..] {
+            for x in xs.split(',').filter(|x| !x.is_empty()) {
+                for y in ys.split(',').filter(|y| !y.is_empty()) {
+                    add(a, x, b, y);
+                }
+            }
+        }
+    }
+}
+
 /// The cells [`encode`] wrote, as (question, item, value).
 pub fn decode(codes: &str) -> impl Iterator<Item = (&str, &str, &str)> {
     codes.split(';').filter_map(|token| {

@@ -113,7 +113,8 @@ impl Db {
             // FULL: a transaction acknowledged to a participant survives power loss (issue #2).
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
+            .busy_timeout(Duration::from_secs(5))
+            .row_buffer_size(std::env::var("XROWBUF").ok().and_then(|v| v.parse().ok()).unwrap_or(50));
         if let Some(dir) = options
             .get_filename()
             .parent()

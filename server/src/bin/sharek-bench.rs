@@ -99,6 +99,11 @@ enum Internal {
         /// How many responses to generate.
         #[arg(long, default_value_t = 1_000_000)]
         responses: u64,
+        /// Measure the server over a database an earlier run filled (its URL), with
+        /// `--backend` naming its kind: no loading, folding or naive figures (for trying a
+        /// change quickly).
+        #[arg(long)]
+        reuse: Option<String>,
     },
     /// The baseline server the bench starts (not meant to be run by hand).
     #[command(hide = true)]
@@ -176,8 +181,8 @@ async fn main() -> Result<ExitCode> {
     std::fs::create_dir_all(&work)
         .with_context(|| format!("cannot create the folder {}", work.display()))?;
 
-    if let Some(Internal::Results { responses }) = &cli.command {
-        return results_bench(&cli, *responses, &sharek, &work).await;
+    if let Some(Internal::Results { responses, reuse }) = &cli.command {
+        return results_bench(&cli, *responses, reuse.as_deref(), &sharek, &work).await;
     }
     print_machine(&cli, &work);
     let backends: &[Backend] = match cli.backend {
@@ -213,7 +218,13 @@ async fn main() -> Result<ExitCode> {
 mod results;
 
 /// `sharek-bench results`: each backend in turn, then the table.
-async fn results_bench(cli: &Cli, responses: u64, sharek: &Path, work: &Path) -> Result<ExitCode> {
+async fn results_bench(
+    cli: &Cli,
+    responses: u64,
+    reuse: Option<&str>,
+    sharek: &Path,
+    work: &Path,
+) -> Result<ExitCode> {
     let backends: &[Backend] = match cli.backend {
         Which::Sqlite => &[Backend::Sqlite],
         Which::Postgres => &[Backend::Postgres],
@@ -227,7 +238,11 @@ async fn results_bench(cli: &Cli, responses: u64, sharek: &Path, work: &Path) ->
     let mut figures = Vec::new();
     let mut failed = false;
     for &backend in backends {
-        match results::run(backend, responses, &cli.pg_url, sharek, work).await {
+        let run = match reuse {
+            Some(url) => results::remeasure(backend, url, sharek, work).await,
+            None => results::run(backend, responses, &cli.pg_url, sharek, work).await,
+        };
+        match run {
             Ok(f) => figures.push(f),
             Err(error) => {
                 eprintln!("{} failed: {error:#}", backend.name());

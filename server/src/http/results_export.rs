@@ -74,6 +74,11 @@ fn answers(raw: &RawResponse) -> Result<Answers, String> {
     serde_json::from_str(&raw.answers).map_err(|e| format!("response {}: {e}", raw.id))
 }
 
+/// A response's answers read for a table export, borrowed from the stored JSON.
+fn stored_answers(raw: &RawResponse) -> Result<export::StoredAnswers<'_>, String> {
+    export::parse(&raw.answers).map_err(|e| format!("response {}: {e}", raw.id))
+}
+
 /// A walk through a survey's responses: a head, a chunk per page (`render`), a tail.
 struct Walk<F> {
     db: Db,
@@ -95,7 +100,8 @@ fn fetch(
 ) -> tokio::task::JoinHandle<Result<Vec<RawResponse>, String>> {
     let db = db.clone();
     tokio::spawn(async move {
-        raw_page(&db, survey, after, PAGE)
+        let page = std::env::var("XPAGE").ok().and_then(|v| v.parse().ok()).unwrap_or(PAGE);
+        raw_page(&db, survey, after, page)
             .await
             .map_err(|e| e.to_string())
     })
@@ -139,16 +145,21 @@ where
     Body::from_stream(chunks)
 }
 
-/// Rows as CSV (RFC 4180: CRLF line ends, quoted where needed), every cell neutralised.
+/// A CSV writer (RFC 4180: CRLF line ends, quoted where needed) appending to `out`.
+fn csv_writer(out: Vec<u8>) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .flexible(true)
+        .from_writer(out)
+}
+
+/// Rows as CSV, every cell neutralised.
 fn csv_rows<R, S>(prefix: &[u8], rows: impl IntoIterator<Item = R>) -> Result<Vec<u8>, String>
 where
     R: IntoIterator<Item = S>,
     S: AsRef<str>,
 {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .flexible(true)
-        .from_writer(prefix.to_vec());
+    let mut writer = csv_writer(prefix.to_vec());
     for row in rows {
         for cell in row {
             writer
@@ -180,12 +191,21 @@ pub async fn csv(
         Ok(head) => head,
         Err(error) => return failed(error),
     };
+    // Each cell goes straight from the stored JSON into the CSV writer.
     let render = move |page: &[RawResponse]| {
-        let rows = page
-            .iter()
-            .map(|raw| Ok(export::values(&columns, raw, &answers(raw)?)))
-            .collect::<Result<Vec<_>, String>>()?;
-        csv_rows(b"", rows)
+        let mut writer = csv_writer(Vec::with_capacity(page.len() * 512));
+        for raw in page {
+            let answers = stored_answers(raw)?;
+            export::each_value(&columns, raw, &answers, |cell| {
+                writer
+                    .write_field(neutralize(cell).as_bytes())
+                    .map_err(|e| e.to_string())
+            })?;
+            writer
+                .write_record(None::<&[u8]>)
+                .map_err(|e| e.to_string())?;
+        }
+        writer.into_inner().map_err(|e| e.to_string())
     };
     let walk = Walk {
         db: state.db.clone(),
@@ -349,7 +369,7 @@ fn build_xlsx(
                 sheet,
                 row,
                 &columns,
-                &export::values(&columns, raw, &answers(raw)?),
+                &export::values(&columns, raw, &stored_answers(raw)?),
             )?;
             row += 1;
         }
