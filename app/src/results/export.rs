@@ -10,10 +10,10 @@
 //! codebook row, and the codebook lists exactly the codes its column can hold.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use chrono::{NaiveDate, SecondsFormat};
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Timelike, Utc};
 use serde::Deserialize;
 
 use super::db::RawResponse;
@@ -221,8 +221,48 @@ pub enum StoredAnswer<'a> {
     Date(NaiveDate),
 }
 
-/// A response's answers as an export reads them.
-pub type StoredAnswers<'a> = HashMap<Str<'a>, StoredAnswer<'a>>;
+/// A response's answers as an export reads them: (question key, answer) in key order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoredAnswers<'a>(Vec<(Str<'a>, StoredAnswer<'a>)>);
+
+impl<'a> StoredAnswers<'a> {
+    /// The answer to a question, if any.
+    pub fn get(&self, key: &str) -> Option<&StoredAnswer<'a>> {
+        self.0
+            .binary_search_by(|(k, _)| k.0.as_ref().cmp(key))
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for StoredAnswers<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Entries<'a> {
+            type Value = StoredAnswers<'a>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map of answers by question key")
+            }
+
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut map: M,
+            ) -> Result<Self::Value, M::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(16));
+                while let Some(entry) = map.next_entry::<Str<'a>, StoredAnswer<'a>>()? {
+                    entries.push(entry);
+                }
+                // Stored in key order (a BTreeMap); sorted anyway, for the binary search.
+                if !entries.is_sorted_by(|a, b| a.0 <= b.0) {
+                    entries.sort_by(|a, b| a.0.cmp(&b.0));
+                }
+                Ok(StoredAnswers(entries))
+            }
+        }
+        deserializer.deserialize_map(Entries(std::marker::PhantomData))
+    }
+}
 
 /// Reads a response's stored answers (the JSON of [`crate::surveys::conditions::Answers`]).
 pub fn parse(json: &str) -> Result<StoredAnswers<'_>, serde_json::Error> {
@@ -238,6 +278,33 @@ fn write_number(out: &mut String, n: f64) {
     }
 }
 
+/// A day as exported, `YYYY-MM-DD`, written into `out`.
+fn write_date(out: &mut String, d: NaiveDate) {
+    if (0..=9999).contains(&d.year()) {
+        let _ = write!(out, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
+    } else {
+        let _ = write!(out, "{}", d.format("%Y-%m-%d"));
+    }
+}
+
+/// A time as exported, RFC 3339 in UTC to the second (`2026-03-04T05:06:07Z`), into `out`.
+fn write_time(out: &mut String, t: DateTime<Utc>) {
+    if (0..=9999).contains(&t.year()) {
+        let _ = write!(
+            out,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        );
+    } else {
+        out.push_str(&t.to_rfc3339_opts(SecondsFormat::Secs, true));
+    }
+}
+
 /// The value of a fixed column (numbers and times written into `scratch`).
 fn fixed_value<'r>(fixed: Fixed, raw: &'r RawResponse, scratch: &'r mut String) -> &'r str {
     match fixed {
@@ -246,7 +313,7 @@ fn fixed_value<'r>(fixed: Fixed, raw: &'r RawResponse, scratch: &'r mut String) 
             scratch
         }
         Fixed::SubmittedAt => {
-            scratch.push_str(&raw.submitted_at.to_rfc3339_opts(SecondsFormat::Secs, true));
+            write_time(scratch, raw.submitted_at);
             scratch
         }
         Fixed::Wave => {
@@ -298,7 +365,7 @@ fn answer_value<'r>(
             scratch
         }
         (Content::Date, StoredAnswer::Date(d)) => {
-            let _ = write!(scratch, "{}", d.format("%Y-%m-%d"));
+            write_date(scratch, *d);
             scratch
         }
         (Content::Text, StoredAnswer::Text(text)) => &text.0,
@@ -319,7 +386,7 @@ pub fn each_value<E>(
         scratch.clear();
         let value = match (&column.content, &column.question) {
             (Content::Fixed(f), _) => fixed_value(*f, raw, &mut scratch),
-            (content, Some(q)) => match answers.get(&Str::of(q)) {
+            (content, Some(q)) => match answers.get(q) {
                 Some(answer) => answer_value(content, answer, &mut scratch),
                 None => "",
             },

@@ -11,6 +11,7 @@
 use std::fmt::Display;
 use std::io::{self, BufWriter};
 use std::path::Path as FsPath;
+use std::sync::Arc;
 
 use app::results::db::{RawResponse, raw_page};
 use app::results::export::{self, Column, neutralize};
@@ -33,6 +34,8 @@ use crate::AppState;
 
 /// Responses read from the database at a time.
 const PAGE: i64 = 1000;
+/// Pages read and being rendered ahead of the one being sent.
+const AHEAD: usize = 2;
 /// The size of the chunks an XLSX file is sent in.
 const CHUNK: usize = 64 * 1024;
 /// The UTF-8 byte order mark: spreadsheet programs read the CSV as UTF-8 (Arabic) with it.
@@ -79,69 +82,60 @@ fn stored_answers(raw: &RawResponse) -> Result<export::StoredAnswers<'_>, String
     export::parse(&raw.answers).map_err(|e| format!("response {}: {e}", raw.id))
 }
 
-/// A walk through a survey's responses: a head, a chunk per page (`render`), a tail.
-struct Walk<F> {
-    db: Db,
-    survey: Uuid,
-    after: Uuid,
-    head: Option<Vec<u8>>,
-    tail: Option<Vec<u8>>,
-    render: F,
-    /// The next page, being read while the current one is rendered (one page ahead, so
-    /// memory stays at two pages).
-    next: Option<tokio::task::JoinHandle<Result<Vec<RawResponse>, String>>>,
-}
+/// Renders a page of responses as a chunk of the download; told whether it is the first page.
+type Render = Arc<dyn Fn(&[RawResponse], bool) -> Result<Vec<u8>, String> + Send + Sync>;
 
-/// Starts reading the page after `after`.
-fn fetch(
-    db: &Db,
-    survey: Uuid,
-    after: Uuid,
-) -> tokio::task::JoinHandle<Result<Vec<RawResponse>, String>> {
-    let db = db.clone();
+/// A page being rendered, or why the pages stopped.
+type Pending = Result<tokio::task::JoinHandle<Result<Vec<u8>, String>>, String>;
+
+/// Streams a survey's responses as a body: `head`, a chunk per page, `tail`. A reader task
+/// reads the pages in order and hands each to a rendering task of its own, so pages render
+/// on every core while the next one is read; at most [`AHEAD`] pages wait to be sent, so
+/// memory stays at a few pages. A failure mid-way is logged and ends the body with an error,
+/// so the client sees a broken download rather than a short one; a client that leaves stops
+/// the reading.
+fn paged(db: Db, survey: Uuid, head: Vec<u8>, tail: Option<Vec<u8>>, render: Render) -> Body {
+    let (pages, receiver) = tokio::sync::mpsc::channel::<Pending>(AHEAD);
     tokio::spawn(async move {
-        let page = std::env::var("XPAGE").ok().and_then(|v| v.parse().ok()).unwrap_or(PAGE);
-        raw_page(&db, survey, after, page)
-            .await
-            .map_err(|e| e.to_string())
-    })
-}
-
-/// Streams a walk as a body. A failure mid-way is logged and ends the body with an error, so
-/// the client sees a broken download rather than a short one.
-fn paged<F>(walk: Walk<F>) -> Body
-where
-    F: FnMut(&[RawResponse]) -> Result<Vec<u8>, String> + Send + 'static,
-{
-    let chunks = stream::unfold(Some(walk), |walk| async move {
-        let mut walk = walk?;
-        if let Some(head) = walk.head.take() {
-            return Some((Ok(Bytes::from(head)), Some(walk)));
-        }
-        let pending = walk
-            .next
-            .take()
-            .unwrap_or_else(|| fetch(&walk.db, walk.survey, walk.after));
-        let read = pending.await.unwrap_or_else(|e| Err(e.to_string()));
-        let rendered = match read {
-            Ok(page) => match page.last() {
-                None => return walk.tail.take().map(|tail| (Ok(Bytes::from(tail)), None)),
-                Some(last) => {
-                    walk.after = last.id;
-                    walk.next = Some(fetch(&walk.db, walk.survey, walk.after));
-                    (walk.render)(&page)
+        let (mut after, mut first) = (Uuid::nil(), true);
+        loop {
+            let page = match raw_page(&db, survey, after, PAGE).await {
+                Ok(page) => page,
+                Err(error) => {
+                    let _ = pages.send(Err(error.to_string())).await;
+                    return;
                 }
-            },
-            Err(error) => Err(error),
-        };
-        match rendered {
-            Ok(chunk) => Some((Ok(Bytes::from(chunk)), Some(walk))),
-            Err(error) => {
-                tracing::error!(%error, survey = %walk.survey, "results export stopped");
-                Some((Err(io::Error::other(error)), None))
+            };
+            let Some(last) = page.last() else { return };
+            after = last.id;
+            let (render, is_first) = (render.clone(), std::mem::take(&mut first));
+            let job = tokio::task::spawn_blocking(move || render(&page, is_first));
+            if pages.send(Ok(job)).await.is_err() {
+                return;
             }
         }
     });
+    let chunks = stream::unfold(
+        (Some(head), Some(receiver), tail),
+        move |(head, receiver, tail)| async move {
+            if let Some(head) = head {
+                return Some((Ok(Bytes::from(head)), (None, receiver, tail)));
+            }
+            let mut receiver = receiver?;
+            let rendered = match receiver.recv().await {
+                None => return tail.map(|tail| (Ok(Bytes::from(tail)), (None, None, None))),
+                Some(Ok(job)) => job.await.unwrap_or_else(|e| Err(e.to_string())),
+                Some(Err(error)) => Err(error),
+            };
+            match rendered {
+                Ok(chunk) => Some((Ok(Bytes::from(chunk)), (None, Some(receiver), tail))),
+                Err(error) => {
+                    tracing::error!(%error, %survey, "results export stopped");
+                    Some((Err(io::Error::other(error)), (None, None, None)))
+                }
+            }
+        },
+    );
     Body::from_stream(chunks)
 }
 
@@ -192,7 +186,7 @@ pub async fn csv(
         Err(error) => return failed(error),
     };
     // Each cell goes straight from the stored JSON into the CSV writer.
-    let render = move |page: &[RawResponse]| {
+    let render: Render = Arc::new(move |page: &[RawResponse], _first: bool| {
         let mut writer = csv_writer(Vec::with_capacity(page.len() * 512));
         for raw in page {
             let answers = stored_answers(raw)?;
@@ -206,18 +200,13 @@ pub async fn csv(
                 .map_err(|e| e.to_string())?;
         }
         writer.into_inner().map_err(|e| e.to_string())
-    };
-    let walk = Walk {
-        db: state.db.clone(),
-        survey: id,
-        after: Uuid::nil(),
-        head: Some(head),
-        tail: None,
-        render,
-        next: None,
-    };
+    });
     let filename = format!("survey-{id}-responses.csv");
-    download("text/csv; charset=utf-8", filename, paged(walk))
+    download(
+        "text/csv; charset=utf-8",
+        filename,
+        paged(state.db.clone(), id, head, None, render),
+    )
 }
 
 /// A response as the JSON export gives it.
@@ -233,11 +222,12 @@ struct JsonResponse<'a> {
     answers: Answers,
 }
 
-/// A page of responses as JSON array elements, a comma before each but the very first.
-fn json_page(page: &[RawResponse], first: &mut bool) -> Result<Vec<u8>, String> {
+/// A page of responses as JSON array elements, a comma before each but the very first (of
+/// the first page).
+fn json_page(page: &[RawResponse], first_page: bool) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
-    for raw in page {
-        if !std::mem::take(first) {
+    for (i, raw) in page.iter().enumerate() {
+        if i > 0 || !first_page {
             out.push(b',');
         }
         let response = JsonResponse {
@@ -274,18 +264,13 @@ pub async fn json(
         Ok(head) => head,
         Err(error) => return failed(error),
     };
-    let mut first = true;
-    let walk = Walk {
-        db: state.db.clone(),
-        survey: id,
-        after: Uuid::nil(),
-        head: Some(head),
-        tail: Some(b"]}".to_vec()),
-        render: move |page: &[RawResponse]| json_page(page, &mut first),
-        next: None,
-    };
+    let render: Render = Arc::new(json_page);
     let filename = format!("survey-{id}-responses.json");
-    download("application/json", filename, paged(walk))
+    download(
+        "application/json",
+        filename,
+        paged(state.db.clone(), id, head, Some(b"]}".to_vec()), render),
+    )
 }
 
 /// The codebook as CSV, with a BOM (its first row is the header).
