@@ -2296,17 +2296,10 @@ async fn check_crosstabs(db: &Db, id: Uuid, definition: &Definition, context: &s
                 if r == c && !matches!(r, "single" | "multi") {
                     continue;
                 }
-                let table = build::crosstab(
-                    db,
-                    id,
-                    definition,
-                    filter,
-                    &axis(r),
-                    &axis(c),
-                    Locale::En,
-                )
-                .await
-                .expect("crosstab");
+                let table =
+                    build::crosstab(db, id, definition, filter, &axis(r), &axis(c), Locale::En)
+                        .await
+                        .expect("crosstab");
                 let mut expected: HashMap<(String, String), i64> = HashMap::new();
                 for row in &kept {
                     for x in axis_values(row, r) {
@@ -2330,7 +2323,10 @@ async fn check_crosstabs(db: &Db, id: Uuid, definition: &Definition, context: &s
                     })
                     .collect();
                 let labels: Vec<String> = column_labels.into_iter().map(|(_, l)| l).collect();
-                assert_eq!(table.columns, labels, "{context}: {r} by {c} under {filter:?}");
+                assert_eq!(
+                    table.columns, labels,
+                    "{context}: {r} by {c} under {filter:?}"
+                );
                 assert_eq!(table.rows, want, "{context}: {r} by {c} under {filter:?}");
             }
         }
@@ -2341,9 +2337,8 @@ async fn crosstabs_equal_a_recomputation_on_every_path(db: Db) {
     let definition = every_kind();
     let id = make_survey(&db, &definition, "crosstab-paths").await;
     let mut rng = Rng::new(0x5eed_2026_1128);
-    let mut batch = |n: usize| -> Vec<Submission> {
-        (0..n).map(|_| random_submission(&mut rng, id)).collect()
-    };
+    let mut batch =
+        |n: usize| -> Vec<Submission> { (0..n).map(|_| random_submission(&mut rng, id)).collect() };
     // Nothing folded yet: the pair counts are empty, every row is read.
     store_all(&db, &batch(150)).await;
     check_crosstabs(&db, id, &definition, "none folded").await;
@@ -2352,7 +2347,11 @@ async fn crosstabs_equal_a_recomputation_on_every_path(db: Db) {
     store_all(&db, &batch(130)).await;
     check_crosstabs(&db, id, &definition, "some folded").await;
     assert_eq!(build::fold_all(&db).await.expect("fold"), 130);
-    assert_eq!(build::fold_all(&db).await.expect("fold"), 0, "nothing is folded twice");
+    assert_eq!(
+        build::fold_all(&db).await.expect("fold"),
+        0,
+        "nothing is folded twice"
+    );
     check_crosstabs(&db, id, &definition, "all folded").await;
 
     // verify recomputes the pair counts too, and finds one changed by hand.
@@ -2381,7 +2380,10 @@ async fn crosstabs_equal_a_recomputation_on_every_path(db: Db) {
     assert_eq!(report.codes, 0);
     assert_eq!(report.counts.len(), 1, "{report:?}");
     let (key, x, y, stored, recomputed) = &report.counts[0];
-    assert_eq!((key.as_str(), x.as_str(), y.as_str()), ("0|single|yn", "c1", "yes"));
+    assert_eq!(
+        (key.as_str(), x.as_str(), y.as_str()),
+        ("0|single|yn", "c1", "yes")
+    );
     assert_eq!(*stored, *recomputed + 1);
     // Repair recounts from the raw answers; the rows are folded again.
     results_db::rebuild(&db, id).await.expect("rebuild");

@@ -311,7 +311,9 @@ pub async fn crosstab(
     locale: Locale,
 ) -> Result<Crosstab, StoreError> {
     let counted = match (rows, columns) {
-        _ if filter.by_answer().is_some() => scan_crosstab(db, survey, filter, rows, columns).await?,
+        _ if filter.by_answer().is_some() => {
+            scan_crosstab(db, survey, filter, rows, columns).await?
+        }
         (Axis::Question(a), Axis::Question(b)) if a != b && filter.whole_days() => {
             if a < b {
                 db::pair_counts(db, survey, filter.wave, a, b).await?
@@ -327,25 +329,29 @@ pub async fn crosstab(
             scan_crosstab(db, survey, filter, rows, columns).await?
         }
         (Axis::Question(q), Axis::Dimension(d)) => {
-            db::counts_by(db, survey, filter, "value", d.column(), Some(q)).await?
+            db::counts_by(db, survey, filter, "value", d.column(), Some(q))
+                .await?
                 .into_iter()
                 .map(|(x, y, n)| ((x, y), n))
                 .collect()
         }
         (Axis::Dimension(d), Axis::Question(q)) => {
-            db::counts_by(db, survey, filter, d.column(), "value", Some(q)).await?
+            db::counts_by(db, survey, filter, d.column(), "value", Some(q))
+                .await?
                 .into_iter()
                 .map(|(x, y, n)| ((x, y), n))
                 .collect()
         }
         (Axis::Dimension(r), Axis::Dimension(c)) => {
-            db::counts_by(db, survey, filter, r.column(), c.column(), None).await?
+            db::counts_by(db, survey, filter, r.column(), c.column(), None)
+                .await?
                 .into_iter()
                 .map(|(x, y, n)| ((x, y), n))
                 .collect()
         }
     };
-    let cells: BTreeMap<(String, String), i64> = counted.into_iter().filter(|(_, n)| *n != 0).collect();
+    let cells: BTreeMap<(String, String), i64> =
+        counted.into_iter().filter(|(_, n)| *n != 0).collect();
     let mut seen_rows = BTreeMap::new();
     let mut seen_columns = BTreeMap::new();
     for (x, y) in cells.keys() {
@@ -422,11 +428,13 @@ pub async fn fold_all(db: &Db) -> Result<u64, StoreError> {
                 .question(key)
                 .is_some_and(|q| summary::crosstab_question(&q.kind))
         };
+        let mut after = Uuid::nil();
         loop {
-            let folded = db::fold(db, survey, &keep).await?;
-            done += folded;
-            if folded < db::FOLD_CHUNK as u64 {
-                break;
+            let folded = db::fold(db, survey, after, &keep).await?;
+            done += folded.rows;
+            match folded.last {
+                Some(last) if folded.rows == db::FOLD_CHUNK as u64 => after = last,
+                _ => break,
             }
         }
     }

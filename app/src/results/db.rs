@@ -558,7 +558,8 @@ pub const FOLD_CHUNK: i64 = 1_000;
 /// The pair counts of one fold, added up by (a, b, wave, x, y), written in that order.
 type PairKey<'r> = (&'r str, &'r str, i32, &'r str, &'r str);
 
-/// Folds up to [`FOLD_CHUNK`] of a survey's waiting responses (`result_unfolded`) into
+/// Folds up to [`FOLD_CHUNK`] of a survey's waiting responses (`result_unfolded`) after the
+/// response `after` (in id order; the nil id for the first) into
 /// `result_pairs` (the answers to the questions `keep` says are crosstab questions); answers
 /// how many it folded. They are read and paired before the write transaction; in it, they
 /// are taken off the waiting list, and if another fold took any of them meanwhile nothing is
@@ -567,8 +568,9 @@ type PairKey<'r> = (&'r str, &'r str, i32, &'r str, &'r str);
 pub async fn fold(
     db: &Db,
     survey: Uuid,
+    after: Uuid,
     keep: &(dyn Fn(&str) -> bool + Sync),
-) -> Result<u64, StoreError> {
+) -> Result<Folded, StoreError> {
     let begin = match db {
         Db::Sqlite(_) => "BEGIN IMMEDIATE",
         Db::Postgres(_) => "BEGIN",
@@ -576,15 +578,18 @@ pub async fn fold(
     let folded = on_db!(db, |pool| {
         async {
             let rows: Vec<(Uuid, i32, String)> = sqlx::query_as(
-                "SELECT response_id, wave, choices FROM result_unfolded WHERE survey_id = $1 LIMIT $2",
+                "SELECT response_id, wave, choices FROM result_unfolded WHERE survey_id = $1 AND response_id > $2 \
+                 ORDER BY response_id LIMIT $3",
             )
             .bind(survey)
+            .bind(after)
             .bind(FOLD_CHUNK)
             .fetch_all(pool)
             .await?;
-            if rows.is_empty() {
-                return Ok(0);
-            }
+            let Some((last, _, _)) = rows.last() else {
+                return Ok(Folded::default());
+            };
+            let last = *last;
             let mut counts: BTreeMap<PairKey<'_>, i64> = BTreeMap::new();
             for (_, wave, choices) in &rows {
                 super::rules::pairs(choices, keep, |a, x, b, y| {
@@ -608,7 +613,7 @@ pub async fn fold(
             if taken != rows.len() as u64 {
                 // Another fold took some of these rows first: leave them to it.
                 tx.rollback().await?;
-                return Ok(0);
+                return Ok(Folded::default());
             }
             let counts: Vec<(PairKey<'_>, i64)> = counts.into_iter().collect();
             for chunk in counts.chunks(500) {
@@ -630,11 +635,24 @@ pub async fn fold(
                 query.build().execute(&mut *tx).await?;
             }
             tx.commit().await?;
-            Ok::<_, sqlx::Error>(rows.len() as u64)
+            Ok::<_, sqlx::Error>(Folded {
+                rows: rows.len() as u64,
+                last: Some(last),
+            })
         }
         .await
     })?;
     Ok(folded)
+}
+
+/// What one [`fold`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Folded {
+    /// Responses folded (0 when none were waiting, or another fold took them).
+    pub rows: u64,
+    /// The last response folded: the next fold starts after it, so it does not wade through
+    /// the entries PostgreSQL keeps for the deleted rows until it vacuums them.
+    pub last: Option<Uuid>,
 }
 
 /// The surveys with responses waiting to be folded.

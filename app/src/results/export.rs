@@ -341,9 +341,10 @@ fn answer_value<'r>(
 ) -> &'r str {
     match (content, answer) {
         (Content::Code, StoredAnswer::Choice { key, .. }) => &key.0,
-        (Content::Other, StoredAnswer::Choice { other, .. } | StoredAnswer::Choices { other, .. }) => {
-            other.as_ref().map_or("", |o| &o.0)
-        }
+        (
+            Content::Other,
+            StoredAnswer::Choice { other, .. } | StoredAnswer::Choices { other, .. },
+        ) => other.as_ref().map_or("", |o| &o.0),
         (Content::Chosen(choice), StoredAnswer::Choices { keys, .. }) => {
             if keys.iter().any(|k| k.0 == choice.as_str()) {
                 "1"
@@ -665,7 +666,11 @@ mod tests {
     /// The values of answers as stored (JSON) and read back for export.
     fn values_of(cols: &[Column], answers: &Answers) -> Vec<String> {
         let json = serde_json::to_string(answers).expect("answers serialize");
-        values(cols, &raw(), &parse(&json).expect("stored answers read back"))
+        values(
+            cols,
+            &raw(),
+            &parse(&json).expect("stored answers read back"),
+        )
     }
 
     fn question(key: &str, kind: Kind) -> Question {
@@ -904,13 +909,26 @@ mod tests {
         ]);
         let cols = columns(&definition());
         let got = values_of(&cols, &answers);
-        let at = |name: &str| {
+        let column = |name: &str| {
             let i = cols.iter().position(|c| c.name == name).expect("a column");
             got[i].as_str()
         };
-        assert_eq!(at("q9"), text);
-        assert_eq!(at("q1"), OTHER);
-        assert_eq!(at("q1.other"), "tab\there");
+        assert_eq!(column("q9"), text);
+        assert_eq!(column("q1"), OTHER);
+        assert_eq!(column("q1.other"), "tab\there");
+    }
+
+    #[test]
+    fn times_and_days_are_written_as_rfc_3339() {
+        for (secs, nanos) in [(0, 0), (1_772_600_767, 999_999_999), (253_402_300_799, 5)] {
+            let t = DateTime::from_timestamp(secs, nanos).expect("a time");
+            let mut out = String::new();
+            write_time(&mut out, t);
+            assert_eq!(out, t.to_rfc3339_opts(SecondsFormat::Secs, true));
+            let mut day = String::new();
+            write_date(&mut day, t.date_naive());
+            assert_eq!(day, t.date_naive().format("%Y-%m-%d").to_string());
+        }
     }
 
     #[test]

@@ -423,6 +423,27 @@ mod tests {
     }
 
     #[test]
+    fn pairs_cross_every_kept_answer_once() {
+        let mut seen = Vec::new();
+        pairs(
+            ";q1=c2;q2=a,b;q3=4.5;q9=;",
+            &|q: &str| q != "q3",
+            |a, x, b, y| seen.push(format!("{a}={x} {b}={y}")),
+        );
+        assert_eq!(seen, ["q1=c2 q2=a", "q1=c2 q2=b"]);
+        // Out of key order, a question first only when its key sorts first.
+        let mut seen = Vec::new();
+        pairs(";b=1;a=x,y;", &|_: &str| true, |a, x, b, y| {
+            seen.push(format!("{a}={x} {b}={y}"))
+        });
+        assert_eq!(seen, ["a=x b=1", "a=y b=1"]);
+        let mut none = 0;
+        pairs(";q1=c2;", &|_: &str| true, |_, _, _, _| none += 1);
+        pairs(";", &|_: &str| true, |_, _, _, _| none += 1);
+        assert_eq!(none, 0);
+    }
+
+    #[test]
     fn codes_read_back_to_the_same_counts() {
         let answers = sample();
         let mut direct = Tally::default();

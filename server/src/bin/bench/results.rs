@@ -455,12 +455,7 @@ async fn measure(
     };
     // A new analyst each run, so a database is measured again without clashing.
     let email = format!("analyst-{}@bench.example", Uuid::new_v4().simple());
-    let analyst = server::testing::staff_user(
-        &db,
-        &email,
-        &[app::accounts::Role::Analyst],
-    )
-    .await;
+    let analyst = server::testing::staff_user(&db, &email, &[app::accounts::Role::Analyst]).await;
     let session = server::testing::session_for(&db, analyst, Utc::now(), Utc::now()).await;
     let token = server::testing::api_token_for(&db, analyst, None).await;
     let addr = free_port()?;
