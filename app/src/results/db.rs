@@ -599,10 +599,19 @@ pub async fn fold(
             let mut tx = pool.begin_with(begin).await?;
             let mut taken = 0;
             for chunk in rows.chunks(500) {
+                // The id range as well as the list: whatever plan the database keeps for the
+                // statement, it walks only this stretch of the key.
+                let (first, last) = (chunk[0].0, chunk[chunk.len() - 1].0);
                 let mut query = QueryBuilder::new(
                     "DELETE FROM result_unfolded WHERE survey_id = ",
                 );
-                query.push_bind(survey).push(" AND response_id IN (");
+                query
+                    .push_bind(survey)
+                    .push(" AND response_id >= ")
+                    .push_bind(first)
+                    .push(" AND response_id <= ")
+                    .push_bind(last)
+                    .push(" AND response_id IN (");
                 let mut ids = query.separated(", ");
                 for (id, _, _) in chunk {
                     ids.push_bind(*id);

@@ -5,8 +5,10 @@
 //! Counting happens as responses are stored: the writer adds each response's cells to running
 //! counts in the same transaction ([`db::record`]), so a dashboard adds up a few thousand
 //! counts instead of reading every response. Filters by wave, stakeholder group, channel and
-//! date range are served by the counts; a filter by an answer and the crosstab read the narrow
-//! coded rows instead. `sharek results verify` recomputes everything from the raw answers.
+//! date range are served by the counts; a filter by an answer reads the narrow coded rows
+//! instead. A crosstab of two questions adds up answer-pair counts that the server folds in
+//! every two seconds ([`db::fold`]) plus the few responses not folded yet; under a filter it
+//! reads the coded rows. `sharek results verify` recomputes everything from the raw answers.
 
 #[cfg(feature = "ssr")]
 pub mod build;
