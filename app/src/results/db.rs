@@ -718,12 +718,7 @@ pub async fn pair_counts(
                 .fetch(&mut *tx);
             while let Some(choices) = tail.try_next().await? {
                 super::rules::pairs(&choices, &keep, |_, x, _, y| {
-                    match cells.get_mut(&(x.to_owned(), y.to_owned())) {
-                        Some(n) => *n += 1,
-                        None => {
-                            cells.insert((x.to_owned(), y.to_owned()), 1);
-                        }
-                    }
+                    *cells.entry((x.to_owned(), y.to_owned())).or_default() += 1;
                 });
             }
             drop(tail);
