@@ -164,7 +164,8 @@ const FOLD_EVERY: Duration = Duration::from_secs(2);
 
 /// Folds new responses into the crosstab pair counts (`app::results::build::fold_all`), so a
 /// crosstab adds up counts and reads only the last few seconds' responses. Every app server
-/// runs one; folds lock the rows they take, so running several at once is safe.
+/// runs one; a fold writes nothing when another fold took its responses first, so running
+/// several at once is safe.
 async fn run_folder(db: Db) {
     let mut ticks = tokio::time::interval(FOLD_EVERY);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

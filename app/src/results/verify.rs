@@ -1,7 +1,7 @@
 //! `sharek results verify`: recomputes a survey's running counts, coded rows and crosstab
 //! pair counts from the raw answers and reports every difference, so a bug or a hand edit can
-//! never silently skew a report. Reads the responses a page at a time; memory grows with the number of distinct
-//! counts, not with the number of responses.
+//! never silently skew a report. Reads the responses a page at a time; memory grows with the
+//! number of distinct counts, not with the number of responses.
 
 use uuid::Uuid;
 
