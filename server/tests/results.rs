@@ -604,6 +604,21 @@ impl Row {
     }
 }
 
+/// A survey's responses as the recomputations read them.
+async fn rows_of(db: &Db, survey: Uuid) -> Vec<Row> {
+    raw_responses(db, survey)
+        .await
+        .into_iter()
+        .map(|r| Row {
+            group: r.group,
+            channel: r.channel,
+            day: r.submitted_at.date_naive(),
+            duration: r.duration,
+            answers: serde_json::from_str(&r.answers).expect("answers are JSON"),
+        })
+        .collect()
+}
+
 fn median_of(values: &mut [f64]) -> Option<f64> {
     values.sort_by(f64::total_cmp);
     let n = values.len();
@@ -1057,17 +1072,7 @@ async fn counts_equal_a_recomputation_from_the_raw_answers(db: Db) {
     assert!(report.ok(), "verify finds no difference: {report:?}");
     assert_eq!(report.responses, seen.len() as u64);
 
-    let rows: Vec<Row> = raw_responses(&db, id)
-        .await
-        .into_iter()
-        .map(|r| Row {
-            group: r.group,
-            channel: r.channel,
-            day: r.submitted_at.date_naive(),
-            duration: r.duration,
-            answers: serde_json::from_str(&r.answers).expect("answers are JSON"),
-        })
-        .collect();
+    let rows = rows_of(&db, id).await;
     assert_eq!(rows.len(), seen.len(), "raw_page reads every response");
 
     // Filters: none, a few chosen by hand, then random ones.
@@ -2252,17 +2257,7 @@ fn axis_labels(definition: &Definition, axis: &str) -> Vec<(String, String)> {
 /// Every crosstab of the choice questions, groups and channels, under several filters, equals
 /// one counted from the raw answers; `context` says what state the pair counts are in.
 async fn check_crosstabs(db: &Db, id: Uuid, definition: &Definition, context: &str) {
-    let rows: Vec<Row> = raw_responses(db, id)
-        .await
-        .into_iter()
-        .map(|r| Row {
-            group: r.group,
-            channel: r.channel,
-            day: r.submitted_at.date_naive(),
-            duration: r.duration,
-            answers: serde_json::from_str(&r.answers).expect("answers are JSON"),
-        })
-        .collect();
+    let rows = rows_of(db, id).await;
     let day = |n: i64| (first_day() + Duration::days(n)).date_naive();
     let filters = [
         Filter::default(),

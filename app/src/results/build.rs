@@ -219,6 +219,15 @@ impl Axis {
         }
     }
 
+    /// The column of the running counts the axis reads, with the question whose answers
+    /// (`value`) it counts.
+    fn column(&self) -> (&'static str, Option<&str>) {
+        match self {
+            Axis::Question(key) => ("value", Some(key.as_str())),
+            Axis::Dimension(d) => (d.column(), None),
+        }
+    }
+
     /// What a question axis looks for in the choices (`;key=`).
     fn token(&self) -> String {
         match self {
@@ -328,26 +337,10 @@ pub async fn crosstab(
         (Axis::Question(_), Axis::Question(_)) => {
             scan_crosstab(db, survey, filter, rows, columns).await?
         }
-        (Axis::Question(q), Axis::Dimension(d)) => {
-            db::counts_by(db, survey, filter, "value", d.column(), Some(q))
-                .await?
-                .into_iter()
-                .map(|(x, y, n)| ((x, y), n))
-                .collect()
-        }
-        (Axis::Dimension(d), Axis::Question(q)) => {
-            db::counts_by(db, survey, filter, d.column(), "value", Some(q))
-                .await?
-                .into_iter()
-                .map(|(x, y, n)| ((x, y), n))
-                .collect()
-        }
-        (Axis::Dimension(r), Axis::Dimension(c)) => {
-            db::counts_by(db, survey, filter, r.column(), c.column(), None)
-                .await?
-                .into_iter()
-                .map(|(x, y, n)| ((x, y), n))
-                .collect()
+        // At least one dimension, so at most one question.
+        _ => {
+            let ((first, q1), (second, q2)) = (rows.column(), columns.column());
+            db::counts_by(db, survey, filter, first, second, q1.or(q2)).await?
         }
     };
     let cells: BTreeMap<(String, String), i64> =

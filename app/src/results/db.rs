@@ -518,7 +518,7 @@ pub async fn scan(
 }
 
 /// Responses counted by two columns of the running counts under a filter (its answer filter
-/// aside), as (first, second, responses): each column is a dimension's column, or `value` for
+/// aside), as (first, second) → responses: each column is a dimension's column, or `value` for
 /// the answers to `question` (a multiple-choice answer counts under each choice picked). At
 /// most one of the two may be `value`.
 pub async fn counts_by(
@@ -528,7 +528,7 @@ pub async fn counts_by(
     first: &str,
     second: &str,
     question: Option<&str>,
-) -> Result<Vec<(String, String, i64)>, StoreError> {
+) -> Result<HashMap<(String, String), i64>, StoreError> {
     let rows: Vec<(String, String, i64)> = on_db!(db, |pool| {
         let mut query = QueryBuilder::new(format!(
             "SELECT CAST({first} AS TEXT), CAST({second} AS TEXT), CAST(SUM(n) AS BIGINT) FROM result_counts"
@@ -548,7 +548,7 @@ pub async fn counts_by(
         query.push(" GROUP BY 1, 2");
         query.build_query_as().fetch_all(pool).await
     })?;
-    Ok(rows)
+    Ok(rows.into_iter().map(|(x, y, n)| ((x, y), n)).collect())
 }
 
 /// Rows folded into the pair counts per transaction: small enough that the write lock is
@@ -987,19 +987,13 @@ pub async fn rebuild(db: &Db, survey: Uuid) -> Result<u64, StoreError> {
                 .bind(STARTED)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("DELETE FROM result_rows WHERE survey_id = $1")
-                .bind(survey)
-                .execute(&mut *tx)
-                .await?;
-            // The responses wait to be folded again.
-            sqlx::query("DELETE FROM result_pairs WHERE survey_id = $1")
-                .bind(survey)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM result_unfolded WHERE survey_id = $1")
-                .bind(survey)
-                .execute(&mut *tx)
-                .await?;
+            // The responses come back on the waiting list, to be folded again.
+            for table in ["result_rows", "result_pairs", "result_unfolded"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE survey_id = $1"))
+                    .bind(survey)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             let mut after = Uuid::nil();
             let mut done = 0u64;
             loop {

@@ -321,45 +321,44 @@ async fn fill(db: &Db, n: u64) -> Result<(Uuid, f64)> {
     Ok((id, n as f64 / began.elapsed().as_secs_f64()))
 }
 
-/// One GET over a fresh connection, the body read whole; answers (status, body, elapsed).
+/// Sends one GET over a fresh connection; answers the response and when it was sent.
+async fn send(
+    addr: std::net::SocketAddr,
+    path: &str,
+    auth: (&str, &str),
+) -> Result<(hyper::Response<hyper::body::Incoming>, Instant)> {
+    let stream = tokio::net::TcpStream::connect(addr).await?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+    tokio::spawn(connection);
+    let request = Request::get(path)
+        .header(header::HOST, addr.to_string())
+        .header(auth.0, auth.1)
+        .body(Empty::<Bytes>::new())?;
+    let began = Instant::now();
+    Ok((sender.send_request(request).await?, began))
+}
+
+/// One GET, the body read whole; answers (status, body, elapsed).
 async fn get(
     addr: std::net::SocketAddr,
     path: &str,
     auth: (&str, &str),
 ) -> Result<(StatusCode, Bytes, Duration)> {
-    let stream = tokio::net::TcpStream::connect(addr).await?;
-    let (mut sender, connection) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
-    tokio::spawn(connection);
-    let request = Request::get(path)
-        .header(header::HOST, addr.to_string())
-        .header(auth.0, auth.1)
-        .body(Empty::<Bytes>::new())?;
-    let began = Instant::now();
-    let response = sender.send_request(request).await?;
+    let (response, began) = send(addr, path, auth).await?;
     let status = response.status();
     let body = response.into_body().collect().await?.to_bytes();
     Ok((status, body, began.elapsed()))
 }
 
-/// One GET over a fresh connection, the body streamed and only its lines counted (as a
-/// client saving a download would, without holding it in memory); answers (status, lines,
-/// elapsed).
+/// One GET, the body streamed and only its lines counted (as a client saving a download
+/// would, without holding it in memory); answers (status, lines, elapsed).
 async fn get_lines(
     addr: std::net::SocketAddr,
     path: &str,
     auth: (&str, &str),
 ) -> Result<(StatusCode, u64, Duration)> {
-    let stream = tokio::net::TcpStream::connect(addr).await?;
-    let (mut sender, connection) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
-    tokio::spawn(connection);
-    let request = Request::get(path)
-        .header(header::HOST, addr.to_string())
-        .header(auth.0, auth.1)
-        .body(Empty::<Bytes>::new())?;
-    let began = Instant::now();
-    let response = sender.send_request(request).await?;
+    let (response, began) = send(addr, path, auth).await?;
     let status = response.status();
     let mut body = response.into_body();
     let mut lines = 0u64;
