@@ -5,10 +5,12 @@
 #                  PostgreSQL, then the browser tests in headless Chromium)
 #   ./x.sh build [release|debug]   build the site (wasm, CSS, assets) and the server
 #   ./x.sh setup [browser]         only install the tools
+#   ./x.sh paths                   print where it builds (target) and what it serves (site)
 # Environment: CARGO_TARGET_DIR (default target), DATABASE_URL, SHAREK_ADDR, SHAREK_BASE_URL.
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# Inside the checkout unless told otherwise: a new clone must build with nothing set.
 TARGET="${CARGO_TARGET_DIR:-target}"
 SITE="$TARGET/site"
 BROWSER_DIR="tests/browser"
@@ -86,6 +88,9 @@ build_server() {
 
 cmd="${1:-run}"
 case "$cmd" in
+  paths)
+    printf 'target %s\nsite %s\n' "$TARGET" "$SHAREK_SITE_ROOT"
+    ;;
   setup)
     setup_rust; setup_node
     [ "${2:-}" = browser ] && setup_browser
@@ -115,7 +120,7 @@ case "$cmd" in
     SHAREK_BIN="$TARGET/debug/sharek" node --test --test-concurrency=1 "$BROWSER_DIR"/*.test.mjs
     ;;
   *)
-    echo "usage: ./x.sh run | test | build [release|debug] | setup [browser]" >&2
+    echo "usage: ./x.sh run | test | build [release|debug] | setup [browser] | paths" >&2
     exit 2
     ;;
 esac

@@ -35,6 +35,26 @@ impl Locale {
         }
     }
 
+    /// Items as a list in this language: the Arabic comma `،` in Arabic, `, ` in English.
+    pub fn list<I, S>(self, items: I) -> String
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let separator = match self {
+            Locale::Ar => "، ",
+            Locale::En => ", ",
+        };
+        let mut out = String::new();
+        for (i, item) in items.into_iter().enumerate() {
+            if i > 0 {
+                out.push_str(separator);
+            }
+            out.push_str(item.as_ref());
+        }
+        out
+    }
+
     /// Text direction for the `dir` attribute.
     pub fn dir(self) -> &'static str {
         match self {
@@ -122,6 +142,16 @@ impl Locale {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_are_joined_with_each_language_s_comma() {
+        assert_eq!(
+            Locale::En.list(["Citizens", "Residents"]),
+            "Citizens, Residents"
+        );
+        assert_eq!(Locale::Ar.list(["مواطنون", "مقيمون"]), "مواطنون، مقيمون");
+        assert_eq!(Locale::En.list(Vec::<String>::new()), "");
+    }
 
     #[test]
     fn accept_language_prefers_the_highest_quality_supported_tag() {

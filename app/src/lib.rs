@@ -9,6 +9,7 @@ rust_i18n::i18n!("locales", fallback = "ar");
 pub mod accounts;
 pub mod audit;
 pub mod i18n;
+pub mod numbers;
 pub mod opportunities;
 pub mod page_state;
 pub mod pages;

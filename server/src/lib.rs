@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod http;
 pub mod mail;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
 use std::{path::Path, sync::Arc, time::Duration};

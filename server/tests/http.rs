@@ -9,6 +9,9 @@ use http_body_util::BodyExt;
 use server::testing::TestDb;
 use tower::ServiceExt;
 
+#[path = "support/wire.rs"]
+mod wire;
+
 struct Reply {
     status: StatusCode,
     headers: HeaderMap,
@@ -373,4 +376,115 @@ async fn refused_server_function_calls_get_json_with_the_security_headers() {
         .to_bytes();
     let body: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON body");
     assert_eq!(body["error"], "unauthorized");
+}
+
+/// Everything a person can reach by following links, fetched over a real connection with the
+/// browser's `Accept-Encoding`: pages, feeds, chart downloads and every export, public and as
+/// an administrator over the demo content. Each must arrive whole and decode; pages must end
+/// with `</body></html>`. (Exports were cut off after their first chunk once the body was compressed;
+/// nothing fetched them that way.)
+#[test]
+fn everything_linked_arrives_whole_when_compressed() {
+    // Pages render deep: on a thread with the server's stack size, as in production.
+    server::testing::on_server_stack(crawl_compressed);
+}
+
+async fn crawl_compressed() {
+    let test = TestDb::sqlite().await;
+    let state = test.state();
+    server::demo::ensure_demo_admin(&state)
+        .await
+        .expect("admin");
+    server::demo::ensure_demo_content(&state)
+        .await
+        .expect("demo content");
+    let admin = server::testing::staff_user(
+        &test.db,
+        "crawler@ministry.example",
+        &[app::accounts::Role::Admin],
+    )
+    .await;
+    let now = chrono::Utc::now();
+    let cookie = format!(
+        "sharek_session={}",
+        server::testing::session_for(&test.db, admin, now, now).await
+    );
+    let addr = wire::serve(server::app(state)).await;
+
+    let mut queue: std::collections::VecDeque<String> = ["/ar", "/en", "/ar/staff", "/en/staff"]
+        .map(String::from)
+        .into();
+    let mut seen: std::collections::HashSet<String> = queue.iter().cloned().collect();
+    let (mut fetched, mut compressed) = (0, 0);
+    while let Some(path) = queue.pop_front() {
+        let reply = wire::get(
+            addr,
+            &path,
+            &[
+                ("cookie", &cookie),
+                ("accept-encoding", wire::BROWSER_ENCODINGS),
+            ],
+        )
+        .await;
+        assert!(
+            reply.status.is_success() || reply.status.is_redirection(),
+            "{path}: {}",
+            reply.status
+        );
+        fetched += 1;
+        if !reply.header("content-encoding").is_empty() {
+            compressed += 1;
+        }
+        let body = reply.decoded();
+        if !reply.header("content-type").starts_with("text/html") {
+            continue;
+        }
+        let html = String::from_utf8(body).expect("UTF-8 pages");
+        // Leptos adds its resource scripts after `</html>`.
+        assert!(html.contains("</body></html>"), "{path} ends whole");
+        for (at, _) in html.match_indices("href=\"/") {
+            let rest = &html[at + 6..];
+            let link = &rest[..rest.find('"').unwrap_or(0)];
+            let link = link
+                .split('#')
+                .next()
+                .unwrap_or_default()
+                .replace("&amp;", "&");
+            // Signing out ends the session the crawl needs; assets are files of a built site, which
+            // tests do not have.
+            if link.is_empty()
+                || link.contains("logout")
+                || link.starts_with("/pkg/")
+                || link.starts_with("/favicon")
+                || link.starts_with("//")
+            {
+                continue;
+            }
+            if seen.len() < 400 && seen.insert(link.clone()) {
+                queue.push_back(link);
+            }
+        }
+    }
+    assert!(
+        fetched > 60,
+        "the crawl reached the site: {fetched} responses"
+    );
+    assert!(
+        compressed > 40,
+        "and most were compressed: {compressed} of {fetched}"
+    );
+    for expected in [
+        "export.csv",
+        "export.json",
+        "export.xlsx",
+        "codebook.csv",
+        "feed.atom",
+        "calendar.ics",
+        "/charts/",
+    ] {
+        assert!(
+            seen.iter().any(|link| link.contains(expected)),
+            "the crawl fetched a {expected}: {seen:?}"
+        );
+    }
 }

@@ -24,6 +24,9 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use server::testing::{Client, Reply, api_token_for, session_for, staff_user};
 use uuid::Uuid;
 
+#[path = "support/wire.rs"]
+mod wire;
+
 // ---------------------------------------------------------------------------------------------
 // A tiny seeded random number generator (xorshift64)
 
@@ -1577,6 +1580,96 @@ async fn exports_neutralise_formulas_and_stream_every_response(db: Db) {
     assert_eq!(nowhere.status, StatusCode::NOT_FOUND);
 }
 
+/// Every export arrives whole over a real connection, whatever encoding the client accepts:
+/// none, gzip, brotli, or what Chromium asks for. Compressed CSV and JSON decode to exactly the
+/// uncompressed bytes; XLSX (a zip already) is sent as it is.
+async fn exports_download_whole_with_compression(db: Db) {
+    let definition = one_section(
+        "Compressed exports",
+        vec![question(
+            "pick",
+            "Which colour?",
+            Kind::SingleChoice {
+                choices: choices(&SINGLE),
+                other: false,
+            },
+        )],
+    );
+    let id = make_survey(&db, &definition, "compressed-exports").await;
+    let at = Utc::now() - Duration::hours(1);
+    // Three pages of the export, so the body is several chunks.
+    let total = 2_500;
+    let batch: Vec<Submission> = (0..total)
+        .map(|i| {
+            let a = answers(vec![("pick", Answer::choice(SINGLE[i % 3].0))]);
+            submission(id, "citizen", Channel::Web, a, at, Some(40))
+        })
+        .collect();
+    store_all(&db, &batch).await;
+    let user = staff_user(&db, "wire-analyst@ministry.example", &[Role::Analyst]).await;
+    let cookie = format!(
+        "sharek_session={}",
+        session_for(&db, user, Utc::now(), Utc::now()).await
+    );
+    let addr = wire::serve(server::app(server::testing::state_for(db.clone()))).await;
+
+    for lang in ["ar", "en"] {
+        let base = format!("/{lang}/staff/surveys/{id}/results");
+        for file in ["export.csv", "export.json", "export.xlsx", "codebook.csv"] {
+            let path = format!("{base}/{file}");
+            let plain = wire::get(addr, &path, &[("cookie", &cookie)]).await;
+            assert_eq!(plain.status, StatusCode::OK, "{path}");
+            let plain = plain.decoded();
+            for accept in ["gzip", "br", wire::BROWSER_ENCODINGS] {
+                let reply = wire::get(
+                    addr,
+                    &path,
+                    &[("cookie", &cookie), ("accept-encoding", accept)],
+                )
+                .await;
+                assert_eq!(reply.status, StatusCode::OK, "{path} ({accept})");
+                let encoding = reply.header("content-encoding").to_owned();
+                if file.ends_with(".xlsx") {
+                    assert_eq!(encoding, "", "a zip is not compressed again");
+                } else {
+                    let expected = if accept == "gzip" { "gzip" } else { "br" };
+                    assert_eq!(encoding, expected, "{path} ({accept})");
+                }
+                let body = reply.decoded();
+                // XLSX files are built anew each time (their timestamps may differ).
+                if !file.ends_with(".xlsx") {
+                    assert!(
+                        body == plain,
+                        "{path} ({accept}) decodes to the plain bytes"
+                    );
+                }
+                match file {
+                    "export.csv" => {
+                        let text = std::str::from_utf8(&body).expect("UTF-8");
+                        let text = text.strip_prefix('\u{feff}').expect("a BOM");
+                        let rows = csv::Reader::from_reader(text.as_bytes())
+                            .records()
+                            .collect::<Result<Vec<_>, _>>()
+                            .expect("well-formed CSV");
+                        assert_eq!(rows.len(), total, "{path} ({accept}): every response");
+                    }
+                    "export.json" => {
+                        let json: serde_json::Value =
+                            serde_json::from_slice(&body).expect("the JSON parses");
+                        let responses = json["responses"].as_array().expect("responses");
+                        assert_eq!(responses.len(), total, "{path} ({accept})");
+                    }
+                    "export.xlsx" => {
+                        assert!(body.starts_with(b"PK"), "a zip file");
+                        assert!(body.len() > 20_000, "{} bytes", body.len());
+                    }
+                    _ => assert!(body.starts_with("\u{feff}".as_bytes()), "a BOM"),
+                }
+            }
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 4. Public results
 
@@ -2642,6 +2735,7 @@ server::on_both_backends!(
     counts_equal_a_recomputation_from_the_raw_answers,
     verify_finds_an_injected_difference_and_repair_fixes_it,
     exports_neutralise_formulas_and_stream_every_response,
+    exports_download_whole_with_compression,
     public_results_hide_small_counts,
     an_analyst_reads_results_but_changes_nothing,
     settings_refuse_bad_targets_and_flag_under_represented_groups,

@@ -76,9 +76,13 @@ export async function start() {
   return { base, browser, stop, admin };
 }
 
-/** A new page that records console errors and failed requests. */
+/**
+ * A new page that records console errors and failed requests. It prefers reduced motion, so
+ * scrolling to a focused field is instant (the style sheet scrolls smoothly otherwise) and a
+ * check of what is on screen never races an animation on a busy machine.
+ */
 export async function newPage(browser, options = {}) {
-  const context = await browser.newContext(options);
+  const context = await browser.newContext({ reducedMotion: 'reduce', ...options });
   const page = await context.newPage();
   page.problems = [];
   page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });

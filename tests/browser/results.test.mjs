@@ -5,6 +5,8 @@
 // and its filter also without JavaScript, and by keyboard alone.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { strFromU8, unzipSync } from 'fflate';
 import { assertAccessible, newPage, signIn, start } from './harness.mjs';
 
 let env;
@@ -21,6 +23,22 @@ async function pulse(page, lang) {
   const href = await page.locator('a', { hasText: name }).first().getAttribute('href');
   assert.ok(href, 'the periodic demo survey is listed');
   return `${env.base}${href}`;
+}
+
+/** The number of records in a CSV text (RFC 4180: line ends inside quotes belong to a cell). */
+function csvRecords(text) {
+  let [records, quoted, empty] = [0, false, true];
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (c === '"') quoted = !quoted;
+    if (c === '\n' && !quoted) {
+      if (!empty) records += 1;
+      empty = true;
+    } else if (c !== '\r') {
+      empty = false;
+    }
+  }
+  return empty ? records : records + 1;
 }
 
 for (const lang of ['ar', 'en']) {
@@ -56,6 +74,36 @@ for (const lang of ['ar', 'en']) {
       assert.ok(await page.locator('details.data-table').first().evaluate((d) => d.open));
       await assertAccessible(page, assert);
       assert.deepEqual(page.problems, []);
+    });
+
+    it('every export downloads whole by clicking its link, with the browser\'s own headers', async () => {
+      const page = await newPage(env.browser, { acceptDownloads: true });
+      await signIn(page, env.base, lang, env.admin);
+      const survey = await pulse(page, lang);
+      await page.goto(`${survey}/results`);
+      const files = {};
+      for (const name of ['export.csv', 'export.xlsx', 'export.json', 'codebook.csv']) {
+        const [download] = await Promise.all([
+          page.waitForEvent('download'),
+          page.click(`.export-links a[href$="/${name}"]`),
+        ]);
+        assert.equal(await download.failure(), null, `${name} downloads without failing`);
+        files[name] = readFileSync(await download.path());
+      }
+      // The JSON parses and holds every response; the CSV (with its BOM) has a row for each.
+      const json = JSON.parse(files['export.json'].toString('utf8'));
+      const total = json.responses.length;
+      assert.ok(total > 100, `the demo's responses: ${total}`);
+      const csv = files['export.csv'].toString('utf8');
+      assert.ok(csv.startsWith('\uFEFF'), 'the CSV starts with a BOM');
+      assert.equal(csvRecords(csv), total + 1, 'a header and a row per response');
+      // The XLSX opens: a zip whose sheet has a header row and a row per response.
+      const zip = unzipSync(new Uint8Array(files['export.xlsx']));
+      const sheet = strFromU8(zip['xl/worksheets/sheet1.xml']);
+      assert.equal((sheet.match(/<row /g) ?? []).length, total + 1, 'the sheet has every response');
+      assert.ok(files['codebook.csv'].toString('utf8').startsWith('\uFEFF'), 'the codebook has a BOM');
+      assert.deepEqual(page.problems, []);
+      await page.context().close();
     });
 
     it('filters by group and answer, and crosses two questions', async () => {

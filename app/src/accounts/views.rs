@@ -67,7 +67,7 @@ pub fn StaffDashboard() -> impl IntoView {
         <Title text=t("staff.title")/>
         <h1>{t("staff.title")}</h1>
         {user.map(|user| {
-            let roles = user.roles.iter().map(|r| locale.t(&r.label_key())).collect::<Vec<_>>().join("، ");
+            let roles = locale.list(user.roles.iter().map(|r| locale.t(&r.label_key())));
             let admin = user.can(Permission::ManageUsers);
             let reads_opportunities = user.can(Permission::ReadSurveys);
             view! {
@@ -203,7 +203,7 @@ fn UserTable(users: Vec<super::UserSummary>) -> impl IntoView {
             </thead>
             <tbody>
                 {users.into_iter().map(|user| {
-                    let roles = user.roles.iter().map(|r| locale.t(&r.label_key())).collect::<Vec<_>>().join("، ");
+                    let roles = locale.list(user.roles.iter().map(|r| locale.t(&r.label_key())));
                     let action = format!("/{}/staff/users/deactivate", locale.code());
                     let button_label = locale.t_with("users.deactivate_named", &[("name", &user.display_name)]);
                     view! {

@@ -86,6 +86,39 @@ impl AuditEntry {
     }
 }
 
+/// Who does something and from which address: what a domain action checks permissions
+/// against and records in the audit log. Built by the HTTP adapters from the request.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user: crate::accounts::CurrentUser,
+    pub address: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+impl Actor {
+    /// Appends what this actor did to the audit log. A failure to write is logged, never
+    /// shown: the change itself has already been made.
+    pub async fn audit(
+        &self,
+        db: &crate::store::Db,
+        action: &str,
+        entity_id: String,
+        details: Option<String>,
+    ) {
+        let entry = AuditEntry::new(
+            Some(self.user.id),
+            action,
+            entity_id,
+            self.address.clone(),
+            details,
+        );
+        if let Err(error) = db::append(db, &entry).await {
+            tracing::error!(%error, ?entry, "could not write the audit log");
+        }
+    }
+}
+
 /// Appends an entry from inside a server function, with the request's client address. A
 /// failure to write is logged, never shown: the change itself has already been made.
 #[cfg(feature = "ssr")]

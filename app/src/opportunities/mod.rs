@@ -9,6 +9,8 @@
 //! The catalogue's filter and order are in `catalogue`, checking what staff submit in `rules`,
 //! SQL in `db`, pages in `views` and `staff_views`.
 
+#[cfg(feature = "ssr")]
+pub mod actions;
 pub mod catalogue;
 #[cfg(feature = "ssr")]
 pub mod db;

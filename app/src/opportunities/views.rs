@@ -45,15 +45,7 @@ pub fn groups_text(locale: Locale, groups: &[StakeholderGroup]) -> String {
     if groups.is_empty() {
         return locale.t("opportunities.everyone");
     }
-    let separator = match locale {
-        Locale::Ar => "، ",
-        Locale::En => ", ",
-    };
-    groups
-        .iter()
-        .map(|g| locale.t(&g.label_key()))
-        .collect::<Vec<_>>()
-        .join(separator)
+    locale.list(groups.iter().map(|g| locale.t(&g.label_key())))
 }
 
 /// A `<time>` element for a moment, in words (the day alone with `date_only`).

@@ -16,10 +16,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::Locale;
+use crate::numbers::{parse_number, western_digits};
 use crate::surveys::StakeholderGroup;
 use crate::surveys::conditions::{Answer, Answers, STAKEHOLDER_QUESTION, visibility};
 use crate::surveys::model::{Choice, Definition, Kind, OTHER, Question};
-use crate::surveys::render::parse_number;
 
 /// The longest "other, please specify" text.
 pub const MAX_OTHER: usize = 200;
@@ -199,7 +199,7 @@ pub fn parse_fields(
             },
             Kind::Date => match value(fields, &name) {
                 None => Ok(None),
-                Some(text) => crate::surveys::render::normalize_digits(text)
+                Some(text) => western_digits(text)
                     .parse()
                     .map(|d| Some(Answer::Date(d)))
                     .map_err(|_| "not_a_date"),
@@ -493,7 +493,7 @@ pub fn is_email(text: &str) -> bool {
 /// A plausible phone number: 6 to 20 digits (Arabic-Indic too), with `+`, spaces, dashes,
 /// dots or brackets between them.
 pub fn is_phone(text: &str) -> bool {
-    let normal = crate::surveys::render::normalize_digits(text);
+    let normal = western_digits(text);
     let digits = normal.chars().filter(char::is_ascii_digit).count();
     (6..=20).contains(&digits)
         && normal

@@ -271,7 +271,7 @@ fn Representation(groups: Vec<GroupShare>) -> impl IntoView {
         <h2 id="representation">{t("results.representation")}</h2>
         {(!under.is_empty()).then(|| view! {
             <div class="notice notice-warning" role="status">
-                <p>{locale.t_with("results.under_note", &[("groups", &under.join("، "))])}</p>
+                <p>{locale.t_with("results.under_note", &[("groups", &locale.list(&under))])}</p>
             </div>
         })}
         <table class="table">

@@ -14,32 +14,9 @@ use super::StakeholderGroup;
 use super::conditions::{Answer, Answers, Condition, STAKEHOLDER_QUESTION, visibility};
 use super::model::{Choice, Definition, Kind, OTHER, Question, Text};
 use crate::Locale;
+use crate::numbers::parse_number;
 use crate::responses::check::{AnswerError, Scope, parse_fields};
 use crate::shell::use_locale;
-
-/// Arabic-Indic (and Persian) digits and separators as ASCII, for number answers.
-pub fn normalize_digits(input: &str) -> String {
-    input
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
-            '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
-            '٫' => '.',
-            '٬' => ',',
-            other => other,
-        })
-        .collect()
-}
-
-/// A number as a participant may type it: ASCII or Arabic-Indic digits, `.` or `٫`.
-pub fn parse_number(input: &str) -> Option<f64> {
-    normalize_digits(input)
-        .replace(',', "")
-        .parse::<f64>()
-        .ok()
-        .filter(|n| n.is_finite())
-}
 
 /// The survey's form. `preview` shows a notice and no submit button. An island: the one part
 /// of the page that runs in the browser, to apply the show-if rules live.
@@ -889,21 +866,5 @@ fn rule_words(condition: &Condition, definition: &Definition, locale: Locale) ->
                 .collect::<Vec<_>>()
                 .join(&format!(" {joiner} "))
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_may_be_typed_in_arabic_indic_digits() {
-        assert_eq!(parse_number("٤٢"), Some(42.0));
-        assert_eq!(parse_number(" ٣٫٥ "), Some(3.5));
-        assert_eq!(parse_number("۱۲"), Some(12.0));
-        assert_eq!(parse_number("1,250"), Some(1250.0));
-        assert_eq!(parse_number("abc"), None);
-        assert_eq!(parse_number("inf"), None);
-        assert_eq!(parse_number(""), None);
     }
 }

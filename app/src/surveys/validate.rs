@@ -514,7 +514,7 @@ fn condition_problems(
                     target.kind.code(),
                 ));
             } else if target.kind.numeric_range().is_some()
-                && crate::surveys::render::parse_number(value).is_none()
+                && crate::numbers::parse_number(value).is_none()
             {
                 problems.push(Problem::new(format!("{path}.value"), "not_a_number"));
             } else if matches!(target.kind, Kind::Date)

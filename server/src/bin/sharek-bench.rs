@@ -23,7 +23,7 @@
 //! Run it from the workspace root:
 //!
 //! ```text
-//! cargo build --release -p server && target/release/sharek-bench
+//! cargo build --release -p server --features bench && target/release/sharek-bench
 //! target/release/sharek-bench --backend sqlite --clients 64 --seconds 10 --warmup 2
 //! ```
 //!
@@ -104,6 +104,10 @@ enum Internal {
         /// change quickly).
         #[arg(long)]
         reuse: Option<String>,
+        /// Keep the filled SQLite database afterwards (its path is printed), to measure it
+        /// again with `--reuse` or to try it in a browser.
+        #[arg(long)]
+        keep: bool,
     },
     /// The baseline server the bench starts (not meant to be run by hand).
     #[command(hide = true)]
@@ -181,8 +185,13 @@ async fn main() -> Result<ExitCode> {
     std::fs::create_dir_all(&work)
         .with_context(|| format!("cannot create the folder {}", work.display()))?;
 
-    if let Some(Internal::Results { responses, reuse }) = &cli.command {
-        return results_bench(&cli, *responses, reuse.as_deref(), &sharek, &work).await;
+    if let Some(Internal::Results {
+        responses,
+        reuse,
+        keep,
+    }) = &cli.command
+    {
+        return results_bench(&cli, *responses, reuse.as_deref(), *keep, &sharek, &work).await;
     }
     print_machine(&cli, &work);
     let backends: &[Backend] = match cli.backend {
@@ -222,6 +231,7 @@ async fn results_bench(
     cli: &Cli,
     responses: u64,
     reuse: Option<&str>,
+    keep: bool,
     sharek: &Path,
     work: &Path,
 ) -> Result<ExitCode> {
@@ -250,7 +260,9 @@ async fn results_bench(
             }
         }
     }
-    if let Err(error) = std::fs::remove_dir_all(work) {
+    if keep {
+        println!("Kept: sqlite://{}", work.join("results.db").display());
+    } else if let Err(error) = std::fs::remove_dir_all(work) {
         eprintln!("could not remove {}: {error}", work.display());
     }
     let held = results::report(&figures);

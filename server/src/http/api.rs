@@ -265,6 +265,20 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
 }
 
 impl Caller {
+    /// The caller as domain actions take them (with the client address for the audit log),
+    /// if their roles grant `permission`.
+    pub(super) fn actor(
+        self,
+        permission: Permission,
+        parts: &Parts,
+    ) -> Result<app::audit::Actor, ApiError> {
+        let user = self.needs(permission)?;
+        Ok(app::audit::Actor {
+            user,
+            address: super::forms::client_address(parts),
+        })
+    }
+
     /// The caller, if their roles grant `permission` (the access layer checked it too).
     pub(super) fn needs(self, permission: Permission) -> Result<CurrentUser, ApiError> {
         if self.0.can(permission) {

@@ -4,10 +4,9 @@
 //! OpenAPI document and the error type are in `api.rs`.
 
 use app::accounts::{CurrentUser, Permission};
-use app::opportunities::rules::{OpportunityInput, check};
-use app::opportunities::{
-    Announced, Filter, Opportunity, OpportunityKind, StakeholderGroup, Status, TOPICS, db,
-};
+use app::opportunities::actions::{self, OpportunityError};
+use app::opportunities::rules::OpportunityInput;
+use app::opportunities::{Announced, Filter, Opportunity, StakeholderGroup, Status, TOPICS, db};
 use axum::{
     Json,
     extract::{
@@ -23,7 +22,6 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::api::{ApiError, Caller, ErrorBody};
-use super::forms::record_audit;
 use crate::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -138,18 +136,8 @@ pub async fn create(
     parts: Parts,
     input: Result<Json<OpportunityInput>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    caller.needs(Permission::AuthorSurveys)?;
-    let fields = check(&body(input)?).map_err(ApiError::Invalid)?;
-    let id = db::create(&state.db, &fields, Utc::now()).await?;
-    record_audit(
-        &state,
-        &parts,
-        None,
-        "opportunity.create",
-        id.to_string(),
-        Some(fields.title_en),
-    )
-    .await;
+    let actor = caller.actor(Permission::AuthorSurveys, &parts)?;
+    let id = actions::create(&state.db, &actor, &body(input)?, Utc::now()).await?;
     let created = db::find(&state.db, id).await?.ok_or(ApiError::Internal)?;
     let location = format!("/api/v1/opportunities/{id}");
     Ok((
@@ -179,28 +167,23 @@ pub async fn update(
     id: Result<Path<Uuid>, PathRejection>,
     input: Result<Json<OpportunityInput>, JsonRejection>,
 ) -> Result<Json<Announced>, ApiError> {
-    caller.needs(Permission::AuthorSurveys)?;
+    let actor = caller.actor(Permission::AuthorSurveys, &parts)?;
     let id = id_of(id)?;
-    let found = db::find(&state.db, id).await?.ok_or(ApiError::NotFound)?;
-    if found.kind == OpportunityKind::Survey {
-        return Err(ApiError::Invalid(vec![(
-            "kind",
-            "opportunities.error.survey_not_editable",
-        )]));
-    }
-    let fields = check(&body(input)?).map_err(ApiError::Invalid)?;
-    if !db::update(&state.db, id, &fields, Utc::now()).await? {
-        return Err(ApiError::NotFound);
-    }
-    record_audit(
-        &state,
-        &parts,
-        None,
-        "opportunity.update",
-        id.to_string(),
-        Some(fields.title_en),
-    )
-    .await;
+    actions::update(&state.db, &actor, id, &body(input)?, Utc::now()).await?;
     let changed = db::find(&state.db, id).await?.ok_or(ApiError::NotFound)?;
     Ok(Json(announced(changed)))
+}
+
+impl From<OpportunityError> for ApiError {
+    fn from(error: OpportunityError) -> Self {
+        match error {
+            OpportunityError::Forbidden => ApiError::Forbidden,
+            OpportunityError::NotFound => ApiError::NotFound,
+            OpportunityError::SurveyOwned => {
+                ApiError::Invalid(vec![("kind", "opportunities.error.survey_not_editable")])
+            }
+            OpportunityError::Invalid(problems) => ApiError::Invalid(problems),
+            OpportunityError::Store(error) => error.into(),
+        }
+    }
 }

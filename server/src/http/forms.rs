@@ -149,6 +149,19 @@ pub fn client_address(parts: &Parts) -> Option<String> {
         .map(|address| address.0.clone())
 }
 
+/// The signed-in staff member behind a form, as domain actions take them (with the client
+/// address for the audit log); `None` for a visitor.
+pub fn actor(parts: &Parts) -> Option<app::audit::Actor> {
+    let user = parts
+        .extensions
+        .get::<app::accounts::CurrentUser>()?
+        .clone();
+    Some(app::audit::Actor {
+        user,
+        address: client_address(parts),
+    })
+}
+
 /// Appends to the audit log what a staff member just changed. The actor is the signed-in user
 /// unless given (sign-in itself).
 pub async fn record_audit(

@@ -10,6 +10,7 @@ mod api_responses;
 mod api_surveys;
 mod assets;
 pub mod client;
+pub(crate) mod encoding;
 mod feeds;
 mod forms;
 mod headers;
@@ -37,7 +38,13 @@ use axum::{
     routing::{get, post},
 };
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
-use tower_http::{compression::CompressionLayer, trace::TraceLayer};
+use tower_http::{
+    compression::{
+        CompressionLayer,
+        predicate::{DefaultPredicate, NotForContentType, Predicate},
+    },
+    trace::TraceLayer,
+};
 
 use crate::{AppState, HEALTH_TIMEOUT};
 
@@ -179,9 +186,20 @@ pub fn router(state: AppState) -> Router {
             locale::remember_language,
         ))
         .layer(middleware::from_fn(headers::security_headers))
-        .layer(CompressionLayer::new())
+        .layer(compression())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// gzip or brotli (quality 4) for what gains from it: pages, CSV, JSON, SVG, feeds, streamed
+/// or not. Not for what is compressed already: XLSX workbooks are zip files (compressing them
+/// again costs CPU on both ends for nothing), and the assets carry their own gzip copies
+/// (`assets`), which the layer leaves alone because they already have a `Content-Encoding`.
+/// The tower-http defaults also skip images, gRPC, event streams and bodies under 32 bytes.
+pub(crate) fn compression() -> CompressionLayer<impl Predicate> {
+    const ZIPPED: NotForContentType =
+        NotForContentType::const_new("application/vnd.openxmlformats-officedocument");
+    CompressionLayer::new().compress_when(DefaultPredicate::new().and(ZIPPED))
 }
 
 /// What server functions and pages can reach through `use_context`.

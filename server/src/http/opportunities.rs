@@ -1,13 +1,13 @@
 //! Form handlers for opportunities: staff with the author role add and change consultations,
-//! workshops and events. Survey opportunities are refused here (they change with their survey).
-//! On a problem the page comes back (422) with the errors and everything typed.
+//! workshops and events. Each reads the form and calls the domain action
+//! (`app::opportunities::actions`), which the API calls too. On a problem the page comes back
+//! (422) with the errors and everything typed.
 
 use app::Locale;
-use app::accounts::{CurrentUser, Permission};
+use app::opportunities::actions::{self, OpportunityError};
 use app::opportunities::rules::{
-    OpportunityFields, OpportunityInput, Problems, check, in_page_order, parse_form_time,
+    OpportunityInput, Problems, check, in_page_order, parse_form_time,
 };
-use app::opportunities::{OpportunityKind, db};
 use app::page_state::FormFeedback;
 use axum::{
     Extension,
@@ -18,7 +18,7 @@ use axum::{
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::forms::{Feedback, Fields, Pages, Posted, record_audit, server_error};
+use super::forms::{Feedback, Fields, Pages, Posted, actor, server_error};
 use crate::AppState;
 
 /// The form's text fields, shown again as typed.
@@ -36,14 +36,6 @@ const TEXT_FIELDS: [&str; 12] = [
     "location",
     "link",
 ];
-
-/// Whether the poster may change opportunities (the access layer checked it too).
-fn may_author(parts: &Parts) -> bool {
-    parts
-        .extensions
-        .get::<CurrentUser>()
-        .is_some_and(|u| u.can(Permission::AuthorSurveys))
-}
 
 fn locale(parts: &Parts) -> Locale {
     Locale::from_path(parts.uri.path()).unwrap_or_default()
@@ -79,104 +71,114 @@ fn read(fields: &Fields) -> (OpportunityInput, Problems) {
     (input, problems)
 }
 
-/// The checked fields, or the feedback to show the form again with.
-fn checked(fields: &Fields) -> Result<OpportunityFields, FormFeedback> {
-    let (input, mut problems) = read(fields);
-    match check(&input) {
-        Ok(checked) if problems.is_empty() => return Ok(checked),
-        Ok(_) => {}
-        Err(more) => problems.extend(more),
-    }
+/// The form again with everything typed and these problems, in the page's order.
+fn typed_with(fields: &Fields, problems: Problems) -> FormFeedback {
     let mut feedback = TEXT_FIELDS
         .iter()
         .fold(Feedback::default(), |kept, field| {
             kept.keep(field, fields.get(field))
         })
         .keep("groups", fields.all("groups").join(","))
-        .keep("published", if input.published { "on" } else { "" });
+        .keep(
+            "published",
+            if fields.get("published") == "on" {
+                "on"
+            } else {
+                ""
+            },
+        );
     for (field, key) in in_page_order(problems) {
         feedback.error(field, key);
     }
-    Err(feedback.into_inner())
+    feedback.into_inner()
 }
 
+/// The posted form as the action takes it, or the form again when a time cannot be read
+/// (with the rules' other problems, so everything is named at once).
+fn input(fields: &Fields) -> Result<OpportunityInput, FormFeedback> {
+    let (input, mut problems) = read(fields);
+    if problems.is_empty() {
+        return Ok(input);
+    }
+    if let Err(more) = check(&input) {
+        problems.extend(more);
+    }
+    Err(typed_with(fields, problems))
+}
+
+/// What the form shows when the action did not happen.
+async fn refused(
+    pages: &Pages,
+    parts: &Parts,
+    fields: &Fields,
+    error: OpportunityError,
+) -> Response {
+    match error {
+        OpportunityError::Forbidden => StatusCode::FORBIDDEN.into_response(),
+        OpportunityError::NotFound => {
+            pages
+                .show(parts, FormFeedback::default(), StatusCode::NOT_FOUND)
+                .await
+        }
+        OpportunityError::SurveyOwned => {
+            let mut feedback = Feedback::default();
+            feedback.error("", "opportunities.error.survey_not_editable");
+            pages.show_again(parts, feedback.into_inner()).await
+        }
+        OpportunityError::Invalid(problems) => {
+            pages.show_again(parts, typed_with(fields, problems)).await
+        }
+        OpportunityError::Store(error) => server_error(error),
+    }
+}
+
+/// `POST /{lang}/staff/opportunities`: adds one, then lists them.
 pub async fn create(
     State(state): State<AppState>,
     Extension(pages): Extension<Pages>,
     Posted { parts, fields }: Posted,
 ) -> Response {
-    if !may_author(&parts) {
+    let Some(actor) = actor(&parts) else {
         return StatusCode::FORBIDDEN.into_response();
-    }
-    let checked = match checked(&fields) {
-        Ok(checked) => checked,
+    };
+    let input = match input(&fields) {
+        Ok(input) => input,
         Err(feedback) => return pages.show_again(&parts, feedback).await,
     };
-    match db::create(&state.db, &checked, Utc::now()).await {
-        Ok(id) => {
-            let title = Some(checked.title_en);
-            record_audit(
-                &state,
-                &parts,
-                None,
-                "opportunity.create",
-                id.to_string(),
-                title,
-            )
-            .await;
+    match actions::create(&state.db, &actor, &input, Utc::now()).await {
+        Ok(_) => {
             let list = format!("/{}/staff/opportunities?created=1", locale(&parts).code());
             Redirect::to(&list).into_response()
         }
-        Err(error) => server_error(error),
+        Err(error) => refused(&pages, &parts, &fields, error).await,
     }
 }
 
+/// `POST /{lang}/staff/opportunities/{id}`: changes one, then shows it.
 pub async fn update(
     State(state): State<AppState>,
     Extension(pages): Extension<Pages>,
     Path((_, id)): Path<(String, String)>,
     Posted { parts, fields }: Posted,
 ) -> Response {
-    if !may_author(&parts) {
+    let Some(actor) = actor(&parts) else {
         return StatusCode::FORBIDDEN.into_response();
-    }
-    let not_found = || pages.show(&parts, FormFeedback::default(), StatusCode::NOT_FOUND);
-    let Ok(id) = id.parse::<Uuid>() else {
-        return not_found().await;
     };
-    match db::find(&state.db, id).await {
-        Ok(Some(found)) if found.kind == OpportunityKind::Survey => {
-            let mut feedback = Feedback::default();
-            feedback.error("", "opportunities.error.survey_not_editable");
-            return pages.show_again(&parts, feedback.into_inner()).await;
-        }
-        Ok(Some(_)) => {}
-        Ok(None) => return not_found().await,
-        Err(error) => return server_error(error),
-    }
-    let checked = match checked(&fields) {
-        Ok(checked) => checked,
+    let Ok(id) = id.parse::<Uuid>() else {
+        return refused(&pages, &parts, &fields, OpportunityError::NotFound).await;
+    };
+    let input = match input(&fields) {
+        Ok(input) => input,
         Err(feedback) => return pages.show_again(&parts, feedback).await,
     };
-    match db::update(&state.db, id, &checked, Utc::now()).await {
-        Ok(true) => {
-            let title = Some(checked.title_en);
-            record_audit(
-                &state,
-                &parts,
-                None,
-                "opportunity.update",
-                id.to_string(),
-                title,
-            )
-            .await;
+    match actions::update(&state.db, &actor, id, &input, Utc::now()).await {
+        Ok(()) => {
             let page = format!(
                 "/{}/staff/opportunities/{id}?saved=1",
                 locale(&parts).code()
             );
             Redirect::to(&page).into_response()
         }
-        Ok(false) => not_found().await,
-        Err(error) => server_error(error),
+        Err(error) => refused(&pages, &parts, &fields, error).await,
     }
 }

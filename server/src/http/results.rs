@@ -297,24 +297,15 @@ pub async fn public_chart(
     }
 }
 
-/// Reads a target field: empty (no target) or a percentage from 0 to 100 (Arabic-Indic
-/// digits and a comma as decimal mark accepted).
+/// Reads a target field: empty (no target) or a percentage from 0 to 100, read by the one
+/// number parser (`app::numbers`), with or without a percent sign.
 fn target(text: &str) -> Result<Option<f64>, ()> {
-    let text = text.trim();
+    let text = text.trim().trim_end_matches(['%', '٪']).trim();
     if text.is_empty() {
         return Ok(None);
     }
-    let normalized: String = text
-        .chars()
-        .map(|c| match c {
-            '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
-            '٫' | ',' => '.',
-            '%' | '٪' => ' ',
-            c => c,
-        })
-        .collect();
-    match normalized.trim().parse::<f64>() {
-        Ok(x) if (0.0..=100.0).contains(&x) => Ok(Some(x)),
+    match app::numbers::parse_number(text) {
+        Some(x) if (0.0..=100.0).contains(&x) => Ok(Some(x)),
         _ => Err(()),
     }
 }

@@ -5,6 +5,7 @@
 //! comes back with everything typed and each problem named.
 
 use app::accounts::CurrentUser;
+use app::numbers::parse_number;
 use app::surveys::{
     Definition, Recurrence, StakeholderGroup, Status,
     conditions::Condition,
@@ -12,7 +13,6 @@ use app::surveys::{
     editor::RULE_ROWS,
     lifecycle::{Move, can_move, start_of},
     model::{Choice, Kind, Languages, Question, Section, Text},
-    render::parse_number,
     validate,
 };
 use axum::{
