@@ -18,7 +18,7 @@ const BROTLI_WINDOW: u32 = 22;
 /// The encoder of one response.
 pub enum Encoder {
     Identity,
-    Gzip(flate2::write::GzEncoder<Vec<u8>>),
+    Gzip(Box<flate2::write::GzEncoder<Vec<u8>>>),
     Brotli(Box<brotli::CompressorWriter<Vec<u8>>>),
 }
 
@@ -48,10 +48,10 @@ impl Encoder {
                 BROTLI_WINDOW,
             )))
         } else if accepted("gzip") {
-            Self::Gzip(flate2::write::GzEncoder::new(
+            Self::Gzip(Box::new(flate2::write::GzEncoder::new(
                 Vec::new(),
                 flate2::Compression::default(),
-            ))
+            )))
         } else {
             Self::Identity
         }

@@ -402,7 +402,7 @@ pub struct Download {
 /// Where a download's bytes go: straight to the line counter, or through a decoder first.
 enum Sink {
     Plain(LineCounter),
-    Gzip(flate2::write::GzDecoder<LineCounter>),
+    Gzip(Box<flate2::write::GzDecoder<LineCounter>>),
     Brotli(Box<brotli::DecompressorWriter<LineCounter>>),
 }
 
@@ -410,7 +410,9 @@ impl Sink {
     fn new(encoding: &str) -> Result<Self> {
         Ok(match encoding {
             "" => Self::Plain(LineCounter::default()),
-            "gzip" => Self::Gzip(flate2::write::GzDecoder::new(LineCounter::default())),
+            "gzip" => Self::Gzip(Box::new(flate2::write::GzDecoder::new(
+                LineCounter::default(),
+            ))),
             "br" => Self::Brotli(Box::new(brotli::DecompressorWriter::new(
                 LineCounter::default(),
                 64 * 1024,
