@@ -4,7 +4,9 @@
 //! Invariants: responses are read a page at a time (`raw_page`, in id order), so memory stays
 //! constant whatever the number of responses: CSV and JSON are streamed a page per chunk, and
 //! XLSX is written by a constant-memory worksheet to a private temporary file that is deleted
-//! as soon as it is opened for sending. Every string cell is neutralised against formula
+//! as soon as it is opened for sending. CSV and JSON are compressed here, a page at a time and
+//! flushed (`encoding`), when the client accepts brotli or gzip; XLSX is a zip already and is
+//! sent as it is. Every string cell is neutralised against formula
 //! injection. Every download is an attachment marked `no-store` (it holds personal answers).
 //! Permissions are checked by the access middleware; an unknown survey is a 404.
 
