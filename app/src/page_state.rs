@@ -16,6 +16,11 @@ pub struct CsrfToken(pub String);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessDenied;
 
+/// Set on the request when a form handler failed on our side: the page shows an apology
+/// above its content (the cause is in the server's log, never on the page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerFailure;
+
 /// The outcome of a posted form that is shown again: the values typed and the errors found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FormFeedback {
@@ -66,6 +71,9 @@ pub struct PageState {
     pub csrf: String,
     /// The path whose page was refused (the 403 page shows there, and only there).
     pub denied_path: Option<String>,
+    /// A form handler failed on our side: the page apologises.
+    #[serde(default)]
+    pub failed: bool,
     pub feedback: FormFeedback,
     /// The site's public base URL (`--base-url`), for absolute links such as `og:url`; empty
     /// when the server did not provide it.
@@ -102,6 +110,7 @@ fn from_request() -> PageState {
         denied_path: extensions
             .get::<AccessDenied>()
             .map(|_| parts.uri.path().to_owned()),
+        failed: extensions.get::<ServerFailure>().is_some(),
         feedback: extensions
             .get::<FormFeedback>()
             .cloned()

@@ -79,6 +79,14 @@ impl Collector {
     }
 }
 
+/// Accepting a response (`responses::actions`) writes through the group commit.
+impl app::responses::actions::Writer for Collector {
+    type Error = CollectError;
+    async fn write(&self, submission: Submission) -> Result<Outcome, CollectError> {
+        self.submit(submission).await
+    }
+}
+
 type Inbox = Arc<tokio::sync::Mutex<mpsc::Receiver<(Submission, Reply)>>>;
 
 /// One writer: takes what has queued up (waiting for at least one), stores it, answers.

@@ -13,7 +13,7 @@ use axum::{
     http::{Method, StatusCode, header},
 };
 use chrono::{Duration, Utc};
-use server::http::access::RULES;
+use server::http::access::rules;
 use server::testing::{Client, api_token_for, session_for, staff_user, state_for};
 
 fn bearer(token: &str) -> String {
@@ -320,7 +320,7 @@ async fn the_permission_matrix_holds_for_api_tokens(db: Db) {
         let id = staff_user(&db, &format!("{}@ministry.example", role.code()), &[role]).await;
         callers.push((Some(role), Some(api_token_for(&db, id, None).await)));
     }
-    let api_rules = RULES.iter().filter(|r| r.path.starts_with("/api/v1/"));
+    let api_rules = rules().filter(|r| r.path.starts_with("/api/v1/"));
     for rule in api_rules {
         let path = rule
             .path

@@ -8,6 +8,8 @@
 //! (email link or the national identity provider) will add its own kind of principal here.
 
 #[cfg(feature = "ssr")]
+pub mod actions;
+#[cfg(feature = "ssr")]
 pub mod db;
 pub mod rules;
 #[cfg(feature = "ssr")]

@@ -133,16 +133,17 @@ pub async fn list_tokens() -> Result<Vec<ApiToken>, leptos::prelude::ServerFnErr
 /// that the browser's server-function client sends it along.
 #[leptos::server(endpoint = "accounts/tokens/revoke")]
 pub async fn revoke_token(csrf: String, id: Uuid) -> Result<(), leptos::prelude::ServerFnError> {
+    use super::actions::{AccountError as TokenError, revoke_token};
     use super::{Permission, authorized_user, storage_failure};
     let _checked_by_the_access_layer = csrf;
     let (db, user) = authorized_user(Permission::EnterStaffArea)?;
-    let revoked = super::token_db::revoke(&db, user.id, id, Utc::now())
-        .await
-        .map_err(storage_failure("revoking an API token"))?;
-    if revoked {
-        crate::audit::record(&db, Some(user.id), "token.revoke", id.to_string(), None).await;
+    let actor = crate::audit::Actor::in_request(user);
+    match revoke_token(&db, &actor, id, Utc::now()).await {
+        // Revoked already, or not the caller's: nothing to show on the tokens page.
+        Ok(()) | Err(TokenError::NotFound) => Ok(()),
+        Err(TokenError::Store(error)) => Err(storage_failure("revoking an API token")(error)),
+        Err(error) => Err(leptos::prelude::ServerFnError::new(error.to_string())),
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -97,6 +97,13 @@ pub struct Actor {
 
 #[cfg(feature = "ssr")]
 impl Actor {
+    /// The actor of a server function: `user`, at the request's client address.
+    pub fn in_request(user: crate::accounts::CurrentUser) -> Self {
+        let address = leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<ClientAddress>().map(|a| a.0.clone()));
+        Actor { user, address }
+    }
+
     /// Appends what this actor did to the audit log. A failure to write is logged, never
     /// shown: the change itself has already been made.
     pub async fn audit(

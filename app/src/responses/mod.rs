@@ -7,6 +7,8 @@
 //! `db` (many submissions in one transaction: the server's group commit); the pages are
 //! `views`.
 
+#[cfg(feature = "ssr")]
+pub mod actions;
 pub mod check;
 #[cfg(feature = "ssr")]
 pub mod db;

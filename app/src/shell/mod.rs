@@ -55,7 +55,9 @@ pub fn Frame(locale: Locale, children: Children) -> impl IntoView {
     provide_context(locale);
     let t = move |key: &str| locale.t(key);
     let site = t("site.name");
-    let signed_in = use_page_state().user.is_some();
+    let state = use_page_state();
+    let signed_in = state.user.is_some();
+    let failed = state.failed;
     view! {
         <Html {..} lang=locale.code() dir=locale.dir()/>
         <Title formatter=move |page: String| {
@@ -86,6 +88,12 @@ pub fn Frame(locale: Locale, children: Children) -> impl IntoView {
             </nav>
         </header>
         <main id="main" tabindex="-1" class="container">
+            {failed.then(|| view! {
+                <div class="error-summary" role="alert">
+                    <h2>{t("shell.failed_title")}</h2>
+                    <p>{t("shell.failed_body")}</p>
+                </div>
+            })}
             {children()}
         </main>
         <footer class="site-footer">

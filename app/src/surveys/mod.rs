@@ -3,6 +3,8 @@
 //! (`lifecycle`), storage (`db`), and the staff editor and preview (`editor`, `render`).
 //! Every survey is also a participation opportunity (`crate::opportunities`).
 
+#[cfg(feature = "ssr")]
+pub mod actions;
 pub mod conditions;
 #[cfg(feature = "ssr")]
 pub mod db;

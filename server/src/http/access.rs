@@ -1,6 +1,7 @@
 //! The one authorization mechanism: every route the router serves has a rule here, looked up
 //! by method and matched path before any handler runs. A route without a rule is refused
-//! (deny by default) and fails the permission-matrix test.
+//! (deny by default) and fails the permission-matrix test. Each domain keeps its rules beside
+//! its routes (`http/<domain>/mod.rs`); [`rules`] assembles them into the one table.
 
 use app::accounts::{CurrentUser, Permission};
 use axum::{
@@ -48,7 +49,7 @@ pub struct Rule {
     pub kind: Kind,
 }
 
-const fn rule(method: Method, path: &'static str, access: Access, kind: Kind) -> Rule {
+pub(super) const fn rule(method: Method, path: &'static str, access: Access, kind: Kind) -> Rule {
     Rule {
         method,
         path,
@@ -60,9 +61,10 @@ const fn rule(method: Method, path: &'static str, access: Access, kind: Kind) ->
 use Access::{Needs, Public, SignedIn};
 use Kind::{Action, Page, Query, Submit};
 
-/// Every route and its rule. Server functions are `POST /api/…`.
+/// The rules of what no one domain owns: the shell's pages, assets, health, the API's
+/// document and its catch-all.
 #[rustfmt::skip] // one rule per line reads as a table
-pub const RULES: &[Rule] = &[
+const COMMON: &[Rule] = &[
     rule(Method::GET, "/", Public, Page),
     rule(Method::GET, "/healthz", Public, Query),
     rule(Method::GET, "/favicon.svg", Public, Query),
@@ -71,77 +73,14 @@ pub const RULES: &[Rule] = &[
     rule(Method::GET, "/{lang}", Public, Page),
     rule(Method::GET, "/{lang}/policy", Public, Page),
     rule(Method::GET, "/{lang}/accessibility", Public, Page),
-    rule(Method::GET, "/{lang}/login", Public, Page),
-    rule(Method::POST, "/{lang}/login", Public, Action),
-    rule(Method::POST, "/{lang}/logout", SignedIn, Action),
-    rule(Method::GET, "/{lang}/staff", Needs(Permission::EnterStaffArea), Page),
-    rule(Method::GET, "/{lang}/staff/password", SignedIn, Page),
-    rule(Method::POST, "/{lang}/staff/password", SignedIn, Action),
-    rule(Method::GET, "/{lang}/staff/users", Needs(Permission::ManageUsers), Page),
-    rule(Method::POST, "/{lang}/staff/users", Needs(Permission::ManageUsers), Action),
-    rule(Method::POST, "/{lang}/staff/users/deactivate", Needs(Permission::ManageUsers), Action),
-    rule(Method::POST, "/api/accounts/users", Needs(Permission::ManageUsers), Query),
-    rule(Method::GET, "/{lang}/staff/teams", Needs(Permission::ManageUsers), Page),
-    rule(Method::POST, "/{lang}/staff/teams", Needs(Permission::ManageUsers), Action),
-    rule(Method::POST, "/{lang}/staff/teams/members", Needs(Permission::ManageUsers), Action),
-    rule(Method::POST, "/{lang}/staff/teams/members/remove", Needs(Permission::ManageUsers), Action),
-    rule(Method::POST, "/api/accounts/teams", Needs(Permission::ManageUsers), Query),
-    rule(Method::GET, "/{lang}/staff/audit", Needs(Permission::ManageUsers), Page),
-    rule(Method::POST, "/api/audit/entries", Needs(Permission::ManageUsers), Query),
-    rule(Method::GET, "/{lang}/staff/tokens", Needs(Permission::EnterStaffArea), Page),
-    rule(Method::POST, "/{lang}/staff/tokens", Needs(Permission::EnterStaffArea), Action),
-    rule(Method::POST, "/api/accounts/tokens", Needs(Permission::EnterStaffArea), Query),
-    rule(Method::POST, "/api/accounts/tokens/revoke", Needs(Permission::EnterStaffArea), Action),
-    // Surveys: authors change them; analysts (and authors, admins) read and preview them.
-    rule(Method::GET, "/{lang}/staff/surveys", Needs(Permission::ReadSurveys), Page),
-    rule(Method::POST, "/{lang}/staff/surveys", Needs(Permission::AuthorSurveys), Action),
-    rule(Method::POST, "/{lang}/staff/surveys/import", Needs(Permission::AuthorSurveys), Action),
-    rule(Method::GET, "/{lang}/staff/surveys/{id}", Needs(Permission::ReadSurveys), Page),
-    rule(Method::GET, "/{lang}/staff/surveys/{id}/preview", Needs(Permission::ReadSurveys), Page),
-    rule(Method::GET, "/{lang}/staff/surveys/{id}/export.json", Needs(Permission::ReadSurveys), Query),
-    rule(Method::POST, "/{lang}/staff/surveys/{id}/details", Needs(Permission::AuthorSurveys), Action),
-    rule(Method::POST, "/{lang}/staff/surveys/{id}/status", Needs(Permission::AuthorSurveys), Action),
-    rule(Method::POST, "/{lang}/staff/surveys/{id}/sections", Needs(Permission::AuthorSurveys), Action),
-    rule(Method::POST, "/{lang}/staff/surveys/{id}/sections/{key}", Needs(Permission::AuthorSurveys), Action),
-    rule(Method::POST, "/{lang}/staff/surveys/{id}/questions", Needs(Permission::AuthorSurveys), Action),
-    rule(Method::GET, "/{lang}/staff/surveys/{id}/questions/{key}", Needs(Permission::ReadSurveys), Page),
-    rule(Method::POST, "/{lang}/staff/surveys/{id}/questions/{key}", Needs(Permission::AuthorSurveys), Action),
-    rule(Method::POST, "/{lang}/staff/surveys/{id}/questions/{key}/move", Needs(Permission::AuthorSurveys), Action),
-    rule(Method::POST, "/{lang}/staff/surveys/{id}/questions/{key}/delete", Needs(Permission::AuthorSurveys), Action),
-    rule(Method::POST, "/api/surveys/list", Needs(Permission::ReadSurveys), Query),
-    rule(Method::POST, "/api/surveys/load", Needs(Permission::ReadSurveys), Query),
-    // Participation opportunities: anyone sees published ones and their feeds; authors add and
-    // change them; analysts (and authors, admins) read every one.
-    rule(Method::GET, "/{lang}/opportunities", Public, Page),
-    rule(Method::GET, "/{lang}/opportunities/{id}", Public, Page),
-    rule(Method::GET, "/{lang}/opportunities/feed.atom", Public, Query),
-    rule(Method::GET, "/{lang}/opportunities/calendar.ics", Public, Query),
-    rule(Method::POST, "/api/opportunities/list", Public, Query),
-    rule(Method::POST, "/api/opportunities/featured", Public, Query),
-    rule(Method::POST, "/api/opportunities/get", Public, Query),
-    rule(Method::GET, "/{lang}/staff/opportunities", Needs(Permission::ReadSurveys), Page),
-    rule(Method::POST, "/{lang}/staff/opportunities", Needs(Permission::AuthorSurveys), Action),
-    rule(Method::GET, "/{lang}/staff/opportunities/{id}", Needs(Permission::ReadSurveys), Page),
-    rule(Method::POST, "/{lang}/staff/opportunities/{id}", Needs(Permission::AuthorSurveys), Action),
-    rule(Method::POST, "/api/opportunities/staff/list", Needs(Permission::ReadSurveys), Query),
-    rule(Method::POST, "/api/opportunities/staff/get", Needs(Permission::ReadSurveys), Query),
-    // Responses: anyone answers an open survey; authors set how it collects; responders and
-    // authors enter responses taken by phone, on paper or in person.
-    rule(Method::GET, "/{lang}/s/{key}", Public, Page),
-    rule(Method::POST, "/{lang}/s/{key}", Public, Submit),
-    rule(Method::GET, "/{lang}/s/{key}/thanks", Public, Page),
-    rule(Method::POST, "/{lang}/s/{key}/contact", Public, Submit),
-    rule(Method::POST, "/api/responses/form", Public, Query),
-    rule(Method::POST, "/api/responses/thanks", Public, Query),
-    rule(Method::GET, "/{lang}/staff/surveys/{id}/collect", Needs(Permission::ReadSurveys), Page),
-    rule(Method::POST, "/{lang}/staff/surveys/{id}/collect", Needs(Permission::AuthorSurveys), Action),
-    rule(Method::POST, "/{lang}/staff/surveys/{id}/invitations", Needs(Permission::AuthorSurveys), Action),
-    rule(Method::POST, "/api/responses/collect", Needs(Permission::ReadSurveys), Query),
-    rule(Method::GET, "/{lang}/staff/surveys/{id}/enter", Needs(Permission::CollectResponses), Page),
-    rule(Method::POST, "/{lang}/staff/surveys/{id}/enter", Needs(Permission::CollectResponses), Action),
-    rule(Method::POST, "/api/responses/assist", Needs(Permission::CollectResponses), Query),
-    // Results: authors, analysts and admins read them and export responses; authors set the
-    // targets and whether results are public; anyone reads public results.
+    rule(Method::GET, "/api/v1/openapi.json", Public, Query),
+    rule(Method::GET, "/api/v1/{*rest}", Public, Query),
+];
+
+/// Results: authors, analysts and admins read them and export responses; authors set the
+/// targets and whether results are public; anyone reads public results.
+#[rustfmt::skip]
+const RESULTS: &[Rule] = &[
     rule(Method::GET, "/{lang}/staff/surveys/{id}/results", Needs(Permission::ReadResults), Page),
     rule(Method::GET, "/{lang}/staff/surveys/{id}/results/text/{question}", Needs(Permission::ReadResults), Page),
     rule(Method::POST, "/api/results/dashboard", Needs(Permission::ReadResults), Query),
@@ -155,29 +94,24 @@ pub const RULES: &[Rule] = &[
     rule(Method::GET, "/{lang}/results/{key}", Public, Page),
     rule(Method::GET, "/{lang}/results/{key}/charts/{file}", Public, Query),
     rule(Method::POST, "/api/results/public", Public, Query),
-    // The JSON API (server/src/http/api.rs).
-    rule(Method::GET, "/api/v1/openapi.json", Public, Query),
-    rule(Method::GET, "/api/v1/me", SignedIn, Query),
-    rule(Method::GET, "/api/v1/users", Needs(Permission::ManageUsers), Query),
-    rule(Method::GET, "/api/v1/teams", Needs(Permission::ManageUsers), Query),
-    rule(Method::GET, "/api/v1/audit", Needs(Permission::ManageUsers), Query),
-    rule(Method::GET, "/api/v1/tokens", Needs(Permission::EnterStaffArea), Query),
-    rule(Method::DELETE, "/api/v1/tokens/{id}", Needs(Permission::EnterStaffArea), Action),
-    rule(Method::GET, "/api/v1/opportunities", Public, Query),
-    rule(Method::POST, "/api/v1/opportunities", Needs(Permission::AuthorSurveys), Action),
-    rule(Method::GET, "/api/v1/opportunities/{id}", Public, Query),
-    rule(Method::PUT, "/api/v1/opportunities/{id}", Needs(Permission::AuthorSurveys), Action),
-    rule(Method::GET, "/api/v1/surveys", Needs(Permission::ReadSurveys), Query),
-    rule(Method::POST, "/api/v1/surveys/import", Needs(Permission::AuthorSurveys), Action),
-    rule(Method::GET, "/api/v1/surveys/{id}", Needs(Permission::ReadSurveys), Query),
-    rule(Method::PUT, "/api/v1/surveys/{id}/definition", Needs(Permission::AuthorSurveys), Action),
-    rule(Method::POST, "/api/v1/surveys/{id}/status", Needs(Permission::AuthorSurveys), Action),
-    rule(Method::POST, "/api/v1/surveys/{id}/responses", Needs(Permission::CollectResponses), Action),
     rule(Method::GET, "/api/v1/surveys/{id}/results", Needs(Permission::ReadResults), Query),
     rule(Method::GET, "/api/v1/surveys/{id}/results/crosstab", Needs(Permission::ReadResults), Query),
-    // Any other path under /api/v1, with any method: a JSON 404.
-    rule(Method::GET, "/api/v1/{*rest}", Public, Query),
 ];
+
+/// Every route's rule, assembled from the domains: one deny-by-default table. Server functions
+/// are `POST /api/…`.
+pub fn rules() -> impl Iterator<Item = &'static Rule> {
+    [
+        COMMON,
+        super::accounts::RULES,
+        super::surveys::RULES,
+        super::opportunities::RULES,
+        super::responses::RULES,
+        RESULTS,
+    ]
+    .into_iter()
+    .flatten()
+}
 
 /// The rule for a request, if any. HEAD is answered like GET.
 pub fn find(method: &Method, path: &str) -> Option<&'static Rule> {
@@ -194,9 +128,9 @@ pub fn find(method: &Method, path: &str) -> Option<&'static Rule> {
     };
     // The API's catch-all answers every method alike (a JSON 404).
     if path == "/api/v1/{*rest}" {
-        return RULES.iter().find(|r| r.path == path);
+        return rules().find(|r| r.path == path);
     }
-    RULES.iter().find(|r| r.method == *method && r.path == path)
+    rules().find(|r| r.method == *method && r.path == path)
 }
 
 /// Whether a visitor (`None`: signed out) passes an access rule.

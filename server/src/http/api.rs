@@ -4,54 +4,37 @@
 //! Callers authenticate with a personal API token (`Authorization: Bearer …`, see
 //! `session.rs`) or, from a page's scripts, with the session cookie plus the `X-CSRF-Token`
 //! header for changes. Access rules are the same table as everything else (`access.rs`);
-//! each handler checks its permission again. Errors are always JSON: [`ApiError`].
+//! each handler checks its permission again. This module holds what every part shares (the
+//! error type, the caller, the document); each domain's part is `http/<domain>/api.rs`.
+//!
+//! Errors are always JSON, one type: [`ApiError`]. The rules: a domain error is mapped to the
+//! status a program can act on (400 for a body it cannot read or fields that break a rule,
+//! 404, 409 for a state that refuses — stale, closed, invitation needed —, 422 for content
+//! that breaks a survey's rules), each with a stable `error` code and, for field problems,
+//! `problems` naming each field. Our own failures are 500 `internal`: the cause is logged
+//! where it happens and never sent.
 
 use std::sync::OnceLock;
 
-use app::accounts::{
-    CurrentUser, Member, Permission, Role, Team, UserSummary, db as accounts_db, token_db,
-    tokens::ApiToken,
-};
-use app::audit::{ACTIONS, AuditRow, db as audit_db};
-use app::opportunities::{
-    Announced, Opportunity, OpportunityKind, StakeholderGroup, Status as OpportunityStatus,
-    rules::OpportunityInput,
-};
+use app::accounts::{CurrentUser, Permission};
 use axum::{
     Json, Router,
-    extract::{FromRequestParts, Path, Query, State, rejection::PathRejection},
+    extract::FromRequestParts,
     http::{HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
-    routing::{any, delete, get},
+    routing::{any, get},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{
-    IntoParams, Modify, OpenApi, ToSchema,
+    Modify, OpenApi, ToSchema,
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
-use uuid::Uuid;
 
-use super::api_opportunities;
-use super::forms::record_audit;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/openapi.json", get(openapi))
-        .route("/api/v1/me", get(me))
-        .route("/api/v1/users", get(users))
-        .route("/api/v1/teams", get(teams))
-        .route("/api/v1/audit", get(audit))
-        .route("/api/v1/tokens", get(tokens))
-        .route("/api/v1/tokens/{id}", delete(revoke_token))
-        .route(
-            "/api/v1/opportunities",
-            get(api_opportunities::list).post(api_opportunities::create),
-        )
-        .route(
-            "/api/v1/opportunities/{id}",
-            get(api_opportunities::get).put(api_opportunities::update),
-        )
         .route("/api/v1/{*rest}", any(not_found))
 }
 
@@ -64,23 +47,9 @@ pub fn routes() -> Router<AppState> {
                        API token made in the staff area: `Authorization: Bearer shk_…`. A token \
                        acts with its owner's current roles."
     ),
-    paths(
-        me, users, teams, audit, tokens, revoke_token,
-        api_opportunities::list, api_opportunities::get, api_opportunities::create,
-        api_opportunities::update,
-    ),
-    components(schemas(
-        ErrorBody, FieldProblem, CurrentUser, UserSummary, Role, Team, Member, AuditRow, ApiToken,
-        Opportunity, Announced, OpportunityKind, OpportunityStatus, StakeholderGroup,
-        OpportunityInput,
-    )),
+    components(schemas(ErrorBody, FieldProblem)),
     modifiers(&BearerScheme),
     security(("bearer" = [])),
-    tags(
-        (name = "accounts", description = "Staff accounts, teams and API tokens"),
-        (name = "audit", description = "The audit log of staff actions"),
-        (name = "opportunities", description = "Participation opportunities: surveys, consultations, workshops and events")
-    )
 )]
 pub struct ApiDoc;
 
@@ -106,8 +75,10 @@ pub fn openapi_json() -> &'static str {
     static DOCUMENT: OnceLock<String> = OnceLock::new();
     DOCUMENT.get_or_init(|| {
         let mut document = ApiDoc::openapi();
-        document.merge(super::api_surveys::SurveysApi::openapi());
-        document.merge(super::api_responses::ResponsesApi::openapi());
+        document.merge(super::accounts::api::AccountsApi::openapi());
+        document.merge(super::opportunities::api::OpportunitiesApi::openapi());
+        document.merge(super::surveys::api::SurveysApi::openapi());
+        document.merge(super::responses::api::ResponsesApi::openapi());
         document.merge(super::results::ResultsApi::openapi());
         document.to_pretty_json().unwrap_or_else(|error| {
             tracing::error!(%error, "cannot render the OpenAPI document");
@@ -135,6 +106,14 @@ pub enum ApiError {
     BadRequest(String),
     /// Fields that break the rules: (field, catalogue key of the message) pairs.
     Invalid(Vec<(&'static str, &'static str)>),
+    /// A state that refuses the request (409), with its own stable code: `closed`,
+    /// `invitation_needed`, …
+    Refused {
+        code: &'static str,
+        message: &'static str,
+    },
+    /// Content that breaks the thing's rules (422), each problem with its field.
+    Rules(Vec<FieldProblem>),
     Internal,
 }
 
@@ -163,8 +142,9 @@ pub struct FieldProblem {
 }
 
 impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let problems = match &self {
+    fn into_response(mut self) -> Response {
+        let problems = match &mut self {
+            ApiError::Rules(problems) => std::mem::take(problems),
             ApiError::Invalid(problems) => problems
                 .iter()
                 .map(|(field, key)| FieldProblem {
@@ -208,6 +188,12 @@ impl IntoResponse for ApiError {
                 "invalid",
                 "Some fields break the rules: see `problems`.".to_owned(),
             ),
+            ApiError::Refused { code, message } => (StatusCode::CONFLICT, code, message.to_owned()),
+            ApiError::Rules(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "Some fields break the rules: see `problems`.".to_owned(),
+            ),
             ApiError::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -243,7 +229,7 @@ impl From<app::store::StoreError> for ApiError {
 }
 
 /// The authenticated caller, holding a permission the handler names with [`Caller::needs`].
-pub struct Caller(CurrentUser);
+pub struct Caller(pub(super) CurrentUser);
 
 impl From<CurrentUser> for Caller {
     fn from(user: CurrentUser) -> Self {
@@ -287,120 +273,6 @@ impl Caller {
             Err(ApiError::Forbidden)
         }
     }
-}
-
-/// Who is calling: the token's owner (or the signed-in user) and their roles.
-#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses(
-    (status = 200, description = "The caller", body = CurrentUser),
-    (status = 401, description = "No valid credentials", body = ErrorBody),
-))]
-async fn me(caller: Caller) -> Json<CurrentUser> {
-    Json(caller.0)
-}
-
-/// Every staff account, active or not. Administrators only.
-#[utoipa::path(get, path = "/api/v1/users", tag = "accounts", responses(
-    (status = 200, description = "All staff accounts, by email", body = [UserSummary]),
-    (status = 401, description = "No valid credentials", body = ErrorBody),
-    (status = 403, description = "Not an administrator", body = ErrorBody),
-))]
-async fn users(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Json<Vec<UserSummary>>, ApiError> {
-    caller.needs(Permission::ManageUsers)?;
-    Ok(Json(accounts_db::list_users(&state.db).await?))
-}
-
-/// The specialist teams and their responders. Administrators only.
-#[utoipa::path(get, path = "/api/v1/teams", tag = "accounts", responses(
-    (status = 200, description = "All teams with their members", body = [Team]),
-    (status = 401, description = "No valid credentials", body = ErrorBody),
-    (status = 403, description = "Not an administrator", body = ErrorBody),
-))]
-async fn teams(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<Team>>, ApiError> {
-    caller.needs(Permission::ManageUsers)?;
-    Ok(Json(accounts_db::list_teams(&state.db).await?))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-struct AuditQuery {
-    /// Only entries of this action, e.g. `user.create`.
-    action: Option<String>,
-    /// How many entries, newest first: 1 to 500 (default 100).
-    limit: Option<i64>,
-}
-
-/// The newest audit log entries. Administrators only.
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery), responses(
-    (status = 200, description = "Entries, newest first", body = [AuditRow]),
-    (status = 400, description = "An unknown action or a limit out of range", body = ErrorBody),
-    (status = 401, description = "No valid credentials", body = ErrorBody),
-    (status = 403, description = "Not an administrator", body = ErrorBody),
-))]
-async fn audit(
-    State(state): State<AppState>,
-    caller: Caller,
-    query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<Vec<AuditRow>>, ApiError> {
-    caller.needs(Permission::ManageUsers)?;
-    let Query(query) = query.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
-    if let Some(action) = &query.action
-        && !ACTIONS.contains(&action.as_str())
-    {
-        return Err(ApiError::BadRequest(format!(
-            "unknown action {action:?}; one of: {}",
-            ACTIONS.join(", ")
-        )));
-    }
-    let limit = query.limit.unwrap_or(100);
-    if !(1..=500).contains(&limit) {
-        return Err(ApiError::BadRequest(
-            "limit must be from 1 to 500".to_owned(),
-        ));
-    }
-    Ok(Json(
-        audit_db::search(&state.db, query.action.as_deref(), limit).await?,
-    ))
-}
-
-/// The caller's own API tokens, newest first (never the secrets).
-#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", responses(
-    (status = 200, description = "The caller's tokens", body = [ApiToken]),
-    (status = 401, description = "No valid credentials", body = ErrorBody),
-))]
-async fn tokens(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Json<Vec<ApiToken>>, ApiError> {
-    let user = caller.needs(Permission::EnterStaffArea)?;
-    Ok(Json(token_db::list(&state.db, user.id).await?))
-}
-
-/// Revokes one of the caller's API tokens (it may be the one making this call).
-#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts",
-    params(("id" = Uuid, Path, description = "The token's id")),
-    responses(
-        (status = 204, description = "Revoked"),
-        (status = 400, description = "Not a token id", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
-        (status = 403, description = "Missing the X-CSRF-Token header (cookie sessions only)"),
-        (status = 404, description = "No such live token of the caller", body = ErrorBody),
-    ))]
-async fn revoke_token(
-    State(state): State<AppState>,
-    caller: Caller,
-    parts: Parts,
-    id: Result<Path<Uuid>, PathRejection>,
-) -> Result<StatusCode, ApiError> {
-    let user = caller.needs(Permission::EnterStaffArea)?;
-    let Path(id) = id.map_err(|_| ApiError::BadRequest("not a token id".to_owned()))?;
-    if !token_db::revoke(&state.db, user.id, id, chrono::Utc::now()).await? {
-        return Err(ApiError::NotFound);
-    }
-    record_audit(&state, &parts, None, "token.revoke", id.to_string(), None).await;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn not_found() -> ApiError {

@@ -5,10 +5,10 @@
 use std::{future::Future, pin::Pin, sync::Arc};
 
 use app::audit::{AuditEntry, ClientAddress};
-use app::page_state::FormFeedback;
+use app::page_state::{FormFeedback, ServerFailure};
 use axum::{
     body::{Body, to_bytes},
-    http::{Method, Request, StatusCode, request::Parts},
+    http::{Method, Request, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
 };
 
@@ -184,8 +184,64 @@ pub async fn record_audit(
     }
 }
 
-/// A failure that is ours, not the visitor's: logged with its cause, answered with a bare 500.
+/// A failure that is ours, not the visitor's: logged here with its cause; the visitor gets
+/// the page they came from with an apology ([`apologise`]), status 500.
 pub fn server_error(error: impl std::fmt::Display) -> Response {
     tracing::error!(%error, "form handler");
-    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+    let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    response.extensions_mut().insert(ServerFailure);
+    response
+}
+
+/// Middleware: turns a form handler's failure ([`server_error`]) into a page in the visitor's
+/// language. The page is the one the form was on (the `Referer`, when it is one of ours) or
+/// else the address posted to, rendered with an apology above its content.
+pub async fn apologise(
+    axum::extract::State(pages): axum::extract::State<Pages>,
+    request: Request<Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let mut shown = Request::builder()
+        .uri(parts.uri.clone())
+        .body(())
+        .unwrap_or_default()
+        .into_parts()
+        .0;
+    shown.headers = parts.headers.clone();
+    shown.extensions = parts.extensions.clone();
+    let response = next.run(Request::from_parts(parts, body)).await;
+    if response.extensions().get::<ServerFailure>().is_none() {
+        return response;
+    }
+    if let Some(from) = same_site_referer(&shown) {
+        shown.uri = from;
+    }
+    shown.extensions.insert(ServerFailure);
+    pages
+        .show(
+            &shown,
+            FormFeedback::default(),
+            StatusCode::INTERNAL_SERVER_ERROR,
+        )
+        .await
+}
+
+/// The path (and query) of the page a request came from, when it came from this site.
+fn same_site_referer(parts: &Parts) -> Option<axum::http::Uri> {
+    let referer: axum::http::Uri = parts
+        .headers
+        .get(header::REFERER)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()?;
+    let host = parts.headers.get(header::HOST)?.to_str().ok()?;
+    if referer.authority().map(|a| a.as_str()) != Some(host) {
+        return None;
+    }
+    let path = referer.path_and_query()?.as_str();
+    // Only pages in a language: never an asset, a feed or the API.
+    app::Locale::from_path(path)?;
+    path.parse().ok()
 }

@@ -5,24 +5,18 @@
 pub mod access;
 mod accounts;
 pub mod api;
-mod api_opportunities;
-mod api_responses;
-mod api_surveys;
 mod assets;
 pub mod client;
 pub(crate) mod encoding;
-mod feeds;
 mod forms;
 mod headers;
 mod locale;
 mod opportunities;
-mod respond;
+mod responses;
 mod results;
 mod results_export;
 mod session;
-pub(crate) mod surveys;
-mod teams;
-mod tokens;
+mod surveys;
 
 pub use forms::Pages;
 
@@ -74,61 +68,11 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .merge(assets::routes(&state))
         .merge(api::routes())
-        .merge(api_surveys::routes())
-        .merge(api_responses::routes())
         .merge(results::api_routes())
-        .route("/{lang}/login", post(accounts::login))
-        .route("/{lang}/logout", post(accounts::logout))
-        .route("/{lang}/staff/users", post(accounts::add_user))
-        .route(
-            "/{lang}/staff/users/deactivate",
-            post(accounts::deactivate_user),
-        )
-        .route("/{lang}/staff/password", post(accounts::change_password))
-        .route("/{lang}/staff/tokens", post(tokens::create))
-        .route("/{lang}/staff/surveys", post(surveys::create))
-        .route("/{lang}/staff/surveys/import", post(surveys::import))
-        .route(
-            "/{lang}/staff/surveys/{id}/export.json",
-            get(surveys::export),
-        )
-        .route("/{lang}/staff/surveys/{id}/details", post(surveys::details))
-        .route("/{lang}/staff/surveys/{id}/status", post(surveys::status))
-        .route(
-            "/{lang}/staff/surveys/{id}/sections",
-            post(surveys::add_section),
-        )
-        .route(
-            "/{lang}/staff/surveys/{id}/sections/{key}",
-            post(surveys::section),
-        )
-        .route(
-            "/{lang}/staff/surveys/{id}/questions",
-            post(surveys::add_question),
-        )
-        .route(
-            "/{lang}/staff/surveys/{id}/questions/{key}",
-            post(surveys::question),
-        )
-        .route(
-            "/{lang}/staff/surveys/{id}/questions/{key}/move",
-            post(surveys::move_question),
-        )
-        .route(
-            "/{lang}/staff/surveys/{id}/questions/{key}/delete",
-            post(surveys::delete_question),
-        )
-        .route("/{lang}/s/{key}", post(respond::submit))
-        .route("/{lang}/s/{key}/contact", post(respond::contact))
-        .route(
-            "/{lang}/staff/surveys/{id}/collect",
-            post(respond::settings),
-        )
-        .route(
-            "/{lang}/staff/surveys/{id}/invitations",
-            post(respond::invite),
-        )
-        .route("/{lang}/staff/surveys/{id}/enter", post(respond::assisted))
+        .merge(accounts::routes())
+        .merge(surveys::routes())
+        .merge(responses::routes())
+        .merge(opportunities::routes())
         .route(
             "/{lang}/staff/surveys/{id}/results/export.csv",
             get(results_export::csv),
@@ -157,19 +101,11 @@ pub fn router(state: AppState) -> Router {
             "/{lang}/results/{key}/charts/{file}",
             get(results::public_chart),
         )
-        .route("/{lang}/opportunities/feed.atom", get(feeds::atom))
-        .route("/{lang}/opportunities/calendar.ics", get(feeds::calendar))
-        .route("/{lang}/staff/opportunities", post(opportunities::create))
-        .route(
-            "/{lang}/staff/opportunities/{id}",
-            post(opportunities::update),
-        )
-        .route("/{lang}/staff/teams", post(teams::create))
-        .route("/{lang}/staff/teams/members", post(teams::add_member))
-        .route(
-            "/{lang}/staff/teams/members/remove",
-            post(teams::remove_member),
-        )
+        // A form handler's own failure becomes a page with an apology (`forms::server_error`).
+        .route_layer(middleware::from_fn_with_state(
+            pages.clone(),
+            forms::apologise,
+        ))
         .leptos_routes_with_context(&state, routes, context, shell)
         // Unknown paths render the app too: its router shows the 404 page in the right language.
         .fallback(move |request: Request<Body>| (not_found.0)(request))

@@ -4,16 +4,15 @@
 //! exist), saves it as a new version, audits it, and returns to the page. On a problem the page
 //! comes back with everything typed and each problem named.
 
-use app::accounts::CurrentUser;
 use app::numbers::parse_number;
+use app::surveys::actions::{self, SurveyError};
 use app::surveys::{
-    Definition, Recurrence, StakeholderGroup, Status,
+    Definition, Recurrence, StakeholderGroup,
     conditions::Condition,
     db as surveys_db,
     editor::RULE_ROWS,
-    lifecycle::{Move, can_move, start_of},
+    lifecycle::{Move, start_of},
     model::{Choice, Kind, Languages, Question, Section, Text},
-    validate,
 };
 use axum::{
     Extension,
@@ -24,16 +23,12 @@ use axum::{
 use chrono::{NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::forms::{Feedback, Fields, Pages, Posted, record_audit, server_error};
 use crate::AppState;
+use crate::http::forms::{self, Feedback, Fields, Pages, Posted, server_error};
 
 fn survey_page(parts: &Parts, id: Uuid) -> String {
     let locale = app::Locale::from_path(parts.uri.path()).unwrap_or_default();
     format!("/{}/staff/surveys/{id}", locale.code())
-}
-
-fn actor(parts: &Parts) -> Option<Uuid> {
-    parts.extensions.get::<CurrentUser>().map(|u| u.id)
 }
 
 /// A new survey, in draft.
@@ -61,12 +56,15 @@ pub async fn create(
         languages,
         ..Definition::default()
     };
-    match surveys_db::create(&state.db, &definition, actor(&parts), Utc::now()).await {
-        Ok(id) => {
-            record_audit(&state, &parts, None, "survey.create", id.to_string(), None).await;
-            Redirect::to(&survey_page(&parts, id)).into_response()
+    let Some(actor) = forms::actor(&parts) else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    match actions::create(&state.db, &actor, &definition, Utc::now()).await {
+        Ok(id) => Redirect::to(&survey_page(&parts, id)).into_response(),
+        Err(error) => {
+            let page = survey_page(&parts, Uuid::nil());
+            refused(&pages, parts, &page, error).await
         }
-        Err(error) => server_error(error),
     }
 }
 
@@ -76,24 +74,21 @@ pub async fn import(
     Extension(pages): Extension<Pages>,
     Posted { parts, fields }: Posted,
 ) -> Response {
+    let Some(actor) = forms::actor(&parts) else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
     let json = fields.get("json");
-    let definition = match validate::import(&json) {
-        Ok(definition) => definition,
-        Err(problems) => {
+    // The form is on the list page; `/surveys/import` itself is no page.
+    let locale = app::Locale::from_path(parts.uri.path()).unwrap_or_default();
+    let list = format!("/{}/staff/surveys", locale.code());
+    match actions::import(&state.db, &actor, &json, Utc::now()).await {
+        Ok(id) => Redirect::to(&survey_page(&parts, id)).into_response(),
+        Err(SurveyError::Problems(problems)) => {
             let mut feedback = Feedback::default().keep("json", json.as_str());
             feedback.problems(problems);
-            // The form is on the list page; `/surveys/import` itself is no page.
-            let locale = app::Locale::from_path(parts.uri.path()).unwrap_or_default();
-            let list = format!("/{}/staff/surveys", locale.code());
-            return pages.show_at(parts, &list, feedback.into_inner()).await;
+            pages.show_at(parts, &list, feedback.into_inner()).await
         }
-    };
-    match surveys_db::create(&state.db, &definition, actor(&parts), Utc::now()).await {
-        Ok(id) => {
-            record_audit(&state, &parts, None, "survey.import", id.to_string(), None).await;
-            Redirect::to(&survey_page(&parts, id)).into_response()
-        }
-        Err(error) => server_error(error),
+        Err(error) => refused(&pages, parts, &list, error).await,
     }
 }
 
@@ -144,8 +139,9 @@ async fn not_found(pages: &Pages, parts: Parts) -> Response {
     response
 }
 
-/// Applies a change to a survey's definition and saves it as a new version. `change` reads the
-/// form and edits the definition, or reports what is wrong with the form.
+/// Applies a change to a survey's definition and saves it as a new version
+/// (`surveys::actions::revise`). `change` reads the form and edits the definition, or reports
+/// what is wrong with the form; it answers where to go next.
 async fn edit(
     state: &AppState,
     pages: &Pages,
@@ -158,68 +154,47 @@ async fn edit(
     let Ok(id) = id.parse::<Uuid>() else {
         return not_found(pages, parts).await;
     };
-    let survey = match surveys_db::get(&state.db, id).await {
-        Ok(Some(survey)) => survey,
-        Ok(None) => return not_found(pages, parts).await,
-        Err(error) => return server_error(error),
+    let Some(actor) = forms::actor(&parts) else {
+        return StatusCode::UNAUTHORIZED.into_response();
     };
     let page = page.unwrap_or_else(|| survey_page(&parts, id));
-    if survey.status == Status::Archived {
-        return pages
-            .show_with_error(parts, &page, "surveys.archived_read_only")
-            .await;
+    // A version that does not parse was not made from any saved one.
+    let version = fields.get("version").trim().parse().unwrap_or(u32::MAX);
+    let revised = actions::revise(&state.db, &actor, id, version, Utc::now(), |definition| {
+        change(definition, fields)
+    })
+    .await;
+    match revised {
+        Ok((back, _)) => Redirect::to(&back).into_response(),
+        Err(SurveyError::Change(feedback)) => {
+            pages.show_at(parts, &page, feedback.into_inner()).await
+        }
+        Err(SurveyError::Problems(problems)) => {
+            let mut feedback = Feedback::default().keep_all(fields);
+            feedback.problems(problems);
+            pages.show_at(parts, &page, feedback.into_inner()).await
+        }
+        Err(error) => refused(pages, parts, &page, error).await,
     }
-    if fields.get("version") != survey.version.to_string() {
-        return pages.show_with_error(parts, &page, "surveys.stale").await;
-    }
-    let mut definition = survey.definition.clone();
-    let back = match change(&mut definition, fields) {
-        Ok(back) => back,
-        Err(feedback) => return pages.show_at(parts, &page, feedback.into_inner()).await,
+}
+
+/// A survey action's refusal as the editor shows it: on `page`, with the reason.
+async fn refused<E>(pages: &Pages, parts: Parts, page: &str, error: SurveyError<E>) -> Response {
+    let key = match error {
+        SurveyError::NotFound => return not_found(pages, parts).await,
+        SurveyError::Forbidden => return StatusCode::FORBIDDEN.into_response(),
+        SurveyError::Store(error) => return server_error(error),
+        SurveyError::Problems(problems) | SurveyError::NotReady(problems) => {
+            let mut feedback = Feedback::default();
+            feedback.problems(problems);
+            return pages.show_at(parts, page, feedback.into_inner()).await;
+        }
+        SurveyError::Archived => "surveys.archived_read_only",
+        SurveyError::Stale => "surveys.stale",
+        SurveyError::NotAllowed(_) => "surveys.move_not_allowed",
+        SurveyError::Change(_) => "surveys.bad_choice",
     };
-    let mut problems = validate::structure(&definition);
-    if survey.has_responses {
-        match surveys_db::answered(&state.db, id).await {
-            Ok(answered) => problems.extend(validate::check_edit(
-                &survey.definition,
-                &definition,
-                &answered,
-            )),
-            Err(error) => return server_error(error),
-        }
-    }
-    if !problems.is_empty() {
-        let mut feedback = Feedback::default().keep_all(fields);
-        feedback.problems(problems);
-        return pages.show_at(parts, &page, feedback.into_inner()).await;
-    }
-    match surveys_db::save_definition(
-        &state.db,
-        id,
-        &definition,
-        survey.version,
-        actor(&parts),
-        Utc::now(),
-    )
-    .await
-    {
-        Ok(version) => {
-            record_audit(
-                state,
-                &parts,
-                None,
-                "survey.update",
-                id.to_string(),
-                Some(format!("version {version}")),
-            )
-            .await;
-            Redirect::to(&back).into_response()
-        }
-        Err(app::store::StoreError::Conflict) => {
-            pages.show_with_error(parts, &page, "surveys.stale").await
-        }
-        Err(error) => server_error(error),
-    }
+    pages.show_with_error(parts, page, key).await
 }
 
 /// Runs the scheduler's work now, so a change of dates or a publication takes effect at once
@@ -339,7 +314,7 @@ pub async fn details(
     Redirect::to(&survey_page(&parts, id)).into_response()
 }
 
-/// Publish, close, reopen, archive, or back to draft.
+/// Publish, close, reopen, archive, or back to draft (`surveys::actions::move_survey`).
 pub async fn status(
     State(state): State<AppState>,
     Extension(pages): Extension<Pages>,
@@ -349,10 +324,8 @@ pub async fn status(
     let Ok(id) = id.parse::<Uuid>() else {
         return not_found(&pages, parts).await;
     };
-    let survey = match surveys_db::get(&state.db, id).await {
-        Ok(Some(survey)) => survey,
-        Ok(None) => return not_found(&pages, parts).await,
-        Err(error) => return server_error(error),
+    let Some(actor) = forms::actor(&parts) else {
+        return StatusCode::UNAUTHORIZED.into_response();
     };
     let page = survey_page(&parts, id);
     let Some(action) = Move::from_code(&fields.get("move")) else {
@@ -360,76 +333,10 @@ pub async fn status(
             .show_with_error(parts, &page, "surveys.bad_choice")
             .await;
     };
-    match move_survey(&state, &parts, &survey, action).await {
+    match actions::move_survey(&state.db, &actor, id, action, Utc::now()).await {
         Ok(_) => Redirect::to(&page).into_response(),
-        Err(Refused::NotAllowed) => {
-            pages
-                .show_with_error(parts, &page, "surveys.move_not_allowed")
-                .await
-        }
-        Err(Refused::NotReady(problems)) => {
-            let mut feedback = Feedback::default();
-            feedback.problems(problems);
-            pages.show_at(parts, &page, feedback.into_inner()).await
-        }
-        Err(Refused::Stale) => pages.show_with_error(parts, &page, "surveys.stale").await,
-        Err(Refused::Store(error)) => server_error(error),
+        Err(error) => refused(&pages, parts, &page, error).await,
     }
-}
-
-/// Why a lifecycle move did not happen.
-pub enum Refused {
-    /// Not a move the survey's state allows.
-    NotAllowed,
-    /// Publishing, but the survey is not ready: every problem.
-    NotReady(Vec<app::surveys::validate::Problem>),
-    /// Someone else moved it at the same moment.
-    Stale,
-    Store(app::store::StoreError),
-}
-
-/// Moves a survey through its lifecycle — the editor's buttons and the API alike: checks the
-/// move is allowed and, to publish, that the survey is ready; sets the status unless someone
-/// else changed it first (compare and set); applies the schedule at once; audits the move.
-/// Returns the new status.
-pub async fn move_survey(
-    state: &AppState,
-    parts: &axum::http::request::Parts,
-    survey: &app::surveys::Survey,
-    action: Move,
-) -> Result<app::surveys::Status, Refused> {
-    let now = Utc::now();
-    let to = can_move(
-        survey.status,
-        action,
-        survey.opens_at,
-        survey.closes_at,
-        survey.has_responses,
-        now,
-    )
-    .ok_or(Refused::NotAllowed)?;
-    if action == Move::Publish {
-        let problems = survey.publishing_problems();
-        if !problems.is_empty() {
-            return Err(Refused::NotReady(problems));
-        }
-    }
-    match surveys_db::set_status(&state.db, survey.id, survey.status, to, now).await {
-        Ok(true) => {}
-        Ok(false) => return Err(Refused::Stale),
-        Err(error) => return Err(Refused::Store(error)),
-    }
-    apply_schedule(state).await;
-    record_audit(
-        state,
-        parts,
-        None,
-        &format!("survey.{}", action.code()),
-        survey.id.to_string(),
-        Some(to.code().to_owned()),
-    )
-    .await;
-    Ok(to)
 }
 
 pub async fn add_section(

@@ -3,6 +3,7 @@
 //! (`validate`, `lifecycle`), and errors as JSON with each problem's JSON path.
 
 use app::accounts::Permission;
+use app::surveys::actions::{self, SurveyError};
 use app::surveys::{
     Definition, Status, SurveySummary, Wave, db as surveys_db,
     lifecycle::Move,
@@ -21,10 +22,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 use uuid::Uuid;
 
-use super::api::{ApiError, Caller, ErrorBody};
-use super::forms::record_audit;
-use super::surveys::Refused;
 use crate::AppState;
+use crate::http::api::{ApiError, Caller, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -166,15 +165,12 @@ async fn import(
     parts: Parts,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let user = caller.needs(Permission::AuthorSurveys)?;
+    let actor = caller.actor(Permission::AuthorSurveys, &parts)?;
     let text = String::from_utf8_lossy(&body);
-    let definition = match validate::import(&text) {
-        Ok(definition) => definition,
-        Err(list) => return Ok(problems(list)),
-    };
-    let id = surveys_db::create(&state.db, &definition, Some(user.id), Utc::now()).await?;
-    record_audit(&state, &parts, None, "survey.import", id.to_string(), None).await;
-    Ok((StatusCode::CREATED, Json(Created { id })).into_response())
+    match actions::import(&state.db, &actor, &text, Utc::now()).await {
+        Ok(id) => Ok((StatusCode::CREATED, Json(Created { id })).into_response()),
+        Err(error) => refusal(error),
+    }
 }
 
 /// Saves a new version of a survey's definition. Refused with 409 when someone saved since
@@ -195,7 +191,7 @@ async fn save_definition(
     id: Result<Path<String>, PathRejection>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let user = caller.needs(Permission::AuthorSurveys)?;
+    let actor = caller.actor(Permission::AuthorSurveys, &parts)?;
     let id = parse_id(id)?;
     let request: NewVersion = serde_json::from_slice(&body).map_err(|e| {
         ApiError::BadRequest(format!("expected {{\"version\", \"definition\"}}: {e}"))
@@ -204,51 +200,44 @@ async fn save_definition(
         Ok(definition) => definition,
         Err(list) => return Ok(problems(list)),
     };
-    let survey = surveys_db::get(&state.db, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if survey.status == Status::Archived {
-        return Err(ApiError::BadRequest(
-            "an archived survey cannot be changed".to_owned(),
-        ));
+    let replace = |stored: &mut Definition| {
+        *stored = definition;
+        Ok(())
+    };
+    match actions::revise(&state.db, &actor, id, request.version, Utc::now(), replace).await {
+        Ok(_) => reread(state, actor, id).await,
+        Err(error) => refusal(error),
     }
-    if survey.version != request.version {
-        return Err(ApiError::Conflict);
-    }
-    if survey.has_responses {
-        let answered = surveys_db::answered(&state.db, id).await?;
-        let list = validate::check_edit(&survey.definition, &definition, &answered);
-        if !list.is_empty() {
-            return Ok(problems(list));
-        }
-    }
-    match surveys_db::save_definition(
-        &state.db,
-        id,
-        &definition,
-        survey.version,
-        Some(user.id),
-        Utc::now(),
+}
+
+/// The survey as it is now, after a change.
+async fn reread(state: AppState, actor: app::audit::Actor, id: Uuid) -> Result<Response, ApiError> {
+    read(
+        State(state),
+        Caller::from(actor.user),
+        Ok(Path(id.to_string())),
     )
     .await
-    {
-        Ok(version) => {
-            record_audit(
-                &state,
-                &parts,
-                None,
-                "survey.update",
-                id.to_string(),
-                Some(format!("version {version}")),
-            )
-            .await;
-            read(State(state), Caller::from(user), Ok(Path(id.to_string())))
-                .await
-                .map(IntoResponse::into_response)
+    .map(IntoResponse::into_response)
+}
+
+/// A survey action's refusal as the API says it.
+fn refusal(error: SurveyError) -> Result<Response, ApiError> {
+    Err(match error {
+        SurveyError::Problems(list) | SurveyError::NotReady(list) => return Ok(problems(list)),
+        SurveyError::Forbidden => ApiError::Forbidden,
+        SurveyError::NotFound => ApiError::NotFound,
+        SurveyError::Stale => ApiError::Conflict,
+        SurveyError::Archived => {
+            ApiError::BadRequest("an archived survey cannot be changed".to_owned())
         }
-        Err(app::store::StoreError::Conflict) => Err(ApiError::Conflict),
-        Err(error) => Err(error.into()),
-    }
+        SurveyError::NotAllowed(status) => ApiError::BadRequest(format!(
+            "that move is not possible for a survey that is {}",
+            status.code()
+        )),
+        SurveyError::Change(never) => match never {},
+        SurveyError::Store(error) => error.into(),
+    })
 }
 
 /// Publishes, closes, reopens, archives or takes back to draft.
@@ -268,30 +257,20 @@ async fn change_status(
     id: Result<Path<String>, PathRejection>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let user = caller.needs(Permission::AuthorSurveys)?;
+    let actor = caller.actor(Permission::AuthorSurveys, &parts)?;
     let id = parse_id(id)?;
     let request: StatusChange = serde_json::from_slice(&body)
         .map_err(|e| ApiError::BadRequest(format!("expected {{\"move\"}}: {e}")))?;
     let action = Move::from_code(&request.action).ok_or_else(|| {
         ApiError::BadRequest("move is one of publish, close, reopen, archive, unpublish".to_owned())
     })?;
-    let survey = surveys_db::get(&state.db, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    match super::surveys::move_survey(&state, &parts, &survey, action).await {
-        Ok(_) => {}
-        Err(Refused::NotAllowed) => {
-            return Err(ApiError::BadRequest(format!(
-                "cannot {} a survey that is {}",
-                action.code(),
-                survey.status.code()
-            )));
-        }
-        Err(Refused::NotReady(list)) => return Ok(problems(list)),
-        Err(Refused::Stale) => return Err(ApiError::Conflict),
-        Err(Refused::Store(error)) => return Err(error.into()),
+    match actions::move_survey(&state.db, &actor, id, action, Utc::now()).await {
+        Ok(_) => reread(state, actor, id).await,
+        Err(SurveyError::NotAllowed(status)) => Err(ApiError::BadRequest(format!(
+            "cannot {} a survey that is {}",
+            action.code(),
+            status.code()
+        ))),
+        Err(error) => refusal(error),
     }
-    read(State(state), Caller::from(user), Ok(Path(id.to_string())))
-        .await
-        .map(IntoResponse::into_response)
 }

@@ -18,8 +18,8 @@ use axum::{
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::forms::{Feedback, Fields, Pages, Posted, actor, server_error};
 use crate::AppState;
+use crate::http::forms::{Feedback, Fields, Pages, Posted, actor, server_error};
 
 /// The form's text fields, shown again as typed.
 const TEXT_FIELDS: [&str; 12] = [

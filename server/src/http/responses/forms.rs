@@ -9,17 +9,13 @@
 use std::net::IpAddr;
 
 use app::Locale;
-use app::accounts::CurrentUser;
 use app::page_state::FormFeedback;
-use app::responses::check::{
-    AnswerError, Scope, check_complete, fields_from_answers, is_email, read_page,
-};
-use app::responses::views::pages_for;
+use app::responses::actions::{self, AcceptError, Door, Incoming, PageError, PagePost, PageStep};
+use app::responses::check::{AnswerError, Scope, is_email, read_page};
 use app::responses::{
-    AssistedMode, Channel, Draft, IdentityMode, Outcome, Submission, clean_source, db,
-    invitation_hash, valid_slug,
+    AssistedMode, Channel, IdentityMode, clean_source, db, invitation_hash, valid_slug,
 };
-use app::surveys::conditions::{Answer, Answers, STAKEHOLDER_QUESTION};
+use app::surveys::conditions::Answers;
 use axum::{
     Extension,
     extract::{Path, State},
@@ -29,8 +25,10 @@ use axum::{
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::forms::{Feedback, Fields, Pages, Posted, client_address, record_audit, server_error};
 use crate::AppState;
+use crate::http::forms::{
+    Feedback, Fields, Pages, Posted, actor, client_address, record_audit, server_error,
+};
 
 fn locale(parts: &Parts) -> Locale {
     Locale::from_path(parts.uri.path()).unwrap_or_default()
@@ -81,13 +79,6 @@ fn typed(fields: &Fields) -> Vec<(String, String)> {
         .collect()
 }
 
-fn stakeholder(answers: &Answers) -> String {
-    match answers.get(STAKEHOLDER_QUESTION) {
-        Some(Answer::Choice { key, .. }) => key.clone(),
-        _ => String::new(),
-    }
-}
-
 /// `POST /{lang}/s/{key}`: one page of the participant's form.
 pub async fn submit(
     State(state): State<AppState>,
@@ -103,233 +94,71 @@ pub async fn submit(
     }
     let survey = match state.collection.surveys.get(&state.db, &key).await {
         Ok(Some(survey)) => survey,
-        Ok(None) => {
-            return pages
-                .show(&parts, FormFeedback::default(), StatusCode::NOT_FOUND)
-                .await;
-        }
+        Ok(None) => return refused(&pages, &parts, StatusCode::NOT_FOUND).await,
         Err(error) => return server_error(error),
     };
-    if !survey.open {
-        return pages
-            .show(&parts, FormFeedback::default(), StatusCode::GONE)
-            .await;
-    }
-    let definition = &survey.definition;
-    let submission =
-        Uuid::parse_str(fields.get("submission").trim()).unwrap_or_else(|_| Uuid::new_v4());
-    let draft = if fields.get("draft") == "1" {
-        match db::draft(&state.db, submission).await {
-            Ok(Some(draft)) if draft.survey == survey.id => Some(draft),
-            Ok(_) => match db::submitted(&state.db, submission).await {
-                // A page sent again after its response was stored: it is already in.
-                Ok(true) => return Redirect::to(&thanks).into_response(),
-                Ok(false) => None,
-                Err(error) => return server_error(error),
-            },
-            Err(error) => return server_error(error),
+    let typed = typed(&fields);
+    let again = |errors, status| again(&pages, &parts, typed.clone(), errors, status);
+    let step = actions::take_page(&state.db, &survey, page_post(&fields), Utc::now()).await;
+    let checked = match step {
+        Ok(PageStep::Thanks) => return Redirect::to(&thanks).into_response(),
+        Ok(PageStep::Resume { submission, page }) => {
+            let resume = format!("{}?r={submission}&page={page}", form_path(locale, &key));
+            return Redirect::to(&resume).into_response();
         }
-    } else {
-        None
-    };
-    // The invitation's hash: kept in the draft after the first page (never the link itself),
-    // carried in the form (`inv`) before it.
-    let invitation = match &draft {
-        Some(draft) => draft.invitation.clone(),
-        None => Some(fields.get("inv").trim().to_owned())
-            .filter(|t| !t.is_empty())
-            .map(|token| invitation_hash(&token)),
-    };
-    if survey.identity_mode == IdentityMode::Invitation && invitation.is_none() {
-        return pages
-            .show(&parts, FormFeedback::default(), StatusCode::FORBIDDEN)
-            .await;
-    }
-    let known = draft
-        .as_ref()
-        .map(|d| d.answers.clone())
-        .unwrap_or_default();
-    let reached = draft.as_ref().map_or(0, |d| d.reached);
-    let (channel, source) = match &draft {
-        Some(d) => (d.channel, d.source.clone()),
-        None => (
-            Channel::from_code(&fields.get("ch"))
-                .filter(|c| *c != Channel::Assisted)
-                .unwrap_or(Channel::Web),
-            clean_source(&fields.get("src")),
-        ),
-    };
-    let before = pages_for(definition, &known);
-    let page = fields
-        .get("page")
-        .parse::<usize>()
-        .ok()
-        .filter(|p| *p < definition.sections.len())
-        .unwrap_or(before[0]);
-    let scope = Scope::Section {
-        index: page,
-        first: page == before[0],
-    };
-    let (answers, errors) = read_page(definition, scope, &known, &typed(&fields));
-    // When the form was opened: the draft's start, or the first page's hidden field (clamped
-    // to the last day, since the browser sends it).
-    let now = Utc::now();
-    let started_at = match &draft {
-        Some(d) => Some(d.started_at),
-        None => fields
-            .get("started")
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
-            .filter(|s| *s <= now && now - *s <= chrono::Duration::days(1)),
-    };
-    let save = |answers: Answers, reached: usize| Draft {
-        id: submission,
-        survey: survey.id,
-        answers,
-        reached,
-        channel,
-        source: source.clone(),
-        invitation: invitation.clone(),
-        started_at: started_at.unwrap_or(now),
-    };
-    let resume = |page: usize| format!("{}?r={submission}&page={page}", form_path(locale, &key));
-    if fields.get("action") == "back" {
-        // Back keeps what was typed on this page (what could be read) and goes one page back.
-        let previous = pages_for(definition, &answers)
-            .into_iter()
-            .filter(|p| *p < page)
-            .max()
-            .unwrap_or(page);
-        if let Err(error) =
-            db::save_draft(&state.db, &save(answers, reached.max(page)), Utc::now()).await
-        {
-            return server_error(error);
+        Ok(PageStep::Again(errors)) => {
+            return again(errors, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
-        return Redirect::to(&resume(previous)).into_response();
-    }
-    if !errors.is_empty() {
-        return again(
-            &pages,
-            &parts,
-            typed(&fields),
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    let after = pages_for(definition, &answers);
-    if let Some(next) = after.iter().copied().find(|p| *p > page) {
-        if let Err(error) =
-            db::save_draft(&state.db, &save(answers, reached.max(next)), Utc::now()).await
-        {
-            return server_error(error);
-        }
-        return Redirect::to(&resume(next)).into_response();
-    }
-    // The last page: the whole response must hold, earlier pages included.
-    let (answers, errors) = check_complete(definition, &answers);
-    if let Some(first) = errors.first() {
-        let on_page = definition
-            .sections
-            .iter()
-            .position(|s| s.questions.iter().any(|q| q.key == first.question))
-            .unwrap_or(after[0]);
-        if on_page != page {
-            // A page before this one is incomplete (its rules changed): show that page.
-            if let Err(error) = db::save_draft(
-                &state.db,
-                &save(answers.clone(), reached.max(page)),
-                Utc::now(),
-            )
-            .await
-            {
-                return server_error(error);
-            }
-            let mut values = vec![
-                ("submission".to_owned(), submission.to_string()),
-                ("page".to_owned(), on_page.to_string()),
-                ("draft".to_owned(), "1".to_owned()),
-            ];
-            values.extend(fields_from_answers(definition, &answers));
-            let mut parts = parts;
+        Ok(PageStep::Earlier { values, errors, .. }) => {
+            let mut parts = parts.clone();
             parts.uri = form_path(locale, &key).parse().unwrap_or_default();
-            return again(
-                &pages,
-                &parts,
-                values,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return self::again(&pages, &parts, values, errors, status).await;
         }
-        return again(
-            &pages,
-            &parts,
-            typed(&fields),
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
+        Ok(PageStep::Complete(checked)) => checked,
+        Err(PageError::Closed) => return refused(&pages, &parts, StatusCode::GONE).await,
+        Err(PageError::InvitationNeeded) => {
+            return refused(&pages, &parts, StatusCode::FORBIDDEN).await;
+        }
+        Err(PageError::Store(error)) => return server_error(error),
+    };
     if !state.collection.limiter.allow(address(&parts)) {
-        return again(
-            &pages,
-            &parts,
-            typed(&fields),
-            vec![form_error("rate_limited")],
-            StatusCode::TOO_MANY_REQUESTS,
-        )
-        .await;
+        let errors = vec![form_error("rate_limited")];
+        return again(errors, StatusCode::TOO_MANY_REQUESTS).await;
     }
-    let stored = state
-        .collection
-        .collector
-        .submit(Submission {
-            id: submission,
-            survey: survey.id,
-            wave: survey.wave,
-            survey_version: survey.version,
-            stakeholder_group: stakeholder(&answers),
-            channel,
-            source: source.clone(),
-            answers,
-            entered_by: None,
-            invitation: invitation.clone(),
-            submitted_at: now,
-            duration: started_at.map(|s| (now - s).num_seconds()),
-        })
-        .await;
-    match stored {
-        Ok(Outcome::Stored | Outcome::AlreadyStored) => Redirect::to(&thanks).into_response(),
-        Ok(Outcome::Closed) => {
-            pages
-                .show(&parts, FormFeedback::default(), StatusCode::GONE)
-                .await
+    match actions::store(&state.collection.collector, &state.db, *checked).await {
+        Ok(_) => Redirect::to(&thanks).into_response(),
+        Err(AcceptError::InvitationUsed) => {
+            let errors = vec![form_error("invitation_used_now")];
+            again(errors, StatusCode::CONFLICT).await
         }
-        Ok(Outcome::InvitationUsed) => {
-            again(
-                &pages,
-                &parts,
-                typed(&fields),
-                vec![form_error("invitation_used_now")],
-                StatusCode::CONFLICT,
-            )
-            .await
+        Err(AcceptError::Write(_)) => {
+            let errors = vec![form_error("try_again")];
+            again(errors, StatusCode::SERVICE_UNAVAILABLE).await
         }
-        Err(error) => {
-            tracing::error!(%error, "storing a response");
-            again(
-                &pages,
-                &parts,
-                typed(&fields),
-                vec![form_error("try_again")],
-                StatusCode::SERVICE_UNAVAILABLE,
-            )
-            .await
-        }
+        Err(_) => refused(&pages, &parts, StatusCode::GONE).await,
     }
+}
+
+/// The form's page, as `take_page` reads it.
+fn page_post(fields: &Fields) -> PagePost {
+    let text = |name: &str| Some(fields.get(name).trim().to_owned()).filter(|t| !t.is_empty());
+    PagePost {
+        submission: Uuid::parse_str(fields.get("submission").trim()).ok(),
+        resuming: fields.get("draft") == "1",
+        invitation: text("inv").map(|token| invitation_hash(&token)),
+        channel: Channel::from_code(&fields.get("ch")),
+        source: clean_source(&fields.get("src")),
+        page: fields.get("page").parse().ok(),
+        started: fields.get("started").trim().parse().ok(),
+        back: fields.get("action") == "back",
+        fields: typed(fields),
+    }
+}
+
+/// The page with nothing typed and this status (not found, closed, not invited).
+async fn refused(pages: &Pages, parts: &Parts, status: StatusCode) -> Response {
+    pages.show(parts, FormFeedback::default(), status).await
 }
 
 /// `POST /{lang}/s/{key}/contact`: an address to hear back, kept apart from any answers.
@@ -552,7 +381,7 @@ pub async fn assisted(
     Path((_, id)): Path<(String, Uuid)>,
     Posted { parts, fields }: Posted,
 ) -> Response {
-    let Some(user) = parts.extensions.get::<CurrentUser>().cloned() else {
+    let Some(actor) = actor(&parts) else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
     let survey = match state
@@ -562,91 +391,75 @@ pub async fn assisted(
         .await
     {
         Ok(Some(survey)) => survey,
-        Ok(None) => {
-            return pages
-                .show(&parts, FormFeedback::default(), StatusCode::NOT_FOUND)
-                .await;
-        }
+        Ok(None) => return refused(&pages, &parts, StatusCode::NOT_FOUND).await,
         Err(error) => return server_error(error),
     };
     let values: Vec<(String, String)> = typed(&fields)
         .into_iter()
         .filter(|(k, _)| k != "csrf")
         .collect();
+    let shown = |errors, mode_missing: bool| {
+        let mut feedback = FormFeedback {
+            values: values.clone(),
+            answer_errors: errors,
+            ..FormFeedback::default()
+        };
+        if mode_missing {
+            let error = ("mode".into(), "responses.error.mode_missing".into());
+            feedback.errors.push(error);
+        }
+        feedback
+    };
     let mode = AssistedMode::from_code(&fields.get("mode"));
     let (answers, mut errors) = read_page(&survey.definition, Scope::All, &Answers::new(), &values);
     if !survey.open {
         errors.insert(0, form_error("closed_now"));
     }
-    if mode.is_none() || !errors.is_empty() {
-        let mut feedback = FormFeedback {
-            values,
-            answer_errors: errors,
-            ..FormFeedback::default()
-        };
-        if mode.is_none() {
-            feedback
-                .errors
-                .push(("mode".into(), "responses.error.mode_missing".into()));
-        }
-        return pages.show_again(&parts, feedback).await;
-    }
-    let mode = mode.unwrap_or(AssistedMode::Paper);
-    let submission =
-        Uuid::parse_str(fields.get("submission").trim()).unwrap_or_else(|_| Uuid::new_v4());
-    let outcome = state
-        .collection
-        .collector
-        .submit(Submission {
-            id: submission,
-            survey: survey.id,
-            wave: survey.wave,
-            survey_version: survey.version,
-            stakeholder_group: stakeholder(&answers),
-            channel: Channel::Assisted,
-            source: Some(mode.code().to_owned()),
-            answers,
-            entered_by: Some(user.id),
-            invitation: None,
-            submitted_at: Utc::now(),
-            duration: None,
-        })
-        .await;
-    match outcome {
-        Ok(Outcome::Stored) => {
-            record_audit(
-                &state,
-                &parts,
-                None,
-                "response.assisted",
-                id.to_string(),
-                Some(format!("mode={} submission={submission}", mode.code())),
-            )
+    let Some(mode) = mode.filter(|_| errors.is_empty()) else {
+        return pages
+            .show_again(&parts, shown(errors, mode.is_none()))
             .await;
+    };
+    let incoming = Incoming {
+        submission: Uuid::parse_str(fields.get("submission").trim())
+            .unwrap_or_else(|_| Uuid::new_v4()),
+        answers,
+        channel: Channel::Assisted,
+        source: Some(mode.code().to_owned()),
+        invitation: None,
+        started_at: None,
+        door: Door::Form,
+    };
+    let writer = &state.collection.collector;
+    match actions::accept(
+        writer,
+        &state.db,
+        &survey,
+        incoming,
+        Some(actor),
+        Utc::now(),
+    )
+    .await
+    {
+        Ok(_) => {
+            let saved = Feedback::default().keep("assisted_saved", "1").into_inner();
+            pages.show(&parts, saved, StatusCode::CREATED).await
         }
-        Ok(Outcome::AlreadyStored) => {}
-        Ok(Outcome::Closed | Outcome::InvitationUsed) => {
-            let feedback = FormFeedback {
-                values,
-                answer_errors: vec![form_error("closed_now")],
-                ..FormFeedback::default()
-            };
-            return pages.show(&parts, feedback, StatusCode::GONE).await;
+        Err(AcceptError::Invalid { errors, .. }) => {
+            pages.show_again(&parts, shown(errors, false)).await
         }
-        Err(error) => {
-            tracing::error!(%error, "storing an assisted response");
-            let feedback = FormFeedback {
-                values,
-                answer_errors: vec![form_error("try_again")],
-                ..FormFeedback::default()
-            };
-            return pages
+        Err(AcceptError::Write(_)) => {
+            let feedback = shown(vec![form_error("try_again")], false);
+            pages
                 .show(&parts, feedback, StatusCode::SERVICE_UNAVAILABLE)
-                .await;
+                .await
+        }
+        Err(AcceptError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
+        Err(_) => {
+            let feedback = shown(vec![form_error("closed_now")], false);
+            pages.show(&parts, feedback, StatusCode::GONE).await
         }
     }
-    let saved = Feedback::default().keep("assisted_saved", "1").into_inner();
-    pages.show(&parts, saved, StatusCode::CREATED).await
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@
 
 use app::Locale;
 use app::accounts::Permission;
-use app::responses::check::check_complete;
-use app::responses::{Channel, Outcome, Submission, clean_source, invitation_hash};
+use app::responses::actions::{self, AcceptError, Accepted, Door, Incoming};
+use app::responses::{Channel, clean_source, invitation_hash};
 use app::surveys::conditions::{Answer, Answers, STAKEHOLDER_QUESTION};
 use axum::{
     Json, Router,
@@ -20,9 +20,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 use uuid::Uuid;
 
-use super::api::{ApiError, Caller, ErrorBody, FieldProblem};
-use super::forms::record_audit;
 use crate::AppState;
+use crate::http::api::{ApiError, Caller, ErrorBody, FieldProblem};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/surveys/{id}/responses", post(create))
@@ -93,7 +92,7 @@ async fn create(
     id: Result<Path<String>, PathRejection>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let user = caller.needs(Permission::CollectResponses)?;
+    let actor = caller.actor(Permission::CollectResponses, &parts)?;
     let id: Uuid = id
         .ok()
         .and_then(|Path(id)| id.parse().ok())
@@ -106,20 +105,58 @@ async fn create(
         .get(&state.db, &id.to_string())
         .await?
         .ok_or(ApiError::NotFound)?;
-    if !survey.open {
-        return Ok(conflict("closed", "The survey is not open."));
-    }
     let mut answers = posted.answers;
-    answers.insert(
-        STAKEHOLDER_QUESTION.to_owned(),
-        Answer::choice(&posted.stakeholder_group),
-    );
-    let (answers, errors) = check_complete(&survey.definition, &answers);
-    if !errors.is_empty() {
-        let body = ErrorBody {
-            error: "invalid".into(),
-            message: "Some answers break the survey's rules: see `problems`.".into(),
-            problems: errors
+    let group = Answer::choice(&posted.stakeholder_group);
+    answers.insert(STAKEHOLDER_QUESTION.to_owned(), group);
+    let channel = posted.channel.unwrap_or(Channel::Mobile);
+    let incoming = Incoming {
+        submission: posted.submission_id,
+        answers,
+        channel,
+        source: posted.source.as_deref().and_then(clean_source),
+        invitation: posted
+            .invitation
+            .filter(|t| !t.trim().is_empty())
+            .map(|token| invitation_hash(&token)),
+        started_at: None,
+        door: Door::Api,
+    };
+    // Only a response entered on someone's behalf names (and audits) the staff member.
+    let by = (channel == Channel::Assisted).then_some(actor);
+    let writer = &state.collection.collector;
+    let accepted = actions::accept(writer, &state.db, &survey, incoming, by, Utc::now()).await;
+    let receipt = |status: StatusCode, word: &str| {
+        let receipt = ResponseReceipt {
+            submission_id: posted.submission_id,
+            status: word.to_owned(),
+        };
+        Ok((status, Json(receipt)).into_response())
+    };
+    match accepted {
+        Ok(Accepted::Stored) => receipt(StatusCode::CREATED, "stored"),
+        Ok(Accepted::AlreadyStored) => receipt(StatusCode::OK, "already_stored"),
+        Err(error) => Err(refusal(error)),
+    }
+}
+
+/// Why a response was not accepted, as the API says it.
+fn refusal(error: AcceptError) -> ApiError {
+    let conflict = |code, message| ApiError::Refused { code, message };
+    match error {
+        AcceptError::Closed | AcceptError::ClosedNow => {
+            conflict("closed", "The survey is not open.")
+        }
+        AcceptError::InvitationNeeded => conflict(
+            "invitation_needed",
+            "The survey takes invited participants only: send the invitation token.",
+        ),
+        AcceptError::InvitationUsed => conflict(
+            "invitation_used",
+            "The invitation was used by another response, or does not exist.",
+        ),
+        AcceptError::Forbidden => ApiError::Forbidden,
+        AcceptError::Invalid { errors, .. } => ApiError::Rules(
+            errors
                 .iter()
                 .map(|e| FieldProblem {
                     field: if e.question == STAKEHOLDER_QUESTION {
@@ -131,76 +168,7 @@ async fn create(
                     message: e.message(Locale::En),
                 })
                 .collect(),
-        };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
-    }
-    let channel = posted.channel.unwrap_or(Channel::Mobile);
-    let assisted = channel == Channel::Assisted;
-    let invitation = posted.invitation.filter(|t| !t.trim().is_empty());
-    if survey.identity_mode == app::responses::IdentityMode::Invitation && invitation.is_none() {
-        return Ok(conflict(
-            "invitation_needed",
-            "The survey takes invited participants only: send the invitation token.",
-        ));
-    }
-    let outcome = state
-        .collection
-        .collector
-        .submit(Submission {
-            id: posted.submission_id,
-            survey: survey.id,
-            wave: survey.wave,
-            survey_version: survey.version,
-            stakeholder_group: posted.stakeholder_group,
-            channel,
-            source: posted.source.as_deref().and_then(clean_source),
-            answers,
-            entered_by: assisted.then_some(user.id),
-            invitation: invitation.as_deref().map(invitation_hash),
-            submitted_at: Utc::now(),
-            duration: None,
-        })
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, "storing a response from the API");
-            ApiError::Internal
-        })?;
-    let receipt = |status: &str| ResponseReceipt {
-        submission_id: posted.submission_id,
-        status: status.to_owned(),
-    };
-    Ok(match outcome {
-        Outcome::Stored => {
-            if assisted {
-                record_audit(
-                    &state,
-                    &parts,
-                    Some(user.id),
-                    "response.api",
-                    id.to_string(),
-                    Some(format!(
-                        "channel=assisted submission={}",
-                        posted.submission_id
-                    )),
-                )
-                .await;
-            }
-            (StatusCode::CREATED, Json(receipt("stored"))).into_response()
-        }
-        Outcome::AlreadyStored => (StatusCode::OK, Json(receipt("already_stored"))).into_response(),
-        Outcome::Closed => conflict("closed", "The survey is not open."),
-        Outcome::InvitationUsed => conflict(
-            "invitation_used",
-            "The invitation was used by another response, or does not exist.",
         ),
-    })
-}
-
-fn conflict(code: &str, message: &str) -> Response {
-    let body = ErrorBody {
-        error: code.into(),
-        message: message.into(),
-        problems: Vec::new(),
-    };
-    (StatusCode::CONFLICT, Json(body)).into_response()
+        AcceptError::Write(_) => ApiError::Internal,
+    }
 }

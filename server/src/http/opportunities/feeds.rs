@@ -30,7 +30,7 @@ async fn published(state: &AppState, lang: &str) -> Result<(Locale, Vec<Opportun
     let locale = Locale::from_code(lang).ok_or_else(|| StatusCode::NOT_FOUND.into_response())?;
     let items = db::list_published(&state.db, &Filter::default(), Utc::now())
         .await
-        .map_err(super::forms::server_error)?;
+        .map_err(crate::http::forms::server_error)?;
     Ok((locale, items))
 }
 
@@ -59,7 +59,7 @@ pub async fn atom(State(state): State<AppState>, Path(lang): Path<String>) -> Re
             bytes,
         )
             .into_response(),
-        Err(error) => super::forms::server_error(error),
+        Err(error) => crate::http::forms::server_error(error),
     }
 }
 

@@ -1,14 +1,16 @@
 //! The opportunities part of the JSON API (`/api/v1/opportunities`): anyone may list and read
 //! published opportunities with the catalogue's filters; authors add and change
-//! consultations, workshops and events with the same rules as the staff form. Routes, the
-//! OpenAPI document and the error type are in `api.rs`.
+//! consultations, workshops and events with the same rules as the staff form (one action,
+//! `opportunities::actions`). The error type is `http::api::ApiError`.
 
 use app::accounts::{CurrentUser, Permission};
 use app::opportunities::actions::{self, OpportunityError};
 use app::opportunities::rules::OpportunityInput;
-use app::opportunities::{Announced, Filter, Opportunity, StakeholderGroup, Status, TOPICS, db};
+use app::opportunities::{
+    Announced, Filter, Opportunity, OpportunityKind, StakeholderGroup, Status, TOPICS, db,
+};
 use axum::{
-    Json,
+    Json, Router,
     extract::{
         Path, Query, State,
         rejection::{JsonRejection, PathRejection, QueryRejection},
@@ -18,11 +20,28 @@ use axum::{
 };
 use chrono::Utc;
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, OpenApi};
 use uuid::Uuid;
 
-use super::api::{ApiError, Caller, ErrorBody};
 use crate::AppState;
+use crate::http::api::{ApiError, Caller, ErrorBody};
+
+pub fn routes() -> Router<AppState> {
+    use axum::routing::get as read;
+    Router::new()
+        .route("/api/v1/opportunities", read(list).post(create))
+        .route("/api/v1/opportunities/{id}", read(self::get).put(update))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(list, get, create, update),
+    components(schemas(
+        Opportunity, Announced, OpportunityKind, Status, StakeholderGroup, OpportunityInput,
+    )),
+    tags((name = "opportunities", description = "Participation opportunities: surveys, consultations, workshops and events"))
+)]
+pub struct OpportunitiesApi;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -1,0 +1,184 @@
+//! What authors do to a survey, each written once for every door it comes through (the
+//! editor's forms, the JSON API): saving a new version of its definition, and moving it
+//! through its lifecycle (publish, close, reopen, archive, back to draft). Each action checks
+//! the actor's permission and the rules, writes with compare-and-set (someone else may have
+//! saved since), and records its audit entry; the adapters read their input and map the
+//! outcome.
+
+use std::convert::Infallible;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::lifecycle::{Move, Status, can_move};
+use super::validate::{self, Problem};
+use super::{Definition, Survey, db};
+use crate::accounts::Permission;
+use crate::audit::Actor;
+use crate::store::{Db, StoreError};
+
+/// Why an action did not happen. `E` is what a door's own change may refuse with (the
+/// editor's form fields); doors that replace the whole definition have none.
+#[derive(Debug, thiserror::Error)]
+pub enum SurveyError<E = Infallible> {
+    #[error("the actor may not author surveys")]
+    Forbidden,
+    #[error("no such survey")]
+    NotFound,
+    #[error("an archived survey cannot be changed")]
+    Archived,
+    /// Someone saved or moved it since the version the change was made from.
+    #[error("changed since it was read")]
+    Stale,
+    /// The new definition breaks the rules, or would corrupt answers already collected.
+    #[error("{} problems", .0.len())]
+    Problems(Vec<Problem>),
+    /// Not a move the survey's state allows; the state it is in.
+    #[error("not a move a {} survey allows", .0.code())]
+    NotAllowed(Status),
+    /// Publishing, but the survey is not ready: every problem.
+    #[error("not ready to publish: {} problems", .0.len())]
+    NotReady(Vec<Problem>),
+    /// The door's change refused (for example a form field that does not parse).
+    #[error("the change was refused")]
+    Change(E),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn may_author<E>(actor: &Actor) -> Result<(), SurveyError<E>> {
+    if actor.user.can(Permission::AuthorSurveys) {
+        Ok(())
+    } else {
+        Err(SurveyError::Forbidden)
+    }
+}
+
+async fn load<E>(db: &Db, id: Uuid) -> Result<Survey, SurveyError<E>> {
+    db::get(db, id).await?.ok_or(SurveyError::NotFound)
+}
+
+/// Starts a survey in draft from a definition (a title and its languages, from the editor).
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    definition: &Definition,
+    now: DateTime<Utc>,
+) -> Result<Uuid, SurveyError> {
+    may_author(actor)?;
+    let id = db::create(db, definition, Some(actor.user.id), now).await?;
+    actor.audit(db, "survey.create", id.to_string(), None).await;
+    Ok(id)
+}
+
+/// Starts a survey in draft from an exported definition (JSON), checked whole: every problem
+/// with its JSON path.
+pub async fn import(
+    db: &Db,
+    actor: &Actor,
+    json: &str,
+    now: DateTime<Utc>,
+) -> Result<Uuid, SurveyError> {
+    may_author(actor)?;
+    let definition = validate::import(json).map_err(SurveyError::Problems)?;
+    let id = db::create(db, &definition, Some(actor.user.id), now).await?;
+    actor.audit(db, "survey.import", id.to_string(), None).await;
+    Ok(id)
+}
+
+/// Saves a new version of a survey's definition: `change` edits a copy of the stored one
+/// (made from `version`, refused as stale otherwise), the result is checked like any
+/// definition and, once answers exist, against them; then saved and audited. Answers what
+/// `change` answered and the new version number.
+pub async fn revise<T, E>(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    version: u32,
+    now: DateTime<Utc>,
+    change: impl FnOnce(&mut Definition) -> Result<T, E>,
+) -> Result<(T, u32), SurveyError<E>> {
+    may_author(actor)?;
+    let survey = load(db, id).await?;
+    if survey.status == Status::Archived {
+        return Err(SurveyError::Archived);
+    }
+    if survey.version != version {
+        return Err(SurveyError::Stale);
+    }
+    let mut definition = survey.definition.clone();
+    let answer = change(&mut definition).map_err(SurveyError::Change)?;
+    let mut problems = validate::structure(&definition);
+    if survey.has_responses {
+        let answered = db::answered(db, id).await?;
+        problems.extend(validate::check_edit(
+            &survey.definition,
+            &definition,
+            &answered,
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(SurveyError::Problems(problems));
+    }
+    let saved =
+        match db::save_definition(db, id, &definition, version, Some(actor.user.id), now).await {
+            Ok(saved) => saved,
+            Err(StoreError::Conflict) => return Err(SurveyError::Stale),
+            Err(error) => return Err(error.into()),
+        };
+    actor
+        .audit(
+            db,
+            "survey.update",
+            id.to_string(),
+            Some(format!("version {saved}")),
+        )
+        .await;
+    Ok((answer, saved))
+}
+
+/// Moves a survey through its lifecycle: checks the move is allowed and, to publish, that the
+/// survey is ready; sets the status unless someone else changed it first (compare and set);
+/// applies the schedule at once (opening, closing, due waves) rather than at the scheduler's
+/// next tick; audits the move. Answers the new status.
+pub async fn move_survey(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    action: Move,
+    now: DateTime<Utc>,
+) -> Result<Status, SurveyError> {
+    may_author(actor)?;
+    let survey = load(db, id).await?;
+    let to = can_move(
+        survey.status,
+        action,
+        survey.opens_at,
+        survey.closes_at,
+        survey.has_responses,
+        now,
+    )
+    .ok_or(SurveyError::NotAllowed(survey.status))?;
+    if action == Move::Publish {
+        let problems = survey.publishing_problems();
+        if !problems.is_empty() {
+            return Err(SurveyError::NotReady(problems));
+        }
+    }
+    if !db::set_status(db, id, survey.status, to, now).await? {
+        return Err(SurveyError::Stale);
+    }
+    // A failure here is left to the scheduler's next tick.
+    if let Err(error) = db::tick(db, now).await {
+        tracing::warn!(%error, "applying the schedule after a move; the scheduler will retry");
+    }
+    actor
+        .audit(
+            db,
+            &format!("survey.{}", action.code()),
+            id.to_string(),
+            Some(to.code().to_owned()),
+        )
+        .await;
+    Ok(to)
+}
