@@ -537,7 +537,33 @@ async fn admins_build_teams_of_responders(db: Db) {
     }
 }
 
+/// Our own failure (here: the tokens table is gone) answers 500 with the page the form was on
+/// and a translated apology, never a blank page.
+async fn a_failure_on_our_side_shows_the_page_with_an_apology(db: Db) {
+    let user = staff_user(&db, "huda@ministry.example", &[Role::Author]).await;
+    let token = session_for(&db, user, Utc::now(), Utc::now()).await;
+    let mut client = Client::with_session(&db, &token);
+    let dropped: Result<(), sqlx::Error> = app::on_db!(&db, |pool| {
+        sqlx::query("DROP TABLE api_tokens")
+            .execute(pool)
+            .await
+            .map(|_| ())
+    });
+    dropped.expect("drop the tokens table");
+    let form = [("name", "Reports"), ("lifetime", "30")];
+    for (path, apology) in [
+        ("/en/staff/tokens", "Something went wrong on our side"),
+        ("/ar/staff/tokens", "حدث خطأ من جهتنا"),
+    ] {
+        let reply = client.post(path, &form).await;
+        assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR, "{path}");
+        assert!(reply.body.contains(apology), "{path}: {}", reply.body);
+        assert!(reply.body.contains("role=\"alert\""), "{path}");
+    }
+}
+
 server::on_both_backends!(
+    a_failure_on_our_side_shows_the_page_with_an_apology,
     admins_build_teams_of_responders,
     repeated_failures_are_throttled_without_locking_out_other_accounts,
     signing_in_starts_a_session_and_returns_to_the_page_asked_for,
