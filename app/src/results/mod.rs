@@ -19,6 +19,7 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod export;
 pub mod rules;
+pub mod staff_views;
 pub mod summary;
 #[cfg(feature = "ssr")]
 pub mod verify;

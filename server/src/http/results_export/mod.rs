@@ -9,10 +9,12 @@
 //! sent as it is. Every string cell is neutralised against formula
 //! injection. Every download is an attachment marked `no-store` (it holds personal answers).
 //! Permissions are checked by the access middleware; an unknown survey is a 404.
+//!
+//! CSV, JSON, the codebook and the paging and streaming they share are here; the XLSX
+//! workbook in `xlsx`; the tests over a real socket in `tests`.
 
 use std::fmt::Display;
-use std::io::{self, BufWriter};
-use std::path::Path as FsPath;
+use std::io;
 use std::sync::Arc;
 
 use app::results::db::{RawResponse, raw_page};
@@ -28,12 +30,17 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use futures_util::{Stream, StreamExt, stream};
-use rust_xlsxwriter::{Format, Workbook, Worksheet};
 use serde::Serialize;
 use uuid::Uuid;
 
 use super::encoding::{Encoder, encode};
 use crate::AppState;
+
+#[cfg(test)]
+mod tests;
+mod xlsx;
+
+pub use xlsx::xlsx;
 
 /// Responses read from the database at a time.
 const PAGE: i64 = 1000;
@@ -342,276 +349,5 @@ pub async fn codebook(
             Body::from(body),
         ),
         Err(error) => failed(error),
-    }
-}
-
-/// One row of the sheet: numbers in numeric columns as numbers, everything else as
-/// neutralised text; empty values leave the cell empty.
-fn write_row(
-    sheet: &mut Worksheet,
-    row: u32,
-    columns: &[Column],
-    values: &[String],
-) -> Result<(), BoxError> {
-    for (i, (column, value)) in columns.iter().zip(values).enumerate() {
-        let col = u16::try_from(i)?;
-        if value.is_empty() {
-            continue;
-        }
-        match value.parse::<f64>() {
-            Ok(n) if column.numeric && n.is_finite() => sheet.write_number(row, col, n)?,
-            _ => sheet.write_string(row, col, neutralize(value))?,
-        };
-    }
-    Ok(())
-}
-
-/// The sheet's header row, in bold, frozen at the top.
-fn write_header(sheet: &mut Worksheet, columns: &[Column]) -> Result<(), BoxError> {
-    let bold = Format::new().set_bold();
-    for (i, column) in columns.iter().enumerate() {
-        sheet.write_string_with_format(0, u16::try_from(i)?, neutralize(&column.name), &bold)?;
-    }
-    sheet.set_freeze_panes(1, 0)?;
-    Ok(())
-}
-
-/// Builds the workbook (on a blocking thread: it reads pages through `handle`) and saves it
-/// to `path`, a new file only its owner can read.
-fn build_xlsx(
-    handle: &tokio::runtime::Handle,
-    db: &Db,
-    survey: Uuid,
-    definition: &Definition,
-    rtl: bool,
-    path: &FsPath,
-) -> Result<(), BoxError> {
-    let columns = export::columns(definition);
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet_with_constant_memory()?;
-    let locale = if rtl {
-        app::Locale::Ar
-    } else {
-        app::Locale::En
-    };
-    sheet.set_name(locale.t("results.codebook.sheet"))?;
-    sheet.set_right_to_left(rtl);
-    write_header(sheet, &columns)?;
-    let (mut row, mut after) = (1u32, Uuid::nil());
-    loop {
-        let page = handle.block_on(raw_page(db, survey, after, PAGE))?;
-        let Some(last) = page.last() else { break };
-        after = last.id;
-        for raw in &page {
-            write_row(
-                sheet,
-                row,
-                &columns,
-                &export::values(&columns, raw, &stored_answers(raw)?),
-            )?;
-            row += 1;
-        }
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    workbook.save_to_writer(BufWriter::new(options.open(path)?))?;
-    Ok(())
-}
-
-/// Sends a file in chunks of [`CHUNK`] bytes.
-fn file_body(file: tokio::fs::File) -> Body {
-    use tokio::io::AsyncReadExt;
-    let chunks = stream::unfold(Some(file), |file| async move {
-        let mut file = file?;
-        let mut buffer = vec![0; CHUNK];
-        match file.read(&mut buffer).await {
-            Ok(0) => None,
-            Ok(n) => {
-                buffer.truncate(n);
-                Some((Ok(Bytes::from(buffer)), Some(file)))
-            }
-            Err(error) => {
-                tracing::error!(%error, "results export: reading the XLSX file");
-                Some((Err(error), None))
-            }
-        }
-    });
-    streamed(chunks)
-}
-
-/// Every response as an XLSX workbook (right to left for Arabic), built on a blocking thread
-/// in constant memory, then sent from a temporary file that is deleted once opened.
-pub async fn xlsx(
-    State(state): State<AppState>,
-    Path((lang, id)): Path<(String, Uuid)>,
-) -> Response {
-    let definition = match definition(&state, id).await {
-        Ok(definition) => definition,
-        Err(response) => return response,
-    };
-    let path = std::env::temp_dir().join(format!("sharek-export-{}.xlsx", Uuid::new_v4()));
-    let (db, handle, target) = (
-        state.db.clone(),
-        tokio::runtime::Handle::current(),
-        path.clone(),
-    );
-    let built = tokio::task::spawn_blocking(move || {
-        build_xlsx(&handle, &db, id, &definition, lang == "ar", &target).map_err(|e| e.to_string())
-    })
-    .await;
-    let opened = match built {
-        Ok(Ok(())) => tokio::fs::File::open(&path)
-            .await
-            .map_err(|e| e.to_string()),
-        Ok(Err(error)) => Err(error),
-        Err(error) => Err(error.to_string()),
-    };
-    // Open (or failed): the file is no longer needed by name either way.
-    if let Err(error) = tokio::fs::remove_file(&path).await
-        && error.kind() != io::ErrorKind::NotFound
-    {
-        tracing::warn!(%error, path = %path.display(), "results export: removing the XLSX file");
-    }
-    match opened {
-        Ok(file) => download(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            format!("survey-{id}-responses.xlsx"),
-            file_body(file),
-        ),
-        Err(error) => failed(error),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use axum::{Router, routing::get};
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-    /// What a client receives, byte for byte, for a streamed download of 10,000 bytes that
-    /// fails after them when `fails`, through the router's compression layer.
-    async fn download_over_a_socket(fails: bool, accept_encoding: &str) -> Vec<u8> {
-        let app = Router::new()
-            .route(
-                "/",
-                get(move || async move {
-                    // The failure comes a moment after the first chunk, once it is on the wire.
-                    let failure = stream::once(async move {
-                        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-                        Err(io::Error::other("the database went away"))
-                    })
-                    .filter(move |_| std::future::ready(fails));
-                    let chunks = stream::iter([Ok(Bytes::from(vec![b'x'; 10_000]))]).chain(failure);
-                    download("text/csv", "x.csv".into(), streamed(chunks))
-                }),
-            )
-            .layer(crate::http::compression());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("a port");
-        let addr = listener.local_addr().expect("address");
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
-        let request = format!(
-            "GET / HTTP/1.1\r\nhost: x\r\naccept-encoding: {accept_encoding}\r\nconnection: close\r\n\r\n"
-        );
-        stream.write_all(request.as_bytes()).await.expect("request");
-        let mut received = Vec::new();
-        // The server ends the connection either way; a reset is an error here, and also fine.
-        let _ = stream.read_to_end(&mut received).await;
-        received
-    }
-
-    /// A download that fails half way must never look complete: the chunked body never gets
-    /// its closing zero-length chunk, so browsers and curl report a failed download instead
-    /// of saving a short file. The same download without the failure does end with it.
-    #[tokio::test]
-    async fn a_failure_mid_stream_never_looks_like_a_whole_file() {
-        for encoding in ["identity", "gzip", "br"] {
-            let whole = download_over_a_socket(false, encoding).await;
-            assert!(
-                whole.ends_with(b"0\r\n\r\n"),
-                "{encoding}: a whole body ends"
-            );
-            let cut = download_over_a_socket(true, encoding).await;
-            let head = String::from_utf8_lossy(&cut[..cut.len().min(300)]).into_owned();
-            assert!(head.starts_with("HTTP/1.1 200"), "{encoding}: {head}");
-            assert!(
-                head.contains("transfer-encoding: chunked"),
-                "{encoding}: {head}"
-            );
-            assert!(
-                !cut.ends_with(b"0\r\n\r\n"),
-                "{encoding}: a failed body must not be terminated cleanly"
-            );
-        }
-    }
-
-    /// A compressed page goes out as soon as it is rendered, while the next is still being
-    /// read: the first page decodes whole before the second exists (and the router's
-    /// compression layer leaves the encoded body alone).
-    #[tokio::test]
-    async fn a_compressed_export_is_sent_page_by_page() {
-        use http_body_util::BodyExt;
-        use std::io::Write;
-        let (next_page, waiting) = tokio::sync::oneshot::channel::<()>();
-        let waiting = std::sync::Mutex::new(Some(waiting));
-        let chunks = stream::iter([Ok(Bytes::from("a,b\r\n".repeat(2_000)))]).chain(stream::once(
-            async move {
-                let waiting = waiting.lock().ok().and_then(|mut w| w.take());
-                if let Some(waiting) = waiting {
-                    let _ = waiting.await;
-                }
-                Ok::<_, io::Error>(Bytes::from("c,d\r\n"))
-            },
-        ));
-        let mut accept = HeaderMap::new();
-        accept.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
-        let mut body = Some(streamed(encode(chunks, Encoder::for_request(&accept))));
-        let app = tower::Layer::layer(
-            &crate::http::compression(),
-            tower::service_fn(move |_: axum::http::Request<Body>| {
-                let body = body.take().unwrap_or_default();
-                async move {
-                    let response = encoded_download("text/csv", "x.csv".into(), Some("gzip"), body);
-                    Ok::<_, std::convert::Infallible>(response)
-                }
-            }),
-        );
-        let response = tower::ServiceExt::oneshot(
-            app,
-            axum::http::Request::get("/")
-                .header("accept-encoding", "gzip")
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await
-        .expect("response");
-        assert_eq!(response.headers()["content-encoding"], "gzip");
-        let mut body = response.into_body();
-        let mut decoder = flate2::write::GzDecoder::new(Vec::new());
-        while decoder.get_ref().len() < 10_000 {
-            let frame = tokio::time::timeout(std::time::Duration::from_secs(10), body.frame())
-                .await
-                .expect("the first page arrives before the second is ready")
-                .expect("a frame")
-                .expect("data");
-            if let Ok(data) = frame.into_data() {
-                decoder.write_all(&data).expect("gzip");
-                decoder.flush().expect("gzip");
-            }
-        }
-        assert_eq!(decoder.get_ref().len(), 10_000, "exactly the first page");
-        let _ = next_page.send(());
-        let rest = body.collect().await.expect("the rest").to_bytes();
-        decoder.write_all(&rest).expect("gzip");
-        assert!(
-            decoder
-                .finish()
-                .expect("a whole stream")
-                .ends_with(b"c,d\r\n")
-        );
     }
 }
