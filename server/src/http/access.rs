@@ -77,27 +77,6 @@ const COMMON: &[Rule] = &[
     rule(Method::GET, "/api/v1/{*rest}", Public, Query),
 ];
 
-/// Results: authors, analysts and admins read them and export responses; authors set the
-/// targets and whether results are public; anyone reads public results.
-#[rustfmt::skip]
-const RESULTS: &[Rule] = &[
-    rule(Method::GET, "/{lang}/staff/surveys/{id}/results", Needs(Permission::ReadResults), Page),
-    rule(Method::GET, "/{lang}/staff/surveys/{id}/results/text/{question}", Needs(Permission::ReadResults), Page),
-    rule(Method::POST, "/api/results/dashboard", Needs(Permission::ReadResults), Query),
-    rule(Method::POST, "/api/results/text", Needs(Permission::ReadResults), Query),
-    rule(Method::GET, "/{lang}/staff/surveys/{id}/results/charts/{file}", Needs(Permission::ReadResults), Query),
-    rule(Method::GET, "/{lang}/staff/surveys/{id}/results/export.csv", Needs(Permission::ReadResults), Query),
-    rule(Method::GET, "/{lang}/staff/surveys/{id}/results/export.xlsx", Needs(Permission::ReadResults), Query),
-    rule(Method::GET, "/{lang}/staff/surveys/{id}/results/export.json", Needs(Permission::ReadResults), Query),
-    rule(Method::GET, "/{lang}/staff/surveys/{id}/results/codebook.csv", Needs(Permission::ReadResults), Query),
-    rule(Method::POST, "/{lang}/staff/surveys/{id}/results/settings", Needs(Permission::AuthorSurveys), Action),
-    rule(Method::GET, "/{lang}/results/{key}", Public, Page),
-    rule(Method::GET, "/{lang}/results/{key}/charts/{file}", Public, Query),
-    rule(Method::POST, "/api/results/public", Public, Query),
-    rule(Method::GET, "/api/v1/surveys/{id}/results", Needs(Permission::ReadResults), Query),
-    rule(Method::GET, "/api/v1/surveys/{id}/results/crosstab", Needs(Permission::ReadResults), Query),
-];
-
 /// Every route's rule, assembled from the domains: one deny-by-default table. Server functions
 /// are `POST /api/…`.
 pub fn rules() -> impl Iterator<Item = &'static Rule> {
@@ -107,7 +86,7 @@ pub fn rules() -> impl Iterator<Item = &'static Rule> {
         super::surveys::RULES,
         super::opportunities::RULES,
         super::responses::RULES,
-        RESULTS,
+        super::results::RULES,
     ]
     .into_iter()
     .flatten()

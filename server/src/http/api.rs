@@ -79,7 +79,7 @@ pub fn openapi_json() -> &'static str {
         document.merge(super::opportunities::api::OpportunitiesApi::openapi());
         document.merge(super::surveys::api::SurveysApi::openapi());
         document.merge(super::responses::api::ResponsesApi::openapi());
-        document.merge(super::results::ResultsApi::openapi());
+        document.merge(super::results::api::ResultsApi::openapi());
         document.to_pretty_json().unwrap_or_else(|error| {
             tracing::error!(%error, "cannot render the OpenAPI document");
             "{}".to_owned()

@@ -14,7 +14,6 @@ mod locale;
 mod opportunities;
 mod responses;
 mod results;
-mod results_export;
 mod session;
 mod surveys;
 
@@ -29,7 +28,7 @@ use axum::{
     http::{Request, StatusCode},
     middleware,
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::get,
 };
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower_http::{
@@ -68,39 +67,11 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .merge(assets::routes(&state))
         .merge(api::routes())
-        .merge(results::api_routes())
         .merge(accounts::routes())
         .merge(surveys::routes())
         .merge(responses::routes())
         .merge(opportunities::routes())
-        .route(
-            "/{lang}/staff/surveys/{id}/results/export.csv",
-            get(results_export::csv),
-        )
-        .route(
-            "/{lang}/staff/surveys/{id}/results/export.xlsx",
-            get(results_export::xlsx),
-        )
-        .route(
-            "/{lang}/staff/surveys/{id}/results/export.json",
-            get(results_export::json),
-        )
-        .route(
-            "/{lang}/staff/surveys/{id}/results/codebook.csv",
-            get(results_export::codebook),
-        )
-        .route(
-            "/{lang}/staff/surveys/{id}/results/settings",
-            post(results::settings),
-        )
-        .route(
-            "/{lang}/staff/surveys/{id}/results/charts/{file}",
-            get(results::staff_chart),
-        )
-        .route(
-            "/{lang}/results/{key}/charts/{file}",
-            get(results::public_chart),
-        )
+        .merge(results::routes())
         // A form handler's own failure becomes a page with an apology (`forms::server_error`).
         .route_layer(middleware::from_fn_with_state(
             pages.clone(),

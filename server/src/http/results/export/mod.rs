@@ -33,8 +33,8 @@ use futures_util::{Stream, StreamExt, stream};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::encoding::{Encoder, encode};
 use crate::AppState;
+use crate::http::encoding::{Encoder, encode};
 
 #[cfg(test)]
 mod tests;
