@@ -1,18 +1,7 @@
-//! Staff accounts over HTTP: sign-in, sessions and their expiry, CSRF, deactivation,
-//! password changes, user administration and the permission matrix. Every check runs on
-//! SQLite and PostgreSQL.
+//! Sign-in and sessions: returning to the page asked for, wrong passwords, no off-site
+//! redirects, CSRF, expiry, deactivation, password changes, throttling, secure cookies.
 
-use app::accounts::{Role, db as accounts_db};
-use app::audit::db as audit_db;
-use app::store::Db;
-use axum::{
-    body::Body,
-    http::{Method, Request, StatusCode, header},
-};
-use chrono::{Duration, Utc};
-use server::http::access::{Access, Kind, RULES};
-use server::testing::{Client, Reply, TEST_PASSWORD, session_for, staff_user};
-use tower::ServiceExt;
+use super::*;
 
 async fn signing_in_starts_a_session_and_returns_to_the_page_asked_for(db: Db) {
     staff_user(&db, "huda@ministry.example", &[Role::Admin]).await;
@@ -318,78 +307,6 @@ async fn changing_the_password_needs_the_old_one_and_ends_other_sessions(db: Db)
     );
 }
 
-async fn adding_a_user_validates_and_keeps_what_was_typed(db: Db) {
-    let admin = staff_user(&db, "admin@ministry.example", &[Role::Admin]).await;
-    let token = session_for(&db, admin, Utc::now(), Utc::now()).await;
-    let mut client = Client::with_session(&db, &token);
-    let bad = [
-        ("email", "not-an-email"),
-        ("display_name", "Salem"),
-        ("password", "short"),
-        ("roles", "author"),
-    ];
-    let reply = client.post("/en/staff/users", &bad).await;
-    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        reply.body.contains("value=\"not-an-email\"") && reply.body.contains("value=\"Salem\"")
-    );
-    assert!(
-        reply.body.contains("href=\"#field-email\"")
-            && reply.body.contains("href=\"#field-password\"")
-    );
-    assert!(
-        reply.body.contains("checked"),
-        "the chosen role stays chosen"
-    );
-    let taken = [
-        ("email", "admin@ministry.example"),
-        ("display_name", "Again"),
-        ("password", TEST_PASSWORD),
-        ("roles", "analyst"),
-    ];
-    assert!(
-        client
-            .post("/en/staff/users", &taken)
-            .await
-            .body
-            .contains("already exists")
-    );
-    let none = [
-        ("email", "salem@ministry.example"),
-        ("display_name", "Salem"),
-        ("password", TEST_PASSWORD),
-    ];
-    assert!(
-        client
-            .post("/en/staff/users", &none)
-            .await
-            .body
-            .contains("Choose at least one role")
-    );
-    let good = [
-        ("email", "salem@ministry.example"),
-        ("display_name", "Salem"),
-        ("password", TEST_PASSWORD),
-        ("roles", "author"),
-        ("roles", "moderator"),
-    ];
-    assert_eq!(
-        client.post("/en/staff/users", &good).await.status,
-        StatusCode::SEE_OTHER
-    );
-    let users = accounts_db::list_users(&db).await.expect("users");
-    let salem = users
-        .iter()
-        .find(|u| u.email == "salem@ministry.example")
-        .expect("added");
-    assert_eq!(salem.roles, vec![Role::Author, Role::Moderator]);
-    let log = audit_db::recent(&db, 10).await.expect("audit log");
-    assert!(
-        log.iter()
-            .any(|(_, e)| e.action == "user.create" && e.actor == Some(admin))
-    );
-}
-
 async fn repeated_failures_are_throttled_without_locking_out_other_accounts(db: Db) {
     staff_user(&db, "huda@ministry.example", &[Role::Admin]).await;
     staff_user(&db, "salem@ministry.example", &[Role::Author]).await;
@@ -441,230 +358,6 @@ async fn repeated_failures_are_throttled_without_locking_out_other_accounts(db: 
     );
 }
 
-async fn admins_build_teams_of_responders(db: Db) {
-    let admin = staff_user(&db, "admin@ministry.example", &[Role::Admin]).await;
-    let responder = staff_user(&db, "rana@ministry.example", &[Role::Responder]).await;
-    let author = staff_user(&db, "omar@ministry.example", &[Role::Author]).await;
-    let token = session_for(&db, admin, Utc::now(), Utc::now()).await;
-    let mut client = Client::with_session(&db, &token);
-    let reply = client
-        .post(
-            "/en/staff/teams",
-            &[("name_ar", ""), ("name_en", "Housing")],
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        reply.body.contains("Enter the team&#x27;s name in Arabic")
-            || reply.body.contains("Enter the team's name in Arabic")
-    );
-    assert!(
-        reply.body.contains("value=\"Housing\""),
-        "what was typed is kept"
-    );
-    let reply = client
-        .post(
-            "/en/staff/teams",
-            &[("name_ar", "الإسكان"), ("name_en", "Housing")],
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    let again = client
-        .post(
-            "/en/staff/teams",
-            &[("name_ar", "الإسكان"), ("name_en", "Housing")],
-        )
-        .await;
-    assert!(again.body.contains("already exists"));
-    let team = accounts_db::list_teams(&db).await.expect("teams")[0]
-        .id
-        .to_string();
-    let reply = client
-        .post(
-            "/en/staff/teams/members",
-            &[("team", &team), ("user", &responder.to_string())],
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER);
-    let reply = client
-        .post(
-            "/en/staff/teams/members",
-            &[("team", &team), ("user", &author.to_string())],
-        )
-        .await;
-    assert_eq!(
-        reply.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "an author is not a responder"
-    );
-    let reply = client
-        .post(
-            "/en/staff/teams/members",
-            &[("team", "not-a-uuid"), ("user", "x")],
-        )
-        .await;
-    assert_eq!(
-        reply.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "malformed ids get a page, not a 500"
-    );
-    let teams = accounts_db::list_teams(&db).await.expect("teams");
-    assert_eq!(
-        teams[0].members.iter().map(|m| m.id).collect::<Vec<_>>(),
-        vec![responder]
-    );
-    let page = client.get("/ar/staff/teams").await;
-    assert!(page.body.contains("الإسكان") && page.body.contains("rana@ministry.example"));
-    let reply = client
-        .post(
-            "/en/staff/teams/members/remove",
-            &[("team", &team), ("user", &responder.to_string())],
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER);
-    assert!(
-        accounts_db::list_teams(&db).await.expect("teams")[0]
-            .members
-            .is_empty()
-    );
-    let log = audit_db::recent(&db, 20).await.expect("audit log");
-    for action in ["team.create", "team.member_add", "team.member_remove"] {
-        assert!(
-            log.iter()
-                .any(|(_, e)| e.action == action && e.actor == Some(admin)),
-            "{action} audited"
-        );
-    }
-}
-
-server::on_both_backends!(
-    admins_build_teams_of_responders,
-    repeated_failures_are_throttled_without_locking_out_other_accounts,
-    signing_in_starts_a_session_and_returns_to_the_page_asked_for,
-    a_wrong_password_is_refused_with_the_email_kept,
-    sign_in_never_redirects_off_site,
-    forms_without_the_csrf_token_are_refused,
-    idle_and_old_sessions_expire,
-    deactivating_a_user_ends_their_sessions_at_once,
-    changing_the_password_needs_the_old_one_and_ends_other_sessions,
-    adding_a_user_validates_and_keeps_what_was_typed,
-);
-
-/// Every Leptos page and server function has an access rule (one added without fails here).
-#[test]
-fn every_page_and_server_function_has_an_access_rule() {
-    let pages = server::http::route_list().into_iter().flat_map(|route| {
-        let methods: Vec<String> = route
-            .methods()
-            .map(|m| format!("{m:?}").to_uppercase())
-            .collect();
-        methods
-            .into_iter()
-            .map(move |m| (m, route.path().to_owned()))
-    });
-    let functions = leptos::server_fn::axum::server_fn_paths()
-        .map(|(path, method)| (method.to_string(), path.to_owned()));
-    let all: Vec<(String, String)> = pages.chain(functions).collect();
-    assert!(all.len() >= 8, "found too few routes: {all:?}");
-    for (method, path) in all {
-        let method = Method::from_bytes(method.as_bytes()).expect("an HTTP method");
-        assert!(
-            server::http::access::find(&method, &path).is_some(),
-            "{method} {path} has no rule in server/src/http/access.rs"
-        );
-    }
-}
-
-/// What a visitor should see for a rule: allowed, sent to sign in, or refused.
-#[derive(Debug, PartialEq)]
-enum Outcome {
-    Allowed,
-    SignIn,
-    Refused,
-}
-
-fn expected(access: Access, role: Option<Role>) -> Outcome {
-    let user = role.map(|role| app::accounts::CurrentUser {
-        id: uuid::Uuid::nil(),
-        email: String::new(),
-        display_name: String::new(),
-        roles: vec![role],
-    });
-    match (server::http::access::allows(access, user.as_ref()), role) {
-        (true, _) => Outcome::Allowed,
-        (false, None) => Outcome::SignIn,
-        (false, Some(_)) => Outcome::Refused,
-    }
-}
-
-fn observed(kind: Kind, reply: &Reply) -> Outcome {
-    let sign_in =
-        reply.location.contains("/login?next=") || reply.status == StatusCode::UNAUTHORIZED;
-    let refused = reply.status == StatusCode::FORBIDDEN;
-    match (sign_in, refused) {
-        (true, _) => Outcome::SignIn,
-        (_, true) => Outcome::Refused,
-        _ if kind == Kind::Page && reply.body.contains("You do not have access") => {
-            Outcome::Refused
-        }
-        _ => Outcome::Allowed,
-    }
-}
-
-/// A concrete path for a rule's pattern.
-pub fn sample_path(pattern: &str) -> String {
-    pattern
-        .replace("{lang}", "en")
-        .replace("{*path}", "none/x.css")
-        .replace("{*rest}", "nothing-here")
-        .replace("{id}", &uuid::Uuid::nil().to_string())
-        .replace("{key}", "q1")
-        .replace("{question}", "q1")
-        .replace("{file}", "q1.svg")
-}
-
-/// Every rule × anonymous and every role: the server allows exactly what the rule says.
-async fn the_permission_matrix_holds(db: Db) {
-    let mut tokens = Vec::new();
-    for role in Role::ALL {
-        let id = staff_user(&db, &format!("{}@ministry.example", role.code()), &[role]).await;
-        tokens.push((Some(role), id));
-    }
-    for rule in RULES {
-        let path = sample_path(rule.path);
-        for (role, id) in std::iter::once((None, uuid::Uuid::nil())).chain(tokens.iter().copied()) {
-            let mut client = match role {
-                Some(_) => {
-                    Client::with_session(&db, &session_for(&db, id, Utc::now(), Utc::now()).await)
-                }
-                None => Client::new(&db),
-            };
-            let reply = match &rule.method {
-                &Method::GET => client.get(&path).await,
-                &Method::POST => client.post(&path, &[]).await,
-                method => {
-                    // Scripts send the CSRF token in a header.
-                    let csrf = client.csrf().await;
-                    client
-                        .request(method.clone(), &path, &[("x-csrf-token", &csrf)], &[])
-                        .await
-                }
-            };
-            assert_eq!(
-                observed(rule.kind, &reply),
-                expected(rule.access, role),
-                "{} {} as {role:?}: {} {}",
-                rule.method,
-                rule.path,
-                reply.status,
-                reply.location
-            );
-        }
-    }
-}
-
-server::on_both_backends!(the_permission_matrix_holds);
-
 #[tokio::test]
 async fn cookies_are_secure_with_the_host_prefix_over_https() {
     let test = server::testing::TestDb::sqlite().await;
@@ -692,3 +385,14 @@ async fn cookies_are_secure_with_the_host_prefix_over_https() {
         "{cookie}"
     );
 }
+
+server::on_both_backends!(
+    repeated_failures_are_throttled_without_locking_out_other_accounts,
+    signing_in_starts_a_session_and_returns_to_the_page_asked_for,
+    a_wrong_password_is_refused_with_the_email_kept,
+    sign_in_never_redirects_off_site,
+    forms_without_the_csrf_token_are_refused,
+    idle_and_old_sessions_expire,
+    deactivating_a_user_ends_their_sessions_at_once,
+    changing_the_password_needs_the_old_one_and_ends_other_sessions,
+);
