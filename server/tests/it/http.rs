@@ -9,8 +9,7 @@ use http_body_util::BodyExt;
 use server::testing::TestDb;
 use tower::ServiceExt;
 
-#[path = "support/wire.rs"]
-mod wire;
+use crate::support::wire;
 
 struct Reply {
     status: StatusCode,

@@ -7,7 +7,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-const SHAREK: &str = env!("CARGO_BIN_EXE_sharek");
+use crate::support::SHAREK;
 
 fn temp_sqlite_url() -> (std::path::PathBuf, String) {
     let dir = std::env::temp_dir().join(format!("sharek-cli-{}", uuid::Uuid::new_v4().simple()));

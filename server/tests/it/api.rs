@@ -16,14 +16,10 @@ use chrono::{Duration, Utc};
 use server::http::access::rules;
 use server::testing::{Client, api_token_for, session_for, staff_user, state_for};
 
+use crate::support::api_get;
+
 fn bearer(token: &str) -> String {
     format!("Bearer {token}")
-}
-
-async fn api_get(db: &Db, path: &str, token: &str) -> server::testing::Reply {
-    Client::new(db)
-        .request(Method::GET, path, &[("authorization", &bearer(token))], &[])
-        .await
 }
 
 /// The token shown on the page after making one.

@@ -1,0 +1,119 @@
+//! The permission matrix: every access rule × anonymous and every role, and a rule for every
+//! page and server function.
+
+use super::*;
+
+/// Every Leptos page and server function has an access rule (one added without fails here).
+#[test]
+fn every_page_and_server_function_has_an_access_rule() {
+    let pages = server::http::route_list().into_iter().flat_map(|route| {
+        let methods: Vec<String> = route
+            .methods()
+            .map(|m| format!("{m:?}").to_uppercase())
+            .collect();
+        methods
+            .into_iter()
+            .map(move |m| (m, route.path().to_owned()))
+    });
+    let functions = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, method)| (method.to_string(), path.to_owned()));
+    let all: Vec<(String, String)> = pages.chain(functions).collect();
+    assert!(all.len() >= 8, "found too few routes: {all:?}");
+    for (method, path) in all {
+        let method = Method::from_bytes(method.as_bytes()).expect("an HTTP method");
+        assert!(
+            server::http::access::find(&method, &path).is_some(),
+            "{method} {path} has no rule in server/src/http/access.rs"
+        );
+    }
+}
+
+/// What a visitor should see for a rule: allowed, sent to sign in, or refused.
+#[derive(Debug, PartialEq)]
+enum Outcome {
+    Allowed,
+    SignIn,
+    Refused,
+}
+
+fn expected(access: Access, role: Option<Role>) -> Outcome {
+    let user = role.map(|role| app::accounts::CurrentUser {
+        id: uuid::Uuid::nil(),
+        email: String::new(),
+        display_name: String::new(),
+        roles: vec![role],
+    });
+    match (server::http::access::allows(access, user.as_ref()), role) {
+        (true, _) => Outcome::Allowed,
+        (false, None) => Outcome::SignIn,
+        (false, Some(_)) => Outcome::Refused,
+    }
+}
+
+fn observed(kind: Kind, reply: &Reply) -> Outcome {
+    let sign_in =
+        reply.location.contains("/login?next=") || reply.status == StatusCode::UNAUTHORIZED;
+    let refused = reply.status == StatusCode::FORBIDDEN;
+    match (sign_in, refused) {
+        (true, _) => Outcome::SignIn,
+        (_, true) => Outcome::Refused,
+        _ if kind == Kind::Page && reply.body.contains("You do not have access") => {
+            Outcome::Refused
+        }
+        _ => Outcome::Allowed,
+    }
+}
+
+/// A concrete path for a rule's pattern.
+pub fn sample_path(pattern: &str) -> String {
+    pattern
+        .replace("{lang}", "en")
+        .replace("{*path}", "none/x.css")
+        .replace("{*rest}", "nothing-here")
+        .replace("{id}", &uuid::Uuid::nil().to_string())
+        .replace("{key}", "q1")
+        .replace("{question}", "q1")
+        .replace("{file}", "q1.svg")
+}
+
+/// Every rule × anonymous and every role: the server allows exactly what the rule says.
+async fn the_permission_matrix_holds(db: Db) {
+    let mut tokens = Vec::new();
+    for role in Role::ALL {
+        let id = staff_user(&db, &format!("{}@ministry.example", role.code()), &[role]).await;
+        tokens.push((Some(role), id));
+    }
+    for rule in rules() {
+        let path = sample_path(rule.path);
+        for (role, id) in std::iter::once((None, uuid::Uuid::nil())).chain(tokens.iter().copied()) {
+            let mut client = match role {
+                Some(_) => {
+                    Client::with_session(&db, &session_for(&db, id, Utc::now(), Utc::now()).await)
+                }
+                None => Client::new(&db),
+            };
+            let reply = match &rule.method {
+                &Method::GET => client.get(&path).await,
+                &Method::POST => client.post(&path, &[]).await,
+                method => {
+                    // Scripts send the CSRF token in a header.
+                    let csrf = client.csrf().await;
+                    client
+                        .request(method.clone(), &path, &[("x-csrf-token", &csrf)], &[])
+                        .await
+                }
+            };
+            assert_eq!(
+                observed(rule.kind, &reply),
+                expected(rule.access, role),
+                "{} {} as {role:?}: {} {}",
+                rule.method,
+                rule.path,
+                reply.status,
+                reply.location
+            );
+        }
+    }
+}
+
+server::on_both_backends!(the_permission_matrix_holds);
