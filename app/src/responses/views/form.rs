@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::page_state::{FormFeedback, use_page_state};
+use crate::responses::Channel;
+#[cfg(feature = "ssr")]
+use crate::responses::IdentityMode;
 use crate::responses::check::fields_from_answers;
-use crate::responses::{Channel, IdentityMode};
 use crate::shell::forms::title_with_errors;
 use crate::shell::{NotFound, use_locale};
 use crate::surveys::conditions::{Answers, visibility};
