@@ -5,18 +5,25 @@
 //! [`Outcome::AlreadyStored`], never an error); an invitation is used at most once, in the same
 //! transaction as the response it gives, and records only the day; a response is stored only
 //! while its survey is open.
+//!
+//! Drafts are in `drafts`; invitations and contact addresses in `invitations`.
+
+mod drafts;
+mod invitations;
 
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Channel, Draft, IdentityMode, Outcome, PublicSurvey, Submission};
+use super::{IdentityMode, Outcome, PublicSurvey, Submission};
 use crate::on_db;
 use crate::results::db::Counted;
 use crate::store::{Db, StoreError};
-use crate::surveys::conditions::Answers;
 use crate::surveys::{Status, model::Definition};
+
+pub use drafts::{draft, prune_drafts, save_draft};
+pub use invitations::{Invitation, add_contact, contacts, invitation_state, invitations, invite};
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
@@ -316,234 +323,6 @@ pub async fn submitted(db: &Db, submission: Uuid) -> Result<bool, StoreError> {
 pub async fn count(db: &Db, survey: Uuid) -> Result<i64, StoreError> {
     let (n,): (i64,) = on_db!(db, |pool| {
         sqlx::query_as("SELECT COUNT(*) FROM responses WHERE survey_id = $1")
-            .bind(survey)
-            .fetch_one(pool)
-            .await
-    })?;
-    Ok(n)
-}
-
-type DraftRow = (
-    Uuid,
-    Uuid,
-    String,
-    i32,
-    String,
-    Option<String>,
-    Option<String>,
-    DateTime<Utc>,
-);
-
-pub async fn draft(db: &Db, id: Uuid) -> Result<Option<Draft>, StoreError> {
-    let row: Option<DraftRow> = on_db!(db, |pool| {
-        sqlx::query_as(
-            "SELECT id, survey_id, answers, reached, channel, source, invitation, created_at FROM response_drafts WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(pool)
-        .await
-    })?;
-    row.map(
-        |(id, survey, answers, reached, channel, source, invitation, started_at)| {
-            Ok(Draft {
-                id,
-                survey,
-                answers: serde_json::from_str::<Answers>(&answers).map_err(corrupt)?,
-                reached: usize::try_from(reached).unwrap_or_default(),
-                channel: Channel::from_code(&channel).ok_or_else(|| corrupt(&channel))?,
-                source,
-                invitation,
-                started_at,
-            })
-        },
-    )
-    .transpose()
-}
-
-/// Saves a draft (creating or replacing it). A new draft is a response begun: it is counted
-/// for the completion rate, in the survey's current wave.
-pub async fn save_draft(db: &Db, draft: &Draft, now: DateTime<Utc>) -> Result<(), StoreError> {
-    let answers = serde_json::to_string(&draft.answers).map_err(corrupt)?;
-    let reached = i32::try_from(draft.reached).unwrap_or(i32::MAX);
-    let created = on_db!(db, |pool| {
-        sqlx::query(
-            "INSERT INTO response_drafts (id, survey_id, answers, reached, channel, source, invitation, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(draft.id)
-        .bind(draft.survey)
-        .bind(&answers)
-        .bind(reached)
-        .bind(draft.channel.code())
-        .bind(&draft.source)
-        .bind(&draft.invitation)
-        .bind(draft.started_at.min(now))
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
-    if created == 1 {
-        let wave: Option<(i32,)> = on_db!(db, |pool| {
-            sqlx::query_as(
-                "SELECT number FROM survey_waves WHERE survey_id = $1 AND opens_at <= $2 AND closes_at > $2 \
-                 ORDER BY number DESC LIMIT 1",
-            )
-            .bind(draft.survey)
-            .bind(now)
-            .fetch_optional(pool)
-            .await
-        })?;
-        let group = match draft
-            .answers
-            .get(crate::surveys::conditions::STAKEHOLDER_QUESTION)
-        {
-            Some(crate::surveys::conditions::Answer::Choice { key, .. }) => key.as_str(),
-            _ => "",
-        };
-        let wave = wave.map_or(0, |(n,)| n);
-        crate::results::db::count_start(db, draft.survey, wave, now, group, draft.channel.code())
-            .await?;
-        return Ok(());
-    }
-    on_db!(db, |pool| {
-        sqlx::query(
-            "UPDATE response_drafts SET answers = $1, reached = $2, updated_at = $3 WHERE id = $4",
-        )
-        .bind(&answers)
-        .bind(reached)
-        .bind(now)
-        .bind(draft.id)
-        .execute(pool)
-        .await
-        .map(|_| ())
-    })?;
-    Ok(())
-}
-
-/// Deletes drafts untouched since `before`, and those of surveys no longer open.
-pub async fn prune_drafts(db: &Db, before: DateTime<Utc>) -> Result<u64, StoreError> {
-    let gone = on_db!(db, |pool| {
-        sqlx::query(
-            "DELETE FROM response_drafts WHERE updated_at < $1 \
-             OR survey_id IN (SELECT id FROM surveys WHERE status <> 'open')",
-        )
-        .bind(before)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
-    Ok(gone)
-}
-
-/// An invitation as staff see it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Invitation {
-    pub email: String,
-    pub created_at: DateTime<Utc>,
-    pub used_on: Option<String>,
-}
-
-/// Invites each address not invited before; returns (address, token) for the new ones.
-pub async fn invite(
-    db: &Db,
-    survey: Uuid,
-    emails: &[String],
-    now: DateTime<Utc>,
-) -> Result<Vec<(String, String)>, StoreError> {
-    let mut made = Vec::new();
-    on_db!(db, |pool| {
-        async {
-            let mut tx = pool.begin().await?;
-            for email in emails {
-                let token = crate::accounts::secrets::new_token();
-                let done = sqlx::query(
-                    "INSERT INTO survey_invitations (id, survey_id, email, token_hash, created_at) \
-                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (survey_id, email) DO NOTHING",
-                )
-                .bind(Uuid::now_v7())
-                .bind(survey)
-                .bind(email)
-                .bind(super::invitation_hash(&token))
-                .bind(now)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if done == 1 {
-                    made.push((email.clone(), token));
-                }
-            }
-            tx.commit().await
-        }
-        .await
-    })?;
-    Ok(made)
-}
-
-pub async fn invitations(db: &Db, survey: Uuid) -> Result<Vec<Invitation>, StoreError> {
-    let rows: Vec<(String, DateTime<Utc>, Option<String>)> = on_db!(db, |pool| {
-        sqlx::query_as(
-            "SELECT email, created_at, used_on FROM survey_invitations WHERE survey_id = $1 ORDER BY email",
-        )
-        .bind(survey)
-        .fetch_all(pool)
-        .await
-    })?;
-    Ok(rows
-        .into_iter()
-        .map(|(email, created_at, used_on)| Invitation {
-            email,
-            created_at,
-            used_on,
-        })
-        .collect())
-}
-
-/// Whether an invitation (by its token's hash) exists for the survey, and whether it was used.
-pub async fn invitation_state(
-    db: &Db,
-    survey: Uuid,
-    hash: &str,
-) -> Result<Option<bool>, StoreError> {
-    let row: Option<(Option<String>,)> = on_db!(db, |pool| {
-        sqlx::query_as(
-            "SELECT used_on FROM survey_invitations WHERE survey_id = $1 AND token_hash = $2",
-        )
-        .bind(survey)
-        .bind(hash)
-        .fetch_optional(pool)
-        .await
-    })?;
-    Ok(row.map(|(used,)| used.is_some()))
-}
-
-/// Records that someone wants to hear back about a survey (no link to any response).
-pub async fn add_contact(
-    db: &Db,
-    survey: Uuid,
-    email: &str,
-    locale: &str,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    on_db!(db, |pool| {
-        sqlx::query(
-            "INSERT INTO survey_contacts (survey_id, email, locale, created_on) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (survey_id, email) DO NOTHING",
-        )
-        .bind(survey)
-        .bind(email)
-        .bind(locale)
-        .bind(now.date_naive().to_string())
-        .execute(pool)
-        .await
-        .map(|_| ())
-    })?;
-    Ok(())
-}
-
-pub async fn contacts(db: &Db, survey: Uuid) -> Result<i64, StoreError> {
-    let (n,): (i64,) = on_db!(db, |pool| {
-        sqlx::query_as("SELECT COUNT(*) FROM survey_contacts WHERE survey_id = $1")
             .bind(survey)
             .fetch_one(pool)
             .await

@@ -1,18 +1,26 @@
 //! Surveys SQL, on both backends: surveys and their versions, lifecycle changes (compare and
 //! set, so two app servers never both apply one), periodic waves (idempotent by a unique
 //! number), and the survey's row in the opportunities catalogue, kept in step.
+//!
+//! Waves and the scheduler's round are in `waves`; storing responses directly (the demo's past
+//! waves) in `responses`.
+
+mod responses;
+mod waves;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::conditions::Answers;
-use super::lifecycle::{Recurrence, Status, WaveDates, due_status, waves_due};
+use super::lifecycle::{Recurrence, Status};
 use super::model::Definition;
-use super::{Survey, SurveySummary, Wave};
+use super::{Survey, SurveySummary};
 use crate::on_db;
 use crate::store::{Db, StoreError};
+
+pub use responses::{NewResponse, insert_responses};
+pub use waves::{Tick, create_wave, tick, waves};
 
 type SurveyRow = (
     Uuid,
@@ -355,162 +363,4 @@ pub async fn set_status(
     .await
     })?;
     Ok(moved)
-}
-
-pub async fn waves(db: &Db, survey: Uuid) -> Result<Vec<Wave>, StoreError> {
-    let rows: Vec<(Uuid, i32, DateTime<Utc>, DateTime<Utc>)> = on_db!(db, |pool| {
-        sqlx::query_as("SELECT id, number, opens_at, closes_at FROM survey_waves WHERE survey_id = $1 ORDER BY number")
-            .bind(survey)
-            .fetch_all(pool)
-            .await
-    })?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, number, opens_at, closes_at)| Wave {
-            id,
-            number: number.unsigned_abs(),
-            opens_at,
-            closes_at,
-        })
-        .collect())
-}
-
-/// Creates a wave unless it exists; `true` when this call created it.
-pub async fn create_wave(
-    db: &Db,
-    survey: Uuid,
-    wave: &WaveDates,
-    now: DateTime<Utc>,
-) -> Result<bool, StoreError> {
-    let number = i32::try_from(wave.number).unwrap_or(i32::MAX);
-    let created = on_db!(db, |pool| {
-        sqlx::query(
-            "INSERT INTO survey_waves (id, survey_id, number, opens_at, closes_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (survey_id, number) DO NOTHING",
-        )
-        .bind(Uuid::now_v7())
-        .bind(survey)
-        .bind(number)
-        .bind(wave.opens_at)
-        .bind(wave.closes_at)
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
-    Ok(created == 1)
-}
-
-/// What one run of the scheduler did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Tick {
-    pub opened: u32,
-    pub closed: u32,
-    pub waves_created: u32,
-}
-
-/// The scheduler's work, safe to run from several app servers at once: opens and closes
-/// published surveys by their dates, and creates the waves of periodic surveys as they fall due.
-pub async fn tick(db: &Db, now: DateTime<Utc>) -> Result<Tick, StoreError> {
-    let rows: Vec<SurveyRow> = on_db!(db, |pool| {
-        sqlx::query_as(&format!(
-            "SELECT {SURVEY_COLUMNS} FROM surveys WHERE status IN ('scheduled', 'open')"
-        ))
-        .fetch_all(pool)
-        .await
-    })?;
-    let mut done = Tick::default();
-    for row in rows {
-        let survey = survey_from(row, false)?;
-        if let (Some(recurrence), Some(first)) = (survey.recurrence, survey.opens_at) {
-            let days = survey.wave_days.unwrap_or(30);
-            let until = survey.closes_at.map_or(now, |closes| closes.min(now));
-            for wave in waves_due(recurrence, first, days, until) {
-                if create_wave(db, survey.id, &wave, now).await? {
-                    done.waves_created += 1;
-                }
-            }
-        }
-        let due = due_status(survey.status, survey.opens_at, survey.closes_at, now);
-        if due != survey.status && set_status(db, survey.id, survey.status, due, now).await? {
-            match due {
-                Status::Open => done.opened += 1,
-                Status::Closed => done.closed += 1,
-                _ => {}
-            }
-        }
-    }
-    Ok(done)
-}
-
-/// One response to store.
-pub struct NewResponse<'a> {
-    pub survey: Uuid,
-    pub wave: Option<Uuid>,
-    pub survey_version: u32,
-    pub stakeholder_group: &'a str,
-    pub channel: &'a str,
-    pub answers: &'a Answers,
-    pub submitted_at: DateTime<Utc>,
-    /// Seconds the participant took, when known.
-    pub duration: Option<i64>,
-}
-
-/// Stores responses in one transaction (all or none), counted for the results like any other
-/// (the demo's past waves; responses always go through `responses::db::store` otherwise).
-pub async fn insert_responses(db: &Db, responses: &[NewResponse<'_>]) -> Result<(), StoreError> {
-    let encoded = responses
-        .iter()
-        .map(|r| serde_json::to_string(r.answers).map_err(|e| StoreError::Corrupt(e.to_string())))
-        .collect::<Result<Vec<_>, _>>()?;
-    let ids: Vec<Uuid> = responses.iter().map(|_| Uuid::now_v7()).collect();
-    on_db!(db, |pool| {
-        async {
-            let mut tx = pool.begin().await?;
-            let mut numbers: BTreeMap<Uuid, i32> = BTreeMap::new();
-            for (response, (answers, id)) in responses.iter().zip(encoded.iter().zip(&ids)) {
-                if let Some(wave) = response.wave.filter(|w| !numbers.contains_key(w)) {
-                    let (number,): (i32,) = sqlx::query_as("SELECT number FROM survey_waves WHERE id = $1")
-                        .bind(wave)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    numbers.insert(wave, number);
-                }
-                sqlx::query(
-                    "INSERT INTO responses (id, survey_id, wave_id, survey_version, stakeholder_group, channel, answers, submitted_at, duration_s) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(id)
-                .bind(response.survey)
-                .bind(response.wave)
-                .bind(i32::try_from(response.survey_version).unwrap_or(i32::MAX))
-                .bind(response.stakeholder_group)
-                .bind(response.channel)
-                .bind(answers)
-                .bind(response.submitted_at)
-                .bind(response.duration)
-                .execute(&mut *tx)
-                .await?;
-            }
-            let counted: Vec<crate::results::db::Counted> = responses
-                .iter()
-                .zip(&ids)
-                .map(|(r, id)| crate::results::db::Counted {
-                    survey: r.survey,
-                    response: *id,
-                    wave: r.wave.and_then(|w| numbers.get(&w).copied()).unwrap_or(0),
-                    at: r.submitted_at,
-                    group: r.stakeholder_group,
-                    channel: r.channel,
-                    answers: r.answers,
-                    duration: r.duration,
-                    new_start: true,
-                })
-                .collect();
-            crate::results::db::record!(&mut tx, &counted);
-            tx.commit().await
-        }
-        .await
-    })?;
-    Ok(())
 }
