@@ -8,17 +8,24 @@ rust_i18n::i18n!("locales", fallback = "ar");
 
 pub mod accounts;
 pub mod audit;
+pub mod dates;
+pub mod groups;
 pub mod i18n;
 pub mod numbers;
 pub mod opportunities;
 pub mod page_state;
 pub mod pages;
+pub mod posted;
+pub mod problems;
 pub mod responses;
 pub mod results;
+#[cfg(feature = "ssr")]
+pub mod server_fns;
 pub mod shell;
 #[cfg(feature = "ssr")]
 pub mod store;
 pub mod surveys;
+pub mod text;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};

@@ -31,9 +31,9 @@ pub struct FormFeedback {
     /// A secret the form just made, shown this once (a new API token). Never in a URL.
     pub revealed: Option<String>,
     /// Problems found in a survey definition (editing, publishing, importing), by JSON path.
-    pub problems: Vec<crate::surveys::validate::Problem>,
+    pub problems: Vec<crate::problems::Problem>,
     /// Problems with a participant's answers (the response form shows them at each question).
-    pub answer_errors: Vec<crate::responses::check::AnswerError>,
+    pub answer_errors: Vec<crate::problems::AnswerError>,
 }
 
 impl FormFeedback {

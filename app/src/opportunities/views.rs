@@ -2,7 +2,7 @@
 //! without JavaScript and a filtered view is a shareable URL), one opportunity's page with its
 //! OpenGraph and Twitter-card previews, and the home page's list of open opportunities.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -16,29 +16,7 @@ use crate::Locale;
 use crate::page_state::use_page_state;
 use crate::shell::{NotFound, use_locale};
 
-/// A date in words, e.g. "3 March 2026" / "3 مارس 2026".
-pub fn date_text(locale: Locale, at: DateTime<Utc>) -> String {
-    let month = locale.t(&format!("opportunities.month.m{}", at.month()));
-    locale.t_with(
-        "opportunities.date",
-        &[
-            ("day", &at.day().to_string()),
-            ("month", &month),
-            ("year", &at.year().to_string()),
-        ],
-    )
-}
-
-/// A date and time in words, with its time zone (times are kept and shown in UTC).
-pub fn when_text(locale: Locale, at: DateTime<Utc>) -> String {
-    locale.t_with(
-        "opportunities.date_time",
-        &[
-            ("date", &date_text(locale, at)),
-            ("time", &at.format("%H:%M").to_string()),
-        ],
-    )
-}
+pub use crate::dates::{date_text, when_text};
 
 /// Who an opportunity is for, in words ("Everyone" when no group is named).
 pub fn groups_text(locale: Locale, groups: &[StakeholderGroup]) -> String {

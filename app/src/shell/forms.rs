@@ -105,3 +105,39 @@ pub fn title_with_errors(locale: crate::Locale, title: String, feedback: &FormFe
         title
     }
 }
+
+/// A labelled multi-line text field, like [`TextField`].
+#[component]
+pub fn TextArea(
+    name: &'static str,
+    label: String,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] hint: Option<String>,
+    feedback: FormFeedback,
+) -> impl IntoView {
+    let locale = use_locale();
+    let id = format!("field-{name}");
+    let error = feedback.error(name).map(|key| locale.t(&key));
+    let hint_id = hint.as_ref().map(|_| format!("{id}-hint"));
+    let error_id = error.as_ref().map(|_| format!("{id}-error"));
+    let described = [hint_id.clone(), error_id.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let text = feedback.kept(name).or(value).unwrap_or_default();
+    let has_error = error.is_some();
+    view! {
+        <div class="field" class:field-error=has_error>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
+            {error.map(|message| view! {
+                <p class="error-message" id=error_id.clone()>
+                    <span class="visually-hidden">{locale.t("form.error_prefix")}</span>{message}
+                </p>
+            })}
+            <textarea id=id name=name rows="3" aria-describedby=(!described.is_empty()).then_some(described)>{text}</textarea>
+        </div>
+    }
+    .into_any()
+}

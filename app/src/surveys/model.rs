@@ -10,52 +10,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Locale;
+pub use crate::text::Text;
 
 /// The name and version of the JSON format, written into every export.
 pub const FORMAT: &str = "sharek-survey/1";
-
-/// A text in both languages; an empty string is "not written yet".
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Text {
-    #[serde(default)]
-    pub ar: String,
-    #[serde(default)]
-    pub en: String,
-}
-
-impl Text {
-    pub fn new(ar: impl Into<String>, en: impl Into<String>) -> Self {
-        Self {
-            ar: ar.into(),
-            en: en.into(),
-        }
-    }
-
-    /// The text in `locale`, falling back to the other language when it is not written.
-    pub fn get(&self, locale: Locale) -> &str {
-        let (first, second) = match locale {
-            Locale::Ar => (&self.ar, &self.en),
-            Locale::En => (&self.en, &self.ar),
-        };
-        if first.trim().is_empty() {
-            second
-        } else {
-            first
-        }
-    }
-
-    pub fn in_language(&self, locale: Locale) -> &str {
-        match locale {
-            Locale::Ar => &self.ar,
-            Locale::En => &self.en,
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ar.trim().is_empty() && self.en.trim().is_empty()
-    }
-}
 
 /// Which languages a survey is written in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -77,36 +77,12 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Posted {
         let bytes = to_bytes(body, 1 << 20)
             .await
             .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE)?;
-        let fields = Fields(url::form_urlencoded::parse(&bytes).into_owned().collect());
+        let fields = url::form_urlencoded::parse(&bytes).into_owned().collect();
         Ok(Posted { parts, fields })
     }
 }
 
-/// The fields of a posted form, in order (a field may repeat, like checkboxes).
-pub struct Fields(Vec<(String, String)>);
-
-impl Fields {
-    pub fn get(&self, name: &str) -> String {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    }
-
-    /// Every field but the CSRF token, to show a form again as it was posted.
-    pub fn pairs(&self) -> impl Iterator<Item = &(String, String)> {
-        self.0.iter().filter(|(k, _)| k != "csrf")
-    }
-
-    pub fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
-}
+pub use app::posted::Fields;
 
 /// Collects a form's problems and the values to show again.
 #[derive(Default)]
@@ -134,6 +110,12 @@ impl Feedback {
 
     pub fn has_errors(&self) -> bool {
         self.0.has_errors()
+    }
+
+    /// The feedback itself, for a form contract that reads fields and names their problems
+    /// (`surveys::editor::question_form`).
+    pub fn inner_mut(&mut self) -> &mut FormFeedback {
+        &mut self.0
     }
 
     pub fn into_inner(self) -> FormFeedback {

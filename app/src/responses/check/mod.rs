@@ -21,8 +21,6 @@ mod tests;
 
 use std::collections::BTreeSet;
 
-use serde::{Deserialize, Serialize};
-
 use crate::Locale;
 use crate::surveys::StakeholderGroup;
 use crate::surveys::conditions::{Answer, Answers, STAKEHOLDER_QUESTION, visibility};
@@ -37,18 +35,7 @@ pub const MAX_OTHER: usize = 200;
 /// The longest short text when the author set no limit.
 pub const MAX_SHORT_TEXT: usize = 500;
 
-/// A problem with one answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AnswerError {
-    /// The question's key (`stakeholder_group` for the built-in question).
-    pub question: String,
-    /// The id of the input to move to (the first one of a group).
-    pub field: String,
-    /// The catalogue key of the message, under `answer_errors.`.
-    pub code: String,
-    /// Values for the message's placeholders.
-    pub args: Vec<(String, String)>,
-}
+pub use crate::problems::AnswerError;
 
 impl AnswerError {
     fn new(question: &Question, field: String, code: &str) -> Self {

@@ -258,7 +258,7 @@ pub fn RespondPage() -> impl IntoView {
                 Ok(FormLoad::NotYetOpen { title, opens_at }) => view! {
                     <Notice title=title.get(locale).to_owned() message=locale.t_with(
                         "responses.not_yet_open",
-                        &[("when", &crate::opportunities::views::when_text(locale, opens_at))],
+                        &[("when", &crate::dates::when_text(locale, opens_at))],
                     )/>
                 }.into_any(),
                 Ok(FormLoad::Closed { title }) => view! {

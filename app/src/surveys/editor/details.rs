@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::list::LanguagesChoice;
 use super::{EditorData, date_value};
 use crate::page_state::FormFeedback;
-use crate::shell::forms::{CsrfField, TextField};
+use crate::shell::forms::{CsrfField, TextArea, TextField};
 use crate::shell::use_locale;
 use crate::surveys::StakeholderGroup;
 use crate::surveys::lifecycle::Recurrence;
@@ -89,42 +89,6 @@ pub(super) fn DetailsForm(data: EditorData, base: String, feedback: FormFeedback
                 <button type="submit" class="button">{t("surveys.save")}</button>
             </form>
         </section>
-    }
-    .into_any()
-}
-
-/// A labelled multi-line text field, like [`TextField`].
-#[component]
-pub fn TextArea(
-    name: &'static str,
-    label: String,
-    #[prop(optional, into)] value: Option<String>,
-    #[prop(optional)] hint: Option<String>,
-    feedback: FormFeedback,
-) -> impl IntoView {
-    let locale = use_locale();
-    let id = format!("field-{name}");
-    let error = feedback.error(name).map(|key| locale.t(&key));
-    let hint_id = hint.as_ref().map(|_| format!("{id}-hint"));
-    let error_id = error.as_ref().map(|_| format!("{id}-error"));
-    let described = [hint_id.clone(), error_id.clone()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let text = feedback.kept(name).or(value).unwrap_or_default();
-    let has_error = error.is_some();
-    view! {
-        <div class="field" class:field-error=has_error>
-            <label for=id.clone()>{label}</label>
-            {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
-            {error.map(|message| view! {
-                <p class="error-message" id=error_id.clone()>
-                    <span class="visually-hidden">{locale.t("form.error_prefix")}</span>{message}
-                </p>
-            })}
-            <textarea id=id name=name rows="3" aria-describedby=(!described.is_empty()).then_some(described)>{text}</textarea>
-        </div>
     }
     .into_any()
 }

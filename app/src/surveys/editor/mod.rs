@@ -1,16 +1,18 @@
 //! The staff survey editor: the list of surveys (with create and import), one survey's page
 //! (details and schedule, lifecycle, sections and their questions), a question's page, and
 //! the preview. Every change is a plain HTML form posting to the page's own family of URLs
-//! (handled in `server/src/http/surveys.rs`), carrying the survey's version so two authors
+//! (handled in `server/src/http/surveys/forms.rs`), carrying the survey's version so two authors
 //! never overwrite each other silently.
 //!
 //! One file per page family: `list` (the surveys list), `survey` (a survey's page and its
 //! preview), `details` (the details and schedule form), `question` (a question's page and its
-//! type's settings) and `show_if` (the question's show-if rules).
+//! type's settings) and `show_if` (the question's show-if rules). `question_form` names the
+//! question form's fields once, with the code that reads them back on the server.
 
 mod details;
 mod list;
 mod question;
+pub mod question_form;
 mod show_if;
 mod survey;
 
@@ -23,7 +25,7 @@ use super::{Survey, SurveySummary, Wave};
 use crate::accounts::Permission;
 use crate::page_state::use_page_state;
 
-pub use details::TextArea;
+pub use crate::shell::forms::TextArea;
 pub use list::SurveysPage;
 pub use question::{BLANK_CHOICES, QuestionPage, RULE_ROWS};
 pub use show_if::{RuleRow, flat_rules};

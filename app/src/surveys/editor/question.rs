@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use super::question_form::{self as form, ChoiceTable};
 use super::show_if::RuleRows;
 use super::{EditorData, TextArea, can_edit, survey_resource};
 use crate::page_state::{FormFeedback, use_page_state};
@@ -64,8 +65,8 @@ fn QuestionEditor(data: EditorData, question: Question) -> impl IntoView {
         .take_while(|q| q.key != question.key)
         .collect();
     let required = feedback
-        .kept("version")
-        .map(|_| feedback.kept("required").is_some())
+        .kept(form::VERSION)
+        .map(|_| feedback.kept(form::REQUIRED).is_some())
         .unwrap_or(question.required);
     view! {
         <Title text=title_with_errors(locale, title.clone(), &feedback)/>
@@ -75,13 +76,13 @@ fn QuestionEditor(data: EditorData, question: Question) -> impl IntoView {
         {survey.has_responses.then(|| view! { <p class="notice" role="note">{t("surveys.answered_note")}</p> })}
         <form method="post" action=action novalidate>
             <CsrfField/>
-            <input type="hidden" name="version" value=survey.version.to_string()/>
-            <TextArea name="text_ar" label=t("surveys.question_ar") value=question.text.ar.clone() feedback=feedback.clone()/>
-            <TextArea name="text_en" label=t("surveys.question_en") value=question.text.en.clone() feedback=feedback.clone()/>
-            <TextField name="help_ar" label=t("surveys.help_ar") value=question.help.ar.clone() feedback=feedback.clone()/>
-            <TextField name="help_en" label=t("surveys.help_en") value=question.help.en.clone() feedback=feedback.clone()/>
+            <input type="hidden" name=form::VERSION value=survey.version.to_string()/>
+            <TextArea name=form::TEXT_AR label=t("surveys.question_ar") value=question.text.ar.clone() feedback=feedback.clone()/>
+            <TextArea name=form::TEXT_EN label=t("surveys.question_en") value=question.text.en.clone() feedback=feedback.clone()/>
+            <TextField name=form::HELP_AR label=t("surveys.help_ar") value=question.help.ar.clone() feedback=feedback.clone()/>
+            <TextField name=form::HELP_EN label=t("surveys.help_en") value=question.help.en.clone() feedback=feedback.clone()/>
             <div class="field choice">
-                <input type="checkbox" id="field-required" name="required" value="1" checked=required/>
+                <input type="checkbox" id="field-required" name=form::REQUIRED value="1" checked=required/>
                 <label for="field-required">{t("surveys.required")}</label>
             </div>
             <KindSettings kind=question.kind.clone() feedback=feedback.clone()/>
@@ -96,13 +97,13 @@ fn QuestionEditor(data: EditorData, question: Question) -> impl IntoView {
 /// choice whose labels are both cleared is removed.
 #[component]
 fn ChoiceRows(
-    name: &'static str,
+    table: ChoiceTable,
     legend: String,
     choices: Vec<Choice>,
     feedback: FormFeedback,
 ) -> impl IntoView {
     let locale = use_locale();
-    let posted = feedback.kept("version").is_some();
+    let posted = feedback.kept(form::VERSION).is_some();
     let column = |field: &str| -> Vec<String> {
         feedback
             .values
@@ -113,9 +114,9 @@ fn ChoiceRows(
     };
     let rows: Vec<(String, String, String)> = if posted {
         let (keys, ar, en) = (
-            column(&format!("{name}_key")),
-            column(&format!("{name}_ar")),
-            column(&format!("{name}_en")),
+            column(&table.key()),
+            column(&table.ar()),
+            column(&table.en()),
         );
         keys.into_iter()
             .zip(ar)
@@ -146,9 +147,9 @@ fn ChoiceRows(
                         let en_label = locale.t_with("surveys.choice_en_n", &[("n", &n)]);
                         view! {
                             <tr>
-                                <td>{n.clone()}<input type="hidden" name=format!("{name}_key") value=key/></td>
-                                <td><input type="text" name=format!("{name}_ar") value=ar aria-label=ar_label dir="rtl"/></td>
-                                <td><input type="text" name=format!("{name}_en") value=en aria-label=en_label dir="ltr"/></td>
+                                <td>{n.clone()}<input type="hidden" name=table.key() value=key/></td>
+                                <td><input type="text" name=table.ar() value=ar aria-label=ar_label dir="rtl"/></td>
+                                <td><input type="text" name=table.en() value=en aria-label=en_label dir="ltr"/></td>
                             </tr>
                         }
                     }).collect_view()}
@@ -166,69 +167,69 @@ fn KindSettings(kind: Kind, feedback: FormFeedback) -> impl IntoView {
     let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
     let other_box = |other: bool| {
         let checked = feedback
-            .kept("version")
-            .map(|_| feedback.kept("other").is_some())
+            .kept(form::VERSION)
+            .map(|_| feedback.kept(form::OTHER).is_some())
             .unwrap_or(other);
         view! {
             <div class="field choice">
-                <input type="checkbox" id="field-other" name="other" value="1" checked=checked/>
+                <input type="checkbox" id="field-other" name=form::OTHER value="1" checked=checked/>
                 <label for="field-other">{t("surveys.offer_other")}</label>
             </div>
         }
     };
     match kind {
         Kind::SingleChoice { choices, other } | Kind::Dropdown { choices, other } => view! {
-            <ChoiceRows name="choice" legend=t("surveys.choices") choices feedback=feedback.clone()/>
+            <ChoiceRows table=form::CHOICES legend=t("surveys.choices") choices feedback=feedback.clone()/>
             {other_box(other)}
         }
         .into_any(),
         Kind::MultipleChoice { choices, other, min, max } => view! {
-            <ChoiceRows name="choice" legend=t("surveys.choices") choices feedback=feedback.clone()/>
+            <ChoiceRows table=form::CHOICES legend=t("surveys.choices") choices feedback=feedback.clone()/>
             {other_box(other)}
             <div class="field-row">
-                <TextField name="min" label=t("surveys.min_choices") value=min.map(|m| m.to_string()).unwrap_or_default() feedback=feedback.clone()/>
-                <TextField name="max" label=t("surveys.max_choices") value=max.map(|m| m.to_string()).unwrap_or_default() feedback=feedback.clone()/>
+                <TextField name=form::MIN label=t("surveys.min_choices") value=min.map(|m| m.to_string()).unwrap_or_default() feedback=feedback.clone()/>
+                <TextField name=form::MAX label=t("surveys.max_choices") value=max.map(|m| m.to_string()).unwrap_or_default() feedback=feedback.clone()/>
             </div>
         }
         .into_any(),
         Kind::Ranking { choices } => view! {
-            <ChoiceRows name="choice" legend=t("surveys.choices") choices feedback=feedback.clone()/>
+            <ChoiceRows table=form::CHOICES legend=t("surveys.choices") choices feedback=feedback.clone()/>
         }
         .into_any(),
         Kind::Matrix { rows, scale } => view! {
-            <ChoiceRows name="row" legend=t("surveys.matrix_rows") choices=rows feedback=feedback.clone()/>
-            <ChoiceRows name="point" legend=t("surveys.matrix_scale") choices=scale feedback=feedback.clone()/>
+            <ChoiceRows table=form::ROWS legend=t("surveys.matrix_rows") choices=rows feedback=feedback.clone()/>
+            <ChoiceRows table=form::POINTS legend=t("surveys.matrix_scale") choices=scale feedback=feedback.clone()/>
         }
         .into_any(),
         Kind::Rating { min, max, min_label, max_label } => view! {
             <div class="field-row">
-                <TextField name="scale_min" label=t("surveys.scale_min") value=min.to_string() feedback=feedback.clone()/>
-                <TextField name="scale_max" label=t("surveys.scale_max") value=max.to_string() feedback=feedback.clone()/>
+                <TextField name=form::SCALE_MIN label=t("surveys.scale_min") value=min.to_string() feedback=feedback.clone()/>
+                <TextField name=form::SCALE_MAX label=t("surveys.scale_max") value=max.to_string() feedback=feedback.clone()/>
             </div>
-            <TextField name="min_label_ar" label=t("surveys.min_label_ar") value=min_label.ar feedback=feedback.clone()/>
-            <TextField name="min_label_en" label=t("surveys.min_label_en") value=min_label.en feedback=feedback.clone()/>
-            <TextField name="max_label_ar" label=t("surveys.max_label_ar") value=max_label.ar feedback=feedback.clone()/>
-            <TextField name="max_label_en" label=t("surveys.max_label_en") value=max_label.en feedback=feedback.clone()/>
+            <TextField name=form::MIN_LABEL_AR label=t("surveys.min_label_ar") value=min_label.ar feedback=feedback.clone()/>
+            <TextField name=form::MIN_LABEL_EN label=t("surveys.min_label_en") value=min_label.en feedback=feedback.clone()/>
+            <TextField name=form::MAX_LABEL_AR label=t("surveys.max_label_ar") value=max_label.ar feedback=feedback.clone()/>
+            <TextField name=form::MAX_LABEL_EN label=t("surveys.max_label_en") value=max_label.en feedback=feedback.clone()/>
         }
         .into_any(),
         Kind::ShortText { max_length } => view! {
-            <TextField name="max_length" label=t("surveys.max_length") value=max_length.map(|m| m.to_string()).unwrap_or_default() feedback=feedback.clone()/>
+            <TextField name=form::MAX_LENGTH label=t("surveys.max_length") value=max_length.map(|m| m.to_string()).unwrap_or_default() feedback=feedback.clone()/>
         }
         .into_any(),
         Kind::LongText { max_length } => view! {
-            <TextField name="max_length" label=t("surveys.max_length") value=max_length.to_string() feedback=feedback.clone()/>
+            <TextField name=form::MAX_LENGTH label=t("surveys.max_length") value=max_length.to_string() feedback=feedback.clone()/>
         }
         .into_any(),
         Kind::Number { decimal, min, max } => {
-            let checked = feedback.kept("version").map(|_| feedback.kept("decimal").is_some()).unwrap_or(decimal);
+            let checked = feedback.kept(form::VERSION).map(|_| feedback.kept(form::DECIMAL).is_some()).unwrap_or(decimal);
             view! {
                 <div class="field choice">
-                    <input type="checkbox" id="field-decimal" name="decimal" value="1" checked=checked/>
+                    <input type="checkbox" id="field-decimal" name=form::DECIMAL value="1" checked=checked/>
                     <label for="field-decimal">{t("surveys.decimal")}</label>
                 </div>
                 <div class="field-row">
-                    <TextField name="min" label=t("surveys.number_min") value=number(min) feedback=feedback.clone()/>
-                    <TextField name="max" label=t("surveys.number_max") value=number(max) feedback=feedback.clone()/>
+                    <TextField name=form::MIN label=t("surveys.number_min") value=number(min) feedback=feedback.clone()/>
+                    <TextField name=form::MAX label=t("surveys.number_max") value=number(max) feedback=feedback.clone()/>
                 </div>
             }
             .into_any()

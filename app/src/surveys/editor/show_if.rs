@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::RULE_ROWS;
+use super::question_form as form;
 use crate::page_state::FormFeedback;
 use crate::shell::use_locale;
 use crate::surveys::StakeholderGroup;
@@ -50,7 +51,7 @@ pub fn flat_rules(condition: &Condition) -> (bool, Vec<RuleRow>) {
 /// The rules the form shows, and whether they are joined by "all": what was posted when the
 /// form comes back with errors, the stored condition otherwise.
 fn shown_rules(feedback: &FormFeedback, show_if: Option<&Condition>) -> (bool, Vec<RuleRow>) {
-    let posted = feedback.kept("version").is_some();
+    let posted = feedback.kept(form::VERSION).is_some();
     let column = |field: &str| -> Vec<String> {
         feedback
             .values
@@ -60,15 +61,15 @@ fn shown_rules(feedback: &FormFeedback, show_if: Option<&Condition>) -> (bool, V
             .collect()
     };
     if posted {
-        let rows = column("rule_question")
+        let rows = column(form::RULE_QUESTION)
             .into_iter()
-            .zip(column("rule_op"))
-            .zip(column("rule_value"))
-            .zip(column("rule_min"))
-            .zip(column("rule_max"))
+            .zip(column(form::RULE_OP))
+            .zip(column(form::RULE_VALUE))
+            .zip(column(form::RULE_MIN))
+            .zip(column(form::RULE_MAX))
             .map(|((((q, o), v), a), b)| (q, o, v, a, b))
             .collect();
-        (feedback.value("rule_join") != "any", rows)
+        (feedback.value(form::RULE_JOIN) != "any", rows)
     } else {
         show_if.map(flat_rules).unwrap_or((true, Vec::new()))
     }
@@ -129,11 +130,11 @@ pub(super) fn RuleRows(
             <p class="hint">{t("surveys.show_if_hint")}</p>
             <div class="inline-choices">
                 <div class="choice">
-                    <input type="radio" id="rule-join-all" name="rule_join" value="all" checked=all/>
+                    <input type="radio" id="rule-join-all" name=form::RULE_JOIN value="all" checked=all/>
                     <label for="rule-join-all">{t("surveys.rule_all")}</label>
                 </div>
                 <div class="choice">
-                    <input type="radio" id="rule-join-any" name="rule_join" value="any" checked=!all/>
+                    <input type="radio" id="rule-join-any" name=form::RULE_JOIN value="any" checked=!all/>
                     <label for="rule-join-any">{t("surveys.rule_any")}</label>
                 </div>
             </div>
@@ -145,7 +146,7 @@ pub(super) fn RuleRows(
                     <div class="rule-row" role="group" aria-label=locale.t_with("surveys.rule_n", &[("n", &n)])>
                         <div class="field">
                             <label for=ids[0].clone()>{t("surveys.rule_question")}</label>
-                            <select id=ids[0].clone() name="rule_question">
+                            <select id=ids[0].clone() name=form::RULE_QUESTION>
                                 <option value="" selected=question.is_empty()>{t("surveys.rule_none")}</option>
                                 <option value=STAKEHOLDER_QUESTION selected=question == STAKEHOLDER_QUESTION>{t("render.stakeholder_short")}</option>
                                 {earlier.iter().map(|q| view! {
@@ -155,7 +156,7 @@ pub(super) fn RuleRows(
                         </div>
                         <div class="field">
                             <label for=ids[1].clone()>{t("surveys.rule_op")}</label>
-                            <select id=ids[1].clone() name="rule_op">
+                            <select id=ids[1].clone() name=form::RULE_OP>
                                 {["equals", "includes", "in_range"].map(|code| view! {
                                     <option value=code selected=op == code>{locale.t(&format!("surveys.op.{code}"))}</option>
                                 }).collect_view()}
@@ -163,7 +164,7 @@ pub(super) fn RuleRows(
                         </div>
                         <div class="field">
                             <label for=ids[2].clone()>{t("surveys.rule_value")}</label>
-                            <select id=ids[2].clone() name="rule_value">
+                            <select id=ids[2].clone() name=form::RULE_VALUE>
                                 <option value="" selected=value.is_empty()>"–"</option>
                                 {values.into_iter().map(|(group, options)| view! {
                                     <optgroup label=group>
@@ -177,11 +178,11 @@ pub(super) fn RuleRows(
                         </div>
                         <div class="field">
                             <label for=ids[3].clone()>{t("surveys.rule_min")}</label>
-                            <input type="text" id=ids[3].clone() name="rule_min" value=min inputmode="decimal" class="input-short"/>
+                            <input type="text" id=ids[3].clone() name=form::RULE_MIN value=min inputmode="decimal" class="input-short"/>
                         </div>
                         <div class="field">
                             <label for=ids[4].clone()>{t("surveys.rule_max")}</label>
-                            <input type="text" id=ids[4].clone() name="rule_max" value=max inputmode="decimal" class="input-short"/>
+                            <input type="text" id=ids[4].clone() name=form::RULE_MAX value=max inputmode="decimal" class="input-short"/>
                         </div>
                     </div>
                 }

@@ -23,16 +23,7 @@ use super::conditions::{Condition, STAKEHOLDER_QUESTION};
 use super::model::{Choice, Definition, FORMAT, Kind, OTHER, Question, Text};
 use crate::Locale;
 
-/// One problem: where (a JSON path), what (a catalogue key under `validate.`), and a detail
-/// to put into the message (a key, a number), if any.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct Problem {
-    pub path: String,
-    pub code: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub detail: String,
-}
+pub use crate::problems::Problem;
 
 impl Problem {
     fn new(path: impl Into<String>, code: &str) -> Self {

@@ -1,18 +1,16 @@
-//! Form handlers of the survey editor. Each change loads the survey, checks the version the
-//! form was made from (someone else may have saved since), applies the change to a copy of
-//! the definition, checks it (`validate::structure`, and `validate::check_edit` once answers
-//! exist), saves it as a new version, audits it, and returns to the page. On a problem the page
-//! comes back with everything typed and each problem named.
+//! Form handlers of the survey editor. Each change reads its form (the question form through
+//! its contract, `surveys::editor::question_form`) and hands the edit to
+//! `surveys::actions::revise`, which checks the version the form was made from, checks the
+//! result (and, once answers exist, against them), saves it as a new version and audits it.
+//! On a problem the page comes back with everything typed and each problem named.
 
 use app::numbers::parse_number;
 use app::surveys::actions::{self, SurveyError};
 use app::surveys::{
-    Definition, Recurrence, StakeholderGroup,
-    conditions::Condition,
-    db as surveys_db,
-    editor::RULE_ROWS,
+    Definition, Recurrence, StakeholderGroup, db as surveys_db,
+    editor::question_form,
     lifecycle::{Move, start_of},
-    model::{Choice, Kind, Languages, Question, Section, Text},
+    model::{Kind, Languages, Question, Section, Text},
 };
 use axum::{
     Extension,
@@ -159,7 +157,11 @@ async fn edit(
     };
     let page = page.unwrap_or_else(|| survey_page(&parts, id));
     // A version that does not parse was not made from any saved one.
-    let version = fields.get("version").trim().parse().unwrap_or(u32::MAX);
+    let version = fields
+        .get(question_form::VERSION)
+        .trim()
+        .parse()
+        .unwrap_or(u32::MAX);
     let revised = actions::revise(&state.db, &actor, id, version, Utc::now(), |definition| {
         change(definition, fields)
     })
@@ -551,201 +553,17 @@ pub async fn question(
                 return Err(error_feedback("surveys.not_found"));
             };
             let mut feedback = Feedback::default().keep_all(fields);
-            let kind = read_kind(&existing.kind, fields, &mut feedback);
-            let show_if = read_rules(fields, &mut feedback);
+            let question = question_form::read(&existing, fields, feedback.inner_mut());
             if feedback.has_errors() {
                 return Err(feedback);
             }
-            if let Some(question) = definition.question_mut(&key) {
-                question.text =
-                    Text::new(fields.get("text_ar").trim(), fields.get("text_en").trim());
-                question.help =
-                    Text::new(fields.get("help_ar").trim(), fields.get("help_en").trim());
-                question.required = !fields.get("required").is_empty();
-                question.kind = kind;
-                question.show_if = show_if;
+            if let Some(slot) = definition.question_mut(&key) {
+                *slot = question;
             }
             Ok(format!("{survey_path}#sections"))
         },
     )
     .await
-}
-
-/// Choices from the form's choice table: existing keys kept, new rows given fresh keys, rows
-/// with both labels cleared removed.
-fn read_choices(fields: &Fields, name: &str, prefix: &str) -> Vec<Choice> {
-    let keys = fields.all(&format!("{name}_key"));
-    let ar = fields.all(&format!("{name}_ar"));
-    let en = fields.all(&format!("{name}_en"));
-    let mut choices: Vec<Choice> = Vec::new();
-    let mut next = 1;
-    for ((key, ar), en) in keys.iter().zip(&ar).zip(&en) {
-        let label = Text::new(ar.trim(), en.trim());
-        if label.is_empty() {
-            continue;
-        }
-        let key = if key.is_empty() {
-            loop {
-                let candidate = format!("{prefix}{next}");
-                next += 1;
-                if !keys.contains(&candidate) && !choices.iter().any(|c| c.key == candidate) {
-                    break candidate;
-                }
-            }
-        } else {
-            key.clone()
-        };
-        choices.push(Choice { key, label });
-    }
-    choices
-}
-
-fn read_whole(fields: &Fields, name: &str, feedback: &mut Feedback) -> Option<u32> {
-    let value = fields.get(name);
-    if value.trim().is_empty() {
-        return None;
-    }
-    match parse_number(&value) {
-        Some(n) if n.fract() == 0.0 && (0.0..=1_000_000.0).contains(&n) => Some(n as u32),
-        _ => {
-            feedback.error(name, "surveys.not_whole_number");
-            None
-        }
-    }
-}
-
-fn read_decimal(fields: &Fields, name: &str, feedback: &mut Feedback) -> Option<f64> {
-    let value = fields.get(name);
-    if value.trim().is_empty() {
-        return None;
-    }
-    let number = parse_number(&value);
-    if number.is_none() {
-        feedback.error(name, "surveys.not_a_number");
-    }
-    number
-}
-
-/// The question's settings from the form, for its (unchanged) type.
-fn read_kind(kind: &Kind, fields: &Fields, feedback: &mut Feedback) -> Kind {
-    let other = !fields.get("other").is_empty();
-    match kind {
-        Kind::SingleChoice { .. } => Kind::SingleChoice {
-            choices: read_choices(fields, "choice", "c"),
-            other,
-        },
-        Kind::Dropdown { .. } => Kind::Dropdown {
-            choices: read_choices(fields, "choice", "c"),
-            other,
-        },
-        Kind::MultipleChoice { .. } => Kind::MultipleChoice {
-            choices: read_choices(fields, "choice", "c"),
-            other,
-            min: read_whole(fields, "min", feedback),
-            max: read_whole(fields, "max", feedback),
-        },
-        Kind::Ranking { .. } => Kind::Ranking {
-            choices: read_choices(fields, "choice", "c"),
-        },
-        Kind::Matrix { .. } => Kind::Matrix {
-            rows: read_choices(fields, "row", "r"),
-            scale: read_choices(fields, "point", "p"),
-        },
-        Kind::Rating { min, max, .. } => {
-            let mut whole = |name: &str, default: i32| match read_decimal(fields, name, feedback) {
-                Some(n) if n.fract() == 0.0 && n.abs() <= 100.0 => n as i32,
-                Some(_) => {
-                    feedback.error(name, "surveys.not_whole_number");
-                    default
-                }
-                None => default,
-            };
-            Kind::Rating {
-                min: whole("scale_min", *min),
-                max: whole("scale_max", *max),
-                min_label: Text::new(
-                    fields.get("min_label_ar").trim(),
-                    fields.get("min_label_en").trim(),
-                ),
-                max_label: Text::new(
-                    fields.get("max_label_ar").trim(),
-                    fields.get("max_label_en").trim(),
-                ),
-            }
-        }
-        Kind::ShortText { .. } => Kind::ShortText {
-            max_length: read_whole(fields, "max_length", feedback),
-        },
-        Kind::LongText { max_length } => Kind::LongText {
-            max_length: read_whole(fields, "max_length", feedback).unwrap_or(*max_length),
-        },
-        Kind::Number { .. } => Kind::Number {
-            decimal: !fields.get("decimal").is_empty(),
-            min: read_decimal(fields, "min", feedback),
-            max: read_decimal(fields, "max", feedback),
-        },
-        other => other.clone(),
-    }
-}
-
-/// The show-if rules from the form's rule rows: none, one, or several joined by all/any.
-fn read_rules(fields: &Fields, feedback: &mut Feedback) -> Option<Condition> {
-    let columns = [
-        "rule_question",
-        "rule_op",
-        "rule_value",
-        "rule_min",
-        "rule_max",
-    ]
-    .map(|c| fields.all(c));
-    let mut rules = Vec::new();
-    for row in 0..columns[0].len().min(RULE_ROWS * 4) {
-        let cell = |c: usize| {
-            columns[c]
-                .get(row)
-                .map(|v| v.trim().to_owned())
-                .unwrap_or_default()
-        };
-        let question = cell(0);
-        if question.is_empty() {
-            continue;
-        }
-        let rule = match cell(1).as_str() {
-            "equals" => Condition::Equals {
-                question,
-                value: cell(2),
-            },
-            "includes" => Condition::Includes {
-                question,
-                value: cell(2),
-            },
-            "in_range" => {
-                let (min, max) = (parse_number(&cell(3)), parse_number(&cell(4)));
-                if (min.is_none() && !cell(3).is_empty())
-                    || (max.is_none() && !cell(4).is_empty())
-                    || (min.is_none() && max.is_none())
-                {
-                    feedback.error("", "surveys.rule_needs_range");
-                }
-                Condition::InRange { question, min, max }
-            }
-            _ => {
-                feedback.error("", "surveys.bad_choice");
-                continue;
-            }
-        };
-        if matches!(&rule, Condition::Equals { value, .. } | Condition::Includes { value, .. } if value.is_empty())
-        {
-            feedback.error("", "surveys.rule_needs_value");
-        }
-        rules.push(rule);
-    }
-    match rules.len() {
-        0 => None,
-        1 => rules.pop(),
-        _ if fields.get("rule_join") == "any" => Some(Condition::Any { conditions: rules }),
-        _ => Some(Condition::All { conditions: rules }),
-    }
 }
 
 #[cfg(test)]
