@@ -354,6 +354,36 @@ impl Kind {
 }
 
 impl Definition {
+    /// Moves question `key` one place up or down, across into the neighbouring section at a
+    /// section's edge; `false` when it is already first (or last), or missing.
+    pub fn move_question(&mut self, key: &str, up: bool) -> bool {
+        let Some((s, q)) = self.sections.iter().enumerate().find_map(|(s, section)| {
+            section
+                .questions
+                .iter()
+                .position(|q| q.key == key)
+                .map(|q| (s, q))
+        }) else {
+            return false;
+        };
+        let count = self.sections[s].questions.len();
+        match (up, q) {
+            (true, 0) if s > 0 => {
+                let question = self.sections[s].questions.remove(0);
+                self.sections[s - 1].questions.push(question);
+            }
+            (true, 0) => return false,
+            (true, q) => self.sections[s].questions.swap(q, q - 1),
+            (false, q) if q + 1 == count && s + 1 < self.sections.len() => {
+                let question = self.sections[s].questions.remove(q);
+                self.sections[s + 1].questions.insert(0, question);
+            }
+            (false, q) if q + 1 == count => return false,
+            (false, q) => self.sections[s].questions.swap(q, q + 1),
+        }
+        true
+    }
+
     /// Every question in order, with the index of its section.
     pub fn questions(&self) -> impl Iterator<Item = (usize, &Question)> {
         self.sections
@@ -387,5 +417,55 @@ impl Definition {
     /// Exports as pretty JSON (the import format).
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn definition() -> Definition {
+        let question = |key: &str| Question {
+            key: key.into(),
+            text: Text::new("س", "Q"),
+            help: Text::default(),
+            required: false,
+            show_if: None,
+            kind: Kind::YesNo,
+        };
+        Definition {
+            sections: vec![
+                Section {
+                    questions: vec![question("a"), question("b")],
+                    ..Section::new("s1")
+                },
+                Section {
+                    questions: vec![question("c")],
+                    ..Section::new("s2")
+                },
+            ],
+            ..Definition::default()
+        }
+    }
+
+    fn order(d: &Definition) -> Vec<Vec<String>> {
+        d.sections
+            .iter()
+            .map(|s| s.questions.iter().map(|q| q.key.clone()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn questions_move_within_and_across_sections() {
+        let mut d = definition();
+        assert!(!d.move_question("a", true), "already first");
+        assert!(d.move_question("a", false));
+        assert_eq!(order(&d), vec![vec!["b", "a"], vec!["c"]]);
+        assert!(d.move_question("a", false), "into the next section");
+        assert_eq!(order(&d), vec![vec!["b"], vec!["a", "c"]]);
+        assert!(d.move_question("a", true), "back up across the edge");
+        assert_eq!(order(&d), vec![vec!["b", "a"], vec!["c"]]);
+        assert!(!d.move_question("c", false), "already last");
+        assert!(!d.move_question("missing", true));
     }
 }

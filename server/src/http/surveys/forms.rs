@@ -1,4 +1,6 @@
-//! Form handlers of the survey editor. Each change reads its form (the question form through
+//! Form handlers of the survey editor: creating, importing and exporting a survey, its
+//! details and schedule, its lifecycle (its sections and questions are in `questions`). Each
+//! change reads its form (the question form through
 //! its contract, `surveys::editor::question_form`) and hands the edit to
 //! `surveys::actions::revise`, which checks the version the form was made from, checks the
 //! result (and, once answers exist, against them), saves it as a new version and audits it.
@@ -10,7 +12,7 @@ use app::surveys::{
     Definition, Recurrence, StakeholderGroup, db as surveys_db,
     editor::question_form,
     lifecycle::{Move, start_of},
-    model::{Kind, Languages, Question, Section, Text},
+    model::{Languages, Text},
 };
 use axum::{
     Extension,
@@ -24,7 +26,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::http::forms::{self, Feedback, Fields, Pages, Posted, server_error};
 
-fn survey_page(parts: &Parts, id: Uuid) -> String {
+pub(super) fn survey_page(parts: &Parts, id: Uuid) -> String {
     let locale = app::Locale::from_path(parts.uri.path()).unwrap_or_default();
     format!("/{}/staff/surveys/{id}", locale.code())
 }
@@ -140,7 +142,7 @@ async fn not_found(pages: &Pages, parts: Parts) -> Response {
 /// Applies a change to a survey's definition and saves it as a new version
 /// (`surveys::actions::revise`). `change` reads the form and edits the definition, or reports
 /// what is wrong with the form; it answers where to go next.
-async fn edit(
+pub(super) async fn edit(
     state: &AppState,
     pages: &Pages,
     parts: Parts,
@@ -338,280 +340,5 @@ pub async fn status(
     match actions::move_survey(&state.db, &actor, id, action, Utc::now()).await {
         Ok(_) => Redirect::to(&page).into_response(),
         Err(error) => refused(&pages, parts, &page, error).await,
-    }
-}
-
-pub async fn add_section(
-    State(state): State<AppState>,
-    Extension(pages): Extension<Pages>,
-    Path((_lang, id)): Path<(String, String)>,
-    Posted { parts, fields }: Posted,
-) -> Response {
-    let page = survey_page(&parts, id.parse().unwrap_or_default());
-    edit(
-        &state,
-        &pages,
-        parts,
-        &fields,
-        &id,
-        None,
-        move |definition, _| {
-            let key = definition.fresh_key("s");
-            definition.sections.push(Section::new(&key));
-            Ok(format!("{page}#section-{key}"))
-        },
-    )
-    .await
-}
-
-/// A section's titles, or its removal (only when it has no questions and is not the last).
-pub async fn section(
-    State(state): State<AppState>,
-    Extension(pages): Extension<Pages>,
-    Path((_lang, id, key)): Path<(String, String, String)>,
-    Posted { parts, fields }: Posted,
-) -> Response {
-    let page = survey_page(&parts, id.parse().unwrap_or_default());
-    edit(
-        &state,
-        &pages,
-        parts,
-        &fields,
-        &id,
-        None,
-        move |definition, fields| {
-            let Some(index) = definition.sections.iter().position(|s| s.key == key) else {
-                return Err(error_feedback("surveys.not_found"));
-            };
-            if !fields.get("delete").is_empty() {
-                if !definition.sections[index].questions.is_empty()
-                    || definition.sections.len() == 1
-                {
-                    return Err(error_feedback("surveys.section_not_empty"));
-                }
-                definition.sections.remove(index);
-                return Ok(page);
-            }
-            definition.sections[index].title =
-                Text::new(fields.get("title_ar").trim(), fields.get("title_en").trim());
-            Ok(format!("{page}#section-{key}"))
-        },
-    )
-    .await
-}
-
-fn error_feedback(key: &str) -> Feedback {
-    let mut feedback = Feedback::default();
-    feedback.error("", key);
-    feedback
-}
-
-/// A new question of the chosen type at the end of a section; then its page opens.
-pub async fn add_question(
-    State(state): State<AppState>,
-    Extension(pages): Extension<Pages>,
-    Path((_lang, id)): Path<(String, String)>,
-    Posted { parts, fields }: Posted,
-) -> Response {
-    let page = survey_page(&parts, id.parse().unwrap_or_default());
-    edit(
-        &state,
-        &pages,
-        parts,
-        &fields,
-        &id,
-        None,
-        move |definition, fields| {
-            let Some(kind) = Kind::new_of(&fields.get("type")) else {
-                return Err(error_feedback("surveys.bad_choice"));
-            };
-            let section = fields.get("section");
-            let key = definition.fresh_key("q");
-            let Some(section) = definition.sections.iter_mut().find(|s| s.key == section) else {
-                return Err(error_feedback("surveys.not_found"));
-            };
-            section.questions.push(Question {
-                key: key.clone(),
-                text: Text::default(),
-                help: Text::default(),
-                required: false,
-                show_if: None,
-                kind,
-            });
-            Ok(format!("{page}/questions/{key}"))
-        },
-    )
-    .await
-}
-
-/// Moves a question up or down, across into the neighbouring section at a section's edge.
-pub async fn move_question(
-    State(state): State<AppState>,
-    Extension(pages): Extension<Pages>,
-    Path((_lang, id, key)): Path<(String, String, String)>,
-    Posted { parts, fields }: Posted,
-) -> Response {
-    let page = survey_page(&parts, id.parse().unwrap_or_default());
-    edit(
-        &state,
-        &pages,
-        parts,
-        &fields,
-        &id,
-        None,
-        move |definition, fields| {
-            let up = fields.get("direction") == "up";
-            if !move_within(definition, &key, up) {
-                return Err(error_feedback("surveys.cannot_move"));
-            }
-            Ok(format!("{page}#sections"))
-        },
-    )
-    .await
-}
-
-/// Moves question `key` one place; `false` when it is already first (or last).
-pub fn move_within(definition: &mut Definition, key: &str, up: bool) -> bool {
-    let Some((s, q)) = definition
-        .sections
-        .iter()
-        .enumerate()
-        .find_map(|(s, section)| {
-            section
-                .questions
-                .iter()
-                .position(|q| q.key == key)
-                .map(|q| (s, q))
-        })
-    else {
-        return false;
-    };
-    let count = definition.sections[s].questions.len();
-    match (up, q) {
-        (true, 0) if s > 0 => {
-            let question = definition.sections[s].questions.remove(0);
-            definition.sections[s - 1].questions.push(question);
-        }
-        (true, 0) => return false,
-        (true, q) => definition.sections[s].questions.swap(q, q - 1),
-        (false, q) if q + 1 == count && s + 1 < definition.sections.len() => {
-            let question = definition.sections[s].questions.remove(q);
-            definition.sections[s + 1].questions.insert(0, question);
-        }
-        (false, q) if q + 1 == count => return false,
-        (false, q) => definition.sections[s].questions.swap(q, q + 1),
-    }
-    true
-}
-
-pub async fn delete_question(
-    State(state): State<AppState>,
-    Extension(pages): Extension<Pages>,
-    Path((_lang, id, key)): Path<(String, String, String)>,
-    Posted { parts, fields }: Posted,
-) -> Response {
-    let page = survey_page(&parts, id.parse().unwrap_or_default());
-    edit(
-        &state,
-        &pages,
-        parts,
-        &fields,
-        &id,
-        None,
-        move |definition, _| {
-            let before = definition.questions().count();
-            for section in &mut definition.sections {
-                section.questions.retain(|q| q.key != key);
-            }
-            if definition.questions().count() == before {
-                return Err(error_feedback("surveys.not_found"));
-            }
-            Ok(format!("{page}#sections"))
-        },
-    )
-    .await
-}
-
-/// A question's wording, settings and show-if rules.
-pub async fn question(
-    State(state): State<AppState>,
-    Extension(pages): Extension<Pages>,
-    Path((_lang, id, key)): Path<(String, String, String)>,
-    Posted { parts, fields }: Posted,
-) -> Response {
-    let survey_path = survey_page(&parts, id.parse().unwrap_or_default());
-    let page = parts.uri.path().to_owned();
-    edit(
-        &state,
-        &pages,
-        parts,
-        &fields,
-        &id,
-        Some(page),
-        move |definition, fields| {
-            let Some(existing) = definition.question(&key).cloned() else {
-                return Err(error_feedback("surveys.not_found"));
-            };
-            let mut feedback = Feedback::default().keep_all(fields);
-            let question = question_form::read(&existing, fields, feedback.inner_mut());
-            if feedback.has_errors() {
-                return Err(feedback);
-            }
-            if let Some(slot) = definition.question_mut(&key) {
-                *slot = question;
-            }
-            Ok(format!("{survey_path}#sections"))
-        },
-    )
-    .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn definition() -> Definition {
-        let question = |key: &str| Question {
-            key: key.into(),
-            text: Text::new("س", "Q"),
-            help: Text::default(),
-            required: false,
-            show_if: None,
-            kind: Kind::YesNo,
-        };
-        Definition {
-            sections: vec![
-                Section {
-                    questions: vec![question("a"), question("b")],
-                    ..Section::new("s1")
-                },
-                Section {
-                    questions: vec![question("c")],
-                    ..Section::new("s2")
-                },
-            ],
-            ..Definition::default()
-        }
-    }
-
-    fn order(d: &Definition) -> Vec<Vec<String>> {
-        d.sections
-            .iter()
-            .map(|s| s.questions.iter().map(|q| q.key.clone()).collect())
-            .collect()
-    }
-
-    #[test]
-    fn questions_move_within_and_across_sections() {
-        let mut d = definition();
-        assert!(!move_within(&mut d, "a", true), "already first");
-        assert!(move_within(&mut d, "a", false));
-        assert_eq!(order(&d), vec![vec!["b", "a"], vec!["c"]]);
-        assert!(move_within(&mut d, "a", false), "into the next section");
-        assert_eq!(order(&d), vec![vec!["b"], vec!["a", "c"]]);
-        assert!(move_within(&mut d, "a", true), "back up across the edge");
-        assert_eq!(order(&d), vec![vec!["b", "a"], vec!["c"]]);
-        assert!(!move_within(&mut d, "c", false), "already last");
-        assert!(!move_within(&mut d, "missing", true));
     }
 }

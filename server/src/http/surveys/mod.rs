@@ -3,6 +3,7 @@
 
 pub mod api;
 pub(crate) mod forms;
+mod questions;
 
 use app::accounts::Permission::{AuthorSurveys, ReadSurveys};
 use axum::{
@@ -17,6 +18,7 @@ use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
     use forms::*;
+    use questions::*;
     Router::new()
         .route("/{lang}/staff/surveys", post(create))
         .route("/{lang}/staff/surveys/import", post(import))
