@@ -268,6 +268,68 @@ pub enum PageError {
     Store(#[from] StoreError),
 }
 
+/// What a page carries over from the draft (or, on the first page, from the link): the
+/// invitation, the channel and its detail, when the form was opened, the answers so far and
+/// the furthest page reached.
+struct Carried {
+    invitation: Option<String>,
+    channel: Channel,
+    source: Option<String>,
+    started_at: Option<DateTime<Utc>>,
+    known: Answers,
+    reached: usize,
+}
+
+impl Carried {
+    fn new(draft: Option<Draft>, post: &PagePost, now: DateTime<Utc>) -> Self {
+        match draft {
+            Some(d) => Carried {
+                invitation: d.invitation,
+                channel: d.channel,
+                source: d.source,
+                started_at: Some(d.started_at),
+                known: d.answers,
+                reached: d.reached,
+            },
+            None => Carried {
+                invitation: post.invitation.clone(),
+                channel: post
+                    .channel
+                    .filter(|c| *c != Channel::Assisted)
+                    .unwrap_or(Channel::Web),
+                source: post.source.clone(),
+                // Sent by the browser: clamped to the last day.
+                started_at: post
+                    .started
+                    .and_then(|s| DateTime::from_timestamp(s, 0))
+                    .filter(|s| *s <= now && now - *s <= Duration::days(1)),
+                known: Answers::new(),
+                reached: 0,
+            },
+        }
+    }
+
+    fn draft(
+        &self,
+        survey: &PublicSurvey,
+        id: Uuid,
+        answers: Answers,
+        reached: usize,
+        now: DateTime<Utc>,
+    ) -> Draft {
+        Draft {
+            id,
+            survey: survey.id,
+            answers,
+            reached: self.reached.max(reached),
+            channel: self.channel,
+            source: self.source.clone(),
+            invitation: self.invitation.clone(),
+            started_at: self.started_at.unwrap_or(now),
+        }
+    }
+}
+
 /// Reads one page of the public form, keeps the draft, and answers what to show next.
 pub async fn take_page(
     db: &Db,
@@ -290,29 +352,11 @@ pub async fn take_page(
     } else {
         None
     };
-    // The invitation's hash is kept in the draft after the first page.
-    let invitation = match &draft {
-        Some(draft) => draft.invitation.clone(),
-        None => post.invitation,
-    };
-    if survey.identity_mode == IdentityMode::Invitation && invitation.is_none() {
+    let carried = Carried::new(draft, &post, now);
+    if survey.identity_mode == IdentityMode::Invitation && carried.invitation.is_none() {
         return Err(PageError::InvitationNeeded);
     }
-    let known = draft
-        .as_ref()
-        .map(|d| d.answers.clone())
-        .unwrap_or_default();
-    let reached = draft.as_ref().map_or(0, |d| d.reached);
-    let (channel, source) = match &draft {
-        Some(d) => (d.channel, d.source.clone()),
-        None => (
-            post.channel
-                .filter(|c| *c != Channel::Assisted)
-                .unwrap_or(Channel::Web),
-            post.source,
-        ),
-    };
-    let before = pages_for(definition, &known);
+    let before = pages_for(definition, &carried.known);
     let page = post
         .page
         .filter(|p| *p < definition.sections.len())
@@ -321,26 +365,7 @@ pub async fn take_page(
         index: page,
         first: page == before[0],
     };
-    let (answers, errors) = read_page(definition, scope, &known, &post.fields);
-    // When the form was opened: the draft's start, or the first page's field (clamped to the
-    // last day, since the browser sends it).
-    let started_at = match &draft {
-        Some(d) => Some(d.started_at),
-        None => post
-            .started
-            .and_then(|s| DateTime::from_timestamp(s, 0))
-            .filter(|s| *s <= now && now - *s <= Duration::days(1)),
-    };
-    let save = |answers: Answers, reached: usize| Draft {
-        id: submission,
-        survey: survey.id,
-        answers,
-        reached,
-        channel,
-        source: source.clone(),
-        invitation: invitation.clone(),
-        started_at: started_at.unwrap_or(now),
-    };
+    let (answers, errors) = read_page(definition, scope, &carried.known, &post.fields);
     if post.back {
         // Back keeps what could be read on this page and goes one page back.
         let previous = pages_for(definition, &answers)
@@ -348,7 +373,12 @@ pub async fn take_page(
             .filter(|p| *p < page)
             .max()
             .unwrap_or(page);
-        db::save_draft(db, &save(answers, reached.max(page)), now).await?;
+        db::save_draft(
+            db,
+            &carried.draft(survey, submission, answers, page, now),
+            now,
+        )
+        .await?;
         return Ok(PageStep::Resume {
             submission,
             page: previous,
@@ -359,20 +389,48 @@ pub async fn take_page(
     }
     let after = pages_for(definition, &answers);
     if let Some(next) = after.iter().copied().find(|p| *p > page) {
-        db::save_draft(db, &save(answers, reached.max(next)), now).await?;
+        db::save_draft(
+            db,
+            &carried.draft(survey, submission, answers, next, now),
+            now,
+        )
+        .await?;
         return Ok(PageStep::Resume {
             submission,
             page: next,
         });
     }
-    // The last page: the whole response must hold, earlier pages included.
+    finish(
+        db,
+        survey,
+        submission,
+        carried,
+        answers,
+        (page, after[0]),
+        now,
+    )
+    .await
+}
+
+/// The last page: the whole response must hold, earlier pages included. `pages` is this page
+/// and the first one shown.
+async fn finish(
+    db: &Db,
+    survey: &PublicSurvey,
+    submission: Uuid,
+    carried: Carried,
+    answers: Answers,
+    (page, first): (usize, usize),
+    now: DateTime<Utc>,
+) -> Result<PageStep, PageError> {
+    let definition = &survey.definition;
     let incoming = Incoming {
         submission,
         answers,
-        channel,
-        source: source.clone(),
-        invitation: invitation.clone(),
-        started_at,
+        channel: carried.channel,
+        source: carried.source.clone(),
+        invitation: carried.invitation.clone(),
+        started_at: carried.started_at,
         door: Door::Form,
     };
     match check(survey, incoming, None, now) {
@@ -386,12 +444,13 @@ pub async fn take_page(
                         .iter()
                         .position(|s| s.questions.iter().any(|q| q.key == first.question))
                 })
-                .unwrap_or(after[0]);
+                .unwrap_or(first);
             if on_page == page {
                 return Ok(PageStep::Again(errors));
             }
             // A page before this one is incomplete (its rules changed): show that page.
-            db::save_draft(db, &save(answers.clone(), reached.max(page)), now).await?;
+            let draft = carried.draft(survey, submission, answers.clone(), page, now);
+            db::save_draft(db, &draft, now).await?;
             let mut values = vec![
                 ("submission".to_owned(), submission.to_string()),
                 ("page".to_owned(), on_page.to_string()),
