@@ -1,6 +1,6 @@
 //! The API tokens page: a staff member makes personal tokens for `/api/v1`, sees each new one
 //! once, and revokes them. Making a token is a plain form (handled in
-//! `server/src/http/tokens.rs`); revoking is a server function behind an `ActionForm`, which
+//! `server/src/http/accounts/tokens.rs`); revoking is a server function behind an `ActionForm`, which
 //! posts like a plain form without JavaScript and, with it, updates the table in place (the
 //! table is an island).
 

@@ -1,6 +1,6 @@
 //! Sign-in, the staff dashboard, user administration, password change and the 403 page.
 //! Every form is a plain HTML form posting to the page's own URL (handled in
-//! `server/src/http/accounts.rs`), so it works without JavaScript.
+//! `server/src/http/accounts/forms.rs`), so it works without JavaScript.
 
 use leptos::prelude::*;
 use leptos_meta::Title;

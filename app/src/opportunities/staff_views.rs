@@ -1,6 +1,6 @@
 //! The staff side of opportunities: the list of every opportunity with its status, the form
 //! to add one, and the page to change one. Forms are plain HTML posts handled in
-//! `server/src/http/opportunities.rs`; on a problem the page comes back with the errors and
+//! `server/src/http/opportunities/forms.rs`; on a problem the page comes back with the errors and
 //! everything typed. Analysts (who read but change nothing) and survey rows (changed with
 //! their survey) get the details without a form.
 

@@ -1,7 +1,7 @@
 //! The participant's pages: the survey form (`/{lang}/s/{key}`, one section per page, resumable
 //! with `?r=<submission>`), and the thank-you page. Staff pages: collection settings and
 //! invitations, and entering a response on someone's behalf. All of them are plain forms the
-//! server handles (`server/src/http/respond.rs`); the form itself is the `ResponseForm` island.
+//! server handles (`server/src/http/responses/forms.rs`); the form itself is the `ResponseForm` island.
 //!
 //! One file per page: `form` (the survey form and what its address shows), `thanks`, `collect`
 //! (collection settings and invitations) and `assist` (staff-assisted entry).
