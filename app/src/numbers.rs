@@ -1,5 +1,6 @@
 //! Numbers as people type them, in Arabic or English: the one parser every form uses (answers,
-//! the editor's ranges and rules, results targets), compiled for the server and the browser.
+//! the editor's ranges and rules, results targets), compiled for the server and the browser;
+//! and numbers as people read them in a right-to-left page ([`ltr_number`]).
 //!
 //! The rules, so one text never means two numbers:
 //! - digits may be ASCII, Arabic-Indic (`٠`–`٩`) or Persian (`۰`–`۹`);
@@ -64,6 +65,18 @@ fn ungroup(whole: &str) -> Option<String> {
     Some(out)
 }
 
+/// A number written for a page that may run right to left: a negative number is isolated as
+/// a left-to-right run (U+2066 LEFT-TO-RIGHT ISOLATE … U+2069 POP DIRECTIONAL ISOLATE), so its
+/// minus stays on the left of its digits in Arabic ("-1.2", never "1.2-"), in HTML and in SVG
+/// text alike. Screen readers skip the two marks; other numbers are returned as they are.
+pub fn ltr_number(text: String) -> String {
+    if text.starts_with('-') {
+        format!("\u{2066}{text}\u{2069}")
+    } else {
+        text
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,5 +114,12 @@ mod tests {
     fn western_digits_keeps_other_characters() {
         assert_eq!(western_digits(" ٢٠٢٦-٠٣-٠١ "), "2026-03-01");
         assert_eq!(western_digits("+٩٧١ ٥٠"), "+971 50");
+    }
+
+    #[test]
+    fn negative_numbers_are_isolated_left_to_right() {
+        assert_eq!(ltr_number("-1.2".into()), "\u{2066}-1.2\u{2069}");
+        assert_eq!(ltr_number("12".into()), "12");
+        assert_eq!(ltr_number("0".into()), "0");
     }
 }

@@ -185,3 +185,46 @@ for (const lang of ['ar', 'en']) {
     });
   });
 }
+
+describe('ar numbers', () => {
+  it('negative numbers keep their minus on the left of their digits, in text and in charts', async () => {
+    const page = await newPage(env.browser);
+    await signIn(page, env.base, 'ar', env.admin);
+    const survey = await pulse(page, 'ar');
+    // The first wave's recommendation score is negative in the demo (more detractors).
+    await page.goto(`${survey}/results?wave=1`);
+    await page.locator('details.data-table').evaluateAll((all) => all.forEach((d) => { d.open = true; }));
+    const found = await page.evaluate(() => {
+      const out = [];
+      const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent;
+        // A minus that starts a number (not the dash inside a date such as 2026-03-01).
+        const i = text.search(/(?<![\d\p{L}])-\d/u);
+        if (i < 0) continue;
+        const svgText = node.parentElement.closest('text');
+        let minus;
+        let digit;
+        if (svgText) {
+          minus = svgText.getStartPositionOfChar(i).x;
+          digit = svgText.getStartPositionOfChar(i + 1).x;
+        } else {
+          const range = document.createRange();
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          const a = range.getBoundingClientRect();
+          range.setStart(node, i + 1);
+          range.setEnd(node, i + 2);
+          const b = range.getBoundingClientRect();
+          if (a.width === 0) continue;
+          [minus, digit] = [a.left, b.left];
+        }
+        out.push({ text, left: minus < digit, svg: Boolean(svgText) });
+      }
+      return out;
+    });
+    assert.ok(found.some((f) => !f.svg), `a negative figure is shown as text: ${JSON.stringify(found)}`);
+    assert.deepEqual(found.filter((f) => !f.left), [], 'every minus is on the left');
+    await assertAccessible(page, assert);
+  });
+});

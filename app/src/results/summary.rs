@@ -23,14 +23,16 @@ fn shown(counts: &[i64], public: bool) -> Vec<Shown> {
     }
 }
 
-/// A figure to one decimal place, without a trailing ".0".
+/// A figure to one decimal place, without a trailing ".0"; a negative one reads left to right
+/// in Arabic too (`numbers::ltr_number`).
 pub fn figure(x: f64) -> String {
     let rounded = (x * 10.0).round() / 10.0;
-    if rounded.fract() == 0.0 {
+    let text = if rounded.fract() == 0.0 {
         format!("{}", rounded as i64)
     } else {
         format!("{rounded:.1}")
-    }
+    };
+    crate::numbers::ltr_number(text)
 }
 
 fn shares(keys: &[(String, String)], counts: &[i64], whole: i64, public: bool) -> Vec<Share> {

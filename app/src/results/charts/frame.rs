@@ -198,8 +198,9 @@ impl Axis {
             .collect()
     }
 
+    /// An axis label: a negative value keeps its minus on the left in Arabic.
     pub(super) fn format(&self, value: f64) -> String {
-        format_number(value, self.decimals)
+        crate::numbers::ltr_number(format_number(value, self.decimals))
     }
 }
 
