@@ -120,7 +120,9 @@ for (const lang of ['ar', 'en']) {
       assert.equal((await page.locator('h1').textContent()).trim(), workshop);
       assert.equal(await page.locator('meta[property="og:title"]').getAttribute('content'), workshop);
       assert.equal(await page.locator('meta[property="og:locale"]').getAttribute('content'), lang === 'ar' ? 'ar_AR' : 'en_US');
-      assert.ok((await page.locator('time').first().getAttribute('datetime')).startsWith('2099-01-01T09:00:00'));
+      // Typed as 09:00 UAE time, shown as 09:00 UAE time (stored as 05:00 UTC).
+      assert.equal(await page.locator('time').first().getAttribute('datetime'), '2099-01-01T09:00:00+04:00');
+      assert.match(await page.locator('time').first().innerText(), lang === 'ar' ? /09:00 بتوقيت الإمارات/ : /09:00 UAE time/);
       await hydrated(page);
       await assertAccessible(page, assert);
       assert.deepEqual(page.problems, []);

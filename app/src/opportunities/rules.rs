@@ -248,7 +248,7 @@ pub fn is_web_address(link: &str) -> bool {
 pub struct NotATime;
 
 /// A time typed in a form (`datetime-local`: `2026-03-01T09:00`, seconds optional; or a date
-/// alone), read as UTC. A date alone is the start of that day, or its last minute for a
+/// alone), read as UAE time (`dates::from_uae`). A date alone is the start of that day, or its last minute for a
 /// deadline (`end_of_day`). `Ok(None)` when nothing was typed; `Err` when it is not a time.
 pub fn parse_form_time(value: &str, end_of_day: bool) -> Result<Option<DateTime<Utc>>, NotATime> {
     let value = value.trim();
@@ -271,13 +271,17 @@ pub fn parse_form_time(value: &str, end_of_day: bool) -> Result<Option<DateTime<
             date.and_time(time.ok_or(NotATime)?)
         }
     };
-    Ok(Some(naive.and_utc()))
+    Ok(Some(crate::dates::from_uae(naive)))
 }
 
-/// A time as a `datetime-local` input shows it (UTC, to the minute).
+/// A time as a `datetime-local` input shows it (UAE time, to the minute).
 pub fn form_time(at: Option<DateTime<Utc>>) -> String {
-    at.map(|at| at.format("%Y-%m-%dT%H:%M").to_string())
-        .unwrap_or_default()
+    at.map(|at| {
+        crate::dates::in_uae(at)
+            .format("%Y-%m-%dT%H:%M")
+            .to_string()
+    })
+    .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -310,7 +314,7 @@ mod tests {
         );
         assert_eq!(
             fields.ends_at.map(|t| t.to_rfc3339()),
-            Some("2026-03-01T23:59:00+00:00".to_owned())
+            Some("2026-03-01T19:59:00+00:00".to_owned())
         );
     }
 
@@ -373,14 +377,14 @@ mod tests {
     }
 
     #[test]
-    fn form_times_are_read_as_utc_and_written_back_the_same() {
+    fn form_times_are_read_as_uae_time_and_written_back_the_same() {
         let t = parse_form_time("2026-03-01T09:30", false).expect("valid");
         assert_eq!(form_time(t), "2026-03-01T09:30");
         assert_eq!(
             parse_form_time("2026-03-01 09:30:15", false)
                 .expect("valid")
                 .map(|t| t.to_rfc3339()),
-            Some("2026-03-01T09:30:15+00:00".into())
+            Some("2026-03-01T05:30:15+00:00".into())
         );
         assert_eq!(
             form_time(parse_form_time("2026-03-01", false).expect("date")),

@@ -35,7 +35,7 @@ pub fn When(at: DateTime<Utc>, #[prop(optional)] date_only: bool) -> impl IntoVi
     } else {
         when_text(locale, at)
     };
-    view! { <time datetime=at.to_rfc3339()>{text}</time> }
+    view! { <time datetime=crate::dates::in_uae(at).to_rfc3339()>{text}</time> }
 }
 
 /// The kind and status labels above an opportunity's title.

@@ -96,7 +96,7 @@ async fn staff_add_and_change_opportunities_and_see_their_mistakes(db: Db) {
     );
     assert_eq!(
         made.starts_at.map(|t| t.to_rfc3339()).as_deref(),
-        Some("2030-03-01T09:00:00+00:00")
+        Some("2030-03-01T05:00:00+00:00")
     );
     assert!(made.published);
     let list = staff.get("/en/staff/opportunities?created=1").await;
