@@ -197,7 +197,7 @@ for (const lang of ['ar', 'en']) {
       await page.check('#q-uses_services-yes');
       await page.waitForSelector('#question-satisfaction', { state: 'visible' });
       await page.check('#q-channel-web');
-      await page.selectOption('#q-region', 'eastern');
+      await page.selectOption('#q-region', 'sharjah');
       await page.check('#q-recommend-9');
       await page.check('#q-aspects-clarity-3');
       await page.selectOption('#q-priorities-rank-wait', '1');
@@ -244,7 +244,7 @@ for (const lang of ['ar', 'en']) {
       for (const id of ['stakeholder_group-academic', 'q-uses_services-yes', 'q-satisfaction-4', 'q-channel-web', 'q-recommend-9', 'q-aspects-clarity-3']) {
         assert.ok(await page.isChecked(`#${id}`), `${id} is still selected`);
       }
-      assert.equal(await page.inputValue('#q-region'), 'eastern');
+      assert.equal(await page.inputValue('#q-region'), 'sharjah');
       assert.equal(await page.inputValue('#q-priorities-rank-online'), '2');
       assert.ok(await page.isVisible('#question-satisfaction'));
       assert.ok(await page.isHidden('#question-why_not'));
@@ -308,7 +308,7 @@ for (const lang of ['ar', 'en']) {
       await page.check('#q-why_not-access');
       await page.check('#q-channel-other');
       await page.fill('#q-channel-other-text', lang === 'ar' ? 'واتساب' : 'WhatsApp');
-      await page.selectOption('#q-region', 'makkah');
+      await page.selectOption('#q-region', 'dubai');
       await page.check('#q-aspects-speed-2');
       const saved = await post(page, next);
       assert.equal(saved.status(), 303, 'saved, then redirected to page 2');
@@ -338,7 +338,7 @@ for (const lang of ['ar', 'en']) {
         assert.ok(await page.isChecked(`#${id}`), `${id} is still selected`);
       }
       assert.equal(await page.inputValue('#q-channel-other-text'), lang === 'ar' ? 'واتساب' : 'WhatsApp');
-      assert.equal(await page.inputValue('#q-region'), 'makkah');
+      assert.equal(await page.inputValue('#q-region'), 'dubai');
       await assertAccessibleAsServed(page);
 
       await post(page, next);
@@ -398,7 +398,7 @@ for (const lang of ['ar', 'en']) {
       assert.ok(await page.isChecked('#q-channel-web'));
       await tabTo(page, (x) => x.id === 'q-region', 'the region list');
       await page.keyboard.press('ArrowDown');
-      assert.equal(await page.inputValue('#q-region'), 'riyadh');
+      assert.equal(await page.inputValue('#q-region'), 'abu_dhabi');
       await tabTo(page, (x) => x.name === 'q.recommend', 'the recommendation scale');
       await page.keyboard.press('Space');
       assert.ok(await page.isChecked('#q-recommend-0'));

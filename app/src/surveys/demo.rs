@@ -110,17 +110,20 @@ pub fn every_type_survey() -> Definition {
             ),
             question(
                 "region",
-                "في أي منطقة تقيم؟",
-                "Which region do you live in?",
+                "في أي إمارة تقيم؟",
+                "Which emirate do you live in?",
                 false,
                 Kind::Dropdown {
                     choices: choices(&[
-                        ("riyadh", "الرياض", "Riyadh"),
-                        ("makkah", "مكة المكرمة", "Makkah"),
-                        ("eastern", "المنطقة الشرقية", "Eastern Province"),
-                        ("asir", "عسير", "Asir"),
+                        ("abu_dhabi", "أبوظبي", "Abu Dhabi"),
+                        ("dubai", "دبي", "Dubai"),
+                        ("sharjah", "الشارقة", "Sharjah"),
+                        ("ajman", "عجمان", "Ajman"),
+                        ("umm_al_quwain", "أم القيوين", "Umm Al Quwain"),
+                        ("ras_al_khaimah", "رأس الخيمة", "Ras Al Khaimah"),
+                        ("fujairah", "الفجيرة", "Fujairah"),
                     ]),
-                    other: true,
+                    other: false,
                 },
             ),
             question(

@@ -67,7 +67,7 @@ const MULTI: [(&str, &str); 4] = [
     ("m3", "Schools"),
     ("m4", "Clinics"),
 ];
-const DROP: [(&str, &str); 3] = [("d1", "Riyadh"), ("d2", "Jeddah"), ("d3", "Dammam")];
+const DROP: [(&str, &str); 3] = [("d1", "Abu Dhabi"), ("d2", "Dubai"), ("d3", "Sharjah")];
 const ROWS: [(&str, &str); 3] = [("r1", "Speed"), ("r2", "Courtesy"), ("r3", "Clarity")];
 const SCALE: [(&str, &str); 3] = [("s1", "Poor"), ("s2", "Fair"), ("s3", "Good")];
 const RANK: [(&str, &str); 3] = [
