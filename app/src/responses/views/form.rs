@@ -324,6 +324,18 @@ fn FormView(form: FormPage, feedback: FormFeedback) -> impl IntoView {
             form.submission
         )
     });
+    // An anonymous form that asks for an email address or a phone number says so, truthfully.
+    let asks_contact = form.definition.questions().any(|(_, q)| {
+        matches!(
+            q.kind,
+            crate::surveys::model::Kind::Email | crate::surveys::model::Kind::Phone
+        )
+    });
+    let privacy = if asks_contact {
+        "responses.privacy_contact"
+    } else {
+        "responses.privacy"
+    };
     let setup = FormSetup {
         action: form_path(locale, &form.key),
         hidden,
@@ -351,7 +363,7 @@ fn FormView(form: FormPage, feedback: FormFeedback) -> impl IntoView {
             </aside>
             }
         })}
-        <p class="privacy-note">{locale.t("responses.privacy")}</p>
+        <p class="privacy-note">{locale.t(privacy)}</p>
     }
     .into_any()
 }

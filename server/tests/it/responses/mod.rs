@@ -33,6 +33,7 @@ mod api;
 mod assisted;
 mod crash;
 mod invitations;
+mod privacy;
 mod refused;
 
 // ---------------------------------------------------------------------------------------------
