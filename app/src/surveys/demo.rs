@@ -457,6 +457,9 @@ pub async fn seed(db: &Db, now: DateTime<Utc>, author: Option<Uuid>) -> Result<(
         }
     }
 
+    // The pulse's results are public, so the way from a voice to what is published can be seen.
+    crate::results::db::save_settings(db, pulse, true, &std::collections::BTreeMap::new()).await?;
+
     // A consultation survey that has closed.
     let mut closed = every_type_survey();
     closed.title = Text::new(

@@ -28,6 +28,12 @@ async fn demo_content_is_seeded_once_and_is_realistic(db: Db) {
     let waves = surveys_db::waves(&db, pulse.id).await.expect("waves");
     assert_eq!(waves.len(), 3, "three waves so far");
     assert!(waves.iter().all(|w| w.closes_at < Utc::now()), "all closed");
+    // Its results are public: the page a visitor reads them on answers.
+    let public = server::testing::Client::new(&db)
+        .get(&format!("/en/results/{}", pulse.id))
+        .await;
+    assert_eq!(public.status, axum::http::StatusCode::OK, "{}", public.body);
+    assert!(public.body.contains("Survey results"));
     let answered = surveys_db::answered(&db, pulse.id).await.expect("answers");
     assert!(answered.contains_key("trust") && answered.contains_key("focus"));
     let counted: Vec<(i64,)> = app::on_db!(&db, |pool| {
