@@ -43,7 +43,8 @@ pub enum AccountError {
 /// Each action's result.
 pub type AccountResult<T> = Result<T, AccountError>;
 
-/// An audit entry for an action with no signed-in actor yet (signing in).
+/// An audit entry for signing in, when there is no signed-in actor yet (`Actor::audit` is for
+/// everything after).
 async fn audit_as(db: &crate::store::Db, user: uuid::Uuid, address: Option<String>, action: &str) {
     let entry = crate::audit::AuditEntry::new(Some(user), action, user.to_string(), address, None);
     if let Err(error) = crate::audit::db::append(db, &entry).await {

@@ -3,7 +3,7 @@
 
 use uuid::Uuid;
 
-use super::{AccountError, AccountResult, audit_as};
+use super::{AccountError, AccountResult};
 use crate::accounts::db::{self as accounts_db, NewUser};
 use crate::accounts::rules::{check_new_password, normalize_email};
 use crate::accounts::{Permission, Role, secrets};
@@ -111,12 +111,8 @@ pub async fn change_password(
     let hash = secrets::hash_password(new).map_err(|_| AccountError::Hashing)?;
     accounts_db::set_password_hash(db, actor.user.id, &hash).await?;
     accounts_db::delete_other_sessions(db, actor.user.id, keep_session).await?;
-    audit_as(
-        db,
-        actor.user.id,
-        actor.address.clone(),
-        "user.password_change",
-    )
-    .await;
+    actor
+        .audit(db, "user.password_change", actor.user.id.to_string(), None)
+        .await;
     Ok(())
 }
