@@ -66,7 +66,7 @@ fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
             <tbody>
                 {rows.into_iter().map(|row| view! {
                     <tr>
-                        <td dir="ltr"><time datetime=crate::dates::in_uae(row.at).to_rfc3339()>{crate::dates::in_uae(row.at).format("%Y-%m-%d %H:%M (UTC+4)").to_string()}</time></td>
+                        <td dir="ltr"><time datetime=crate::dates::in_uae(row.at).to_rfc3339()>{crate::dates::in_uae(row.at).format("%Y-%m-%d %H:%M").to_string()}</time></td>
                         <td dir="ltr">{row.actor.unwrap_or_else(|| t("audit.no_actor"))}</td>
                         <td>{locale.t(&format!("audit.action.{}", row.action))}</td>
                         <td dir="ltr"><code>{row.entity_id}</code></td>
