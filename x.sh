@@ -4,7 +4,9 @@
 #   ./x.sh test    install what is missing, build, and run every test (Rust on SQLite and
 #                  PostgreSQL, then the browser tests in headless Chromium)
 #   ./x.sh build [release|debug]   build the site (wasm, CSS, assets) and the server
-#   ./x.sh setup [browser]         only install the tools
+#   ./x.sh setup [browser]         only install the tools: the wasm target, wasm-bindgen, Node.js
+#                                  and the npm packages, Debian's python3-aiosmtpd (the tests'
+#                                  SMTP server); with `browser`, Debian's Chromium too
 #   ./x.sh paths                   print where it builds (target) and what it serves (site)
 # Environment: CARGO_TARGET_DIR (default target), DATABASE_URL, SHAREK_ADDR, SHAREK_BASE_URL.
 set -euo pipefail
@@ -57,6 +59,16 @@ setup_browser() {
   fi
 }
 
+# The tests that send email start a real SMTP server, Debian's aiosmtpd, which keeps what it
+# receives in a Maildir (server/tests/it/support/smtp.rs, tests/browser/mail.mjs). Debian's
+# package is installed for Debian's Python, so that is the one asked.
+setup_mail() {
+  if ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
+    say "installing Debian's python3-aiosmtpd, the tests' SMTP server"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd
+  fi
+}
+
 build_site() {
   say "building the browser bundle (wasm)"
   cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release
@@ -92,7 +104,7 @@ case "$cmd" in
     printf 'target %s\nsite %s\n' "$TARGET" "$SHAREK_SITE_ROOT"
     ;;
   setup)
-    setup_rust; setup_node
+    setup_rust; setup_node; setup_mail
     [ "${2:-}" = browser ] && setup_browser
     ;;
   build)
@@ -108,7 +120,7 @@ case "$cmd" in
     exec "$TARGET/release/sharek" serve --demo
     ;;
   test)
-    setup_rust; setup_node; setup_browser
+    setup_rust; setup_node; setup_mail; setup_browser
     if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
       say "starting PostgreSQL"
       pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start || true

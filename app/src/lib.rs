@@ -9,6 +9,7 @@ rust_i18n::i18n!("locales", fallback = "ar");
 pub mod accounts;
 pub mod audit;
 pub mod dates;
+pub mod feedback;
 pub mod groups;
 pub mod i18n;
 pub mod numbers;
@@ -87,7 +88,7 @@ pub fn App() -> impl IntoView {
                         view=pages::document::AccessibilityPage
                     />
                     <Route path=StaticSegment("login") view=accounts::views::LoginPage/>
-                    <Route path=StaticSegment("staff") view=accounts::views::StaffDashboard/>
+                    <Route path=StaticSegment("staff") view=pages::staff_home::StaffHomePage ssr=SsrMode::Async/>
                     // Async: data pages render whole on the server, so they work without JavaScript.
                     <Route
                         path=(StaticSegment("staff"), StaticSegment("users"))
@@ -173,6 +174,44 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("staff"), StaticSegment("tokens"))
                         view=accounts::token_views::TokensPage
+                        ssr=SsrMode::Async
+                    />
+                    // Feedback: the public form, the private tracking and rating pages.
+                    <Route path=StaticSegment("feedback") view=feedback::views::FeedbackPage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("feedback"), StaticSegment("track"), ParamSegment("token"))
+                        view=feedback::views::TrackPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("feedback"), StaticSegment("rate"), ParamSegment("token"))
+                        view=feedback::views::RatePage
+                        ssr=SsrMode::Async
+                    />
+                    // Static segments before the case's id, so "new" is never read as an id.
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("feedback"))
+                        view=feedback::staff_views::StaffFeedbackPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("feedback"), StaticSegment("new"))
+                        view=feedback::staff_views::RecordFeedbackPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("feedback"), StaticSegment("settings"))
+                        view=feedback::staff_views::FeedbackSettingsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("feedback"), StaticSegment("figures"))
+                        view=feedback::figures_views::FiguresPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("feedback"), ParamSegment("id"))
+                        view=feedback::staff_views::StaffCasePage
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -206,6 +206,9 @@ impl SurveyCache {
 pub struct Collection {
     pub collector: Collector,
     pub limiter: RateLimiter,
+    /// The public feedback form's own limit (the same number per ten minutes), so a flood of
+    /// feedback does not use up an office's survey submissions, nor the reverse.
+    pub feedback: RateLimiter,
     pub surveys: SurveyCache,
 }
 
@@ -215,6 +218,7 @@ impl Collection {
         Arc::new(Self {
             collector: Collector::new(db),
             limiter: RateLimiter::new(limit, Duration::from_secs(600)),
+            feedback: RateLimiter::new(limit, Duration::from_secs(600)),
             surveys: SurveyCache::new(Duration::from_secs(2)),
         })
     }

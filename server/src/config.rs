@@ -125,6 +125,18 @@ pub struct ServeArgs {
     /// address.
     #[arg(long, env = "SHAREK_SUBMIT_LIMIT", default_value_t = 120)]
     pub submit_limit: u32,
+    /// The working week feedback service levels count in (UAE time, +04:00), as days and
+    /// spans: the UAE federal government's week by default.
+    #[arg(long, env = "SHAREK_WORKING_WEEK", default_value = "mon-thu 07:30-15:30; fri 07:30-12:00", value_parser = parse_week)]
+    pub working_week: app::feedback::clock::WorkingWeek,
+    /// The share of a feedback case's service level, in per cent, at which its assignee is
+    /// reminded.
+    #[arg(long, env = "SHAREK_REMINDER_SHARE", default_value_t = 75, value_parser = clap::value_parser!(u32).range(1..=99))]
+    pub reminder_share: u32,
+    /// The shared secret replies to integrations are signed with (HMAC-SHA256, header
+    /// `X-Sharek-Signature`). Without one, integrations cannot ask for webhook replies.
+    #[arg(long, env = "SHAREK_WEBHOOK_SECRET", hide_env_values = true)]
+    pub webhook_secret: Option<String>,
     /// An SMTP relay for outgoing email (invitations): `smtp://[user:password@]host[:port]`.
     /// Plain SMTP to a relay you run, which handles TLS onwards. Without one, staff send the
     /// invitation links themselves.
@@ -192,4 +204,9 @@ mod tests {
         assert!(err.to_string().contains("http"), "{err}");
         assert!(parse(&["migrate", "--database-url", "postgres://u@h/db"]).is_ok());
     }
+}
+
+/// A working week as `--working-week` takes it, in UAE time.
+fn parse_week(text: &str) -> Result<app::feedback::clock::WorkingWeek, String> {
+    app::feedback::clock::WorkingWeek::parse(text, app::dates::uae()).map_err(|e| e.to_string())
 }

@@ -66,9 +66,16 @@ pub async fn ensure_demo_content(state: &AppState) -> anyhow::Result<()> {
     app::opportunities::demo::seed(db, now)
         .await
         .context("seeding the demo opportunities")?;
+    let staff = match author {
+        Some(id) => accounts_db::load_active_user(db, id).await?,
+        None => None,
+    };
+    app::feedback::demo::seed(db, &state.settings.desk, staff, now)
+        .await
+        .context("seeding the demo feedback desk")?;
     app::store::set_meta(db, DEMO_MARKER, &now.to_rfc3339()).await?;
     println!(
-        "  Demo content added: surveys (one periodic, with three waves of responses) and participation opportunities.\n"
+        "  Demo content added: surveys (one periodic, with three waves of responses), participation opportunities, and a feedback desk with a team and a few cases.\n"
     );
     Ok(())
 }

@@ -10,6 +10,7 @@ pub mod http;
 pub mod mail;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod webhooks;
 
 use std::{path::Path, sync::Arc, time::Duration};
 
@@ -51,18 +52,28 @@ pub struct Settings {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// The SMTP relay, when one is configured (`mail`).
     pub mailer: Option<mail::Mailer>,
+    /// The feedback desk: the working week, when to remind, the base of links in emails.
+    pub desk: app::feedback::actions::Desk,
+    /// The key replies to integrations are signed with (`webhooks`); without one, cases
+    /// cannot ask for webhook replies.
+    pub webhook_secret: Option<String>,
 }
 
 impl Settings {
     pub fn new(base_url: url::Url, site_root: std::path::PathBuf) -> Self {
         let secure_cookies = base_url.scheme() == "https";
         Self {
-            base_url,
             secure_cookies,
             site_root,
             sessions: SessionPolicy::default(),
             trusted_proxies: Vec::new(),
             mailer: None,
+            webhook_secret: None,
+            desk: app::feedback::actions::Desk {
+                base_url: base_url.to_string(),
+                ..Default::default()
+            },
+            base_url,
         }
     }
 }
@@ -95,6 +106,11 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .map(|url| mail::Mailer::new(url, &args.mail_from))
         .transpose()
         .context("cannot use the SMTP relay")?;
+    let desk = app::feedback::actions::Desk {
+        week: args.working_week.clone(),
+        remind_permille: args.reminder_share * 10,
+        base_url: args.base_url.to_string(),
+    };
     let state = AppState {
         collection: collect::Collection::new(db.clone(), args.submit_limit),
         db: db.clone(),
@@ -106,6 +122,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             },
             trusted_proxies: args.trusted_proxies.clone(),
             mailer: mailer.clone(),
+            desk: desk.clone(),
+            webhook_secret: args.webhook_secret.clone(),
             ..Settings::new(args.base_url.clone(), args.site_root.clone())
         }),
     };
@@ -120,10 +138,13 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         demo::ensure_demo_admin(&state).await?;
         demo::ensure_demo_content(&state).await?;
     }
-    tokio::spawn(run_scheduler(db.clone()));
+    tokio::spawn(run_scheduler(db.clone(), desk));
     tokio::spawn(run_folder(db.clone()));
     if let Some(mailer) = mailer {
         tokio::spawn(mail::run(db.clone(), mailer));
+    }
+    if let Some(secret) = args.webhook_secret.clone() {
+        tokio::spawn(webhooks::run(db.clone(), secret));
     }
     tracing::info!(addr = %args.addr, base_url = %args.base_url, backend = ?db.backend(), "Sharek is listening");
     axum::serve(
@@ -138,12 +159,13 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// How often the scheduler opens and closes surveys by their dates and creates due waves.
+/// How often the scheduler opens and closes surveys by their dates, creates due waves, and
+/// looks at the feedback clock.
 const SCHEDULER_EVERY: Duration = Duration::from_secs(60);
 
 /// The background scheduler. Every app server runs one; the work is safe to repeat and to run
 /// concurrently (compare-and-set status changes, unique wave numbers), so no leader is needed.
-async fn run_scheduler(db: Db) {
+async fn run_scheduler(db: Db, desk: app::feedback::actions::Desk) {
     let mut ticks = tokio::time::interval(SCHEDULER_EVERY);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -153,6 +175,14 @@ async fn run_scheduler(db: Db) {
             Ok(done) if done != Default::default() => tracing::info!(?done, "scheduler"),
             Ok(_) => {}
             Err(error) => tracing::error!(%error, "scheduler failed; retrying at the next tick"),
+        }
+        // The reply clock: reminders and escalations, each sent once however many servers run.
+        match app::feedback::actions::escalate(&db, &desk, now).await {
+            Ok(round) if round != Default::default() => tracing::info!(?round, "feedback clock"),
+            Ok(_) => {}
+            Err(error) => {
+                tracing::error!(%error, "the feedback clock failed; retrying at the next tick")
+            }
         }
         // Unfinished responses are kept 30 days at most, and only while their survey is open.
         if let Err(error) =

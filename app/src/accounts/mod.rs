@@ -86,6 +86,12 @@ pub enum Permission {
     /// Read results, individual responses and their exports (analysts read; they change
     /// nothing).
     ReadResults,
+    /// Work on feedback cases: list them, take, assign, note, reply, close (responders on
+    /// their teams' cases; admins on all). Staff record feedback received by phone, in
+    /// person, on paper or on social media, and integrations post it through the API.
+    HandleFeedback,
+    /// Read the feedback figures: reply times, service levels met, satisfaction.
+    ReadFeedbackFigures,
 }
 
 /// The signed-in staff member, as pages and handlers see them.

@@ -19,6 +19,10 @@ impl Role {
                 matches!(self, Role::Admin | Role::Author | Role::Responder)
             }
             Permission::ReadResults => matches!(self, Role::Admin | Role::Author | Role::Analyst),
+            Permission::HandleFeedback => matches!(self, Role::Admin | Role::Responder),
+            Permission::ReadFeedbackFigures => {
+                matches!(self, Role::Admin | Role::Responder | Role::Analyst)
+            }
         }
     }
 }

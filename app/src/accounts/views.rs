@@ -59,21 +59,40 @@ pub fn Forbidden() -> impl IntoView {
 }
 
 #[component]
-pub fn StaffDashboard() -> impl IntoView {
+pub fn StaffDashboard(
+    /// What the visitor's roles work on first, above the cards (`pages::staff_home`).
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
     let locale = use_locale();
     let user = use_page_state().user;
     let t = move |key: &str| locale.t(key);
     view! {
         <Title text=t("staff.title")/>
         <h1>{t("staff.title")}</h1>
-        {user.map(|user| {
+        {user.map(move |user| {
             let roles = locale.list(user.roles.iter().map(|r| locale.t(&r.label_key())));
             let admin = user.can(Permission::ManageUsers);
             let reads_opportunities = user.can(Permission::ReadSurveys);
+            let handles_feedback = user.can(Permission::HandleFeedback);
+            let reads_figures = user.can(Permission::ReadFeedbackFigures);
             view! {
                 <p>{locale.t_with("staff.signed_in_as", &[("name", &user.display_name), ("email", &user.email)])}</p>
                 <p>{t("staff.your_roles")} " " {roles}</p>
+                {children.map(|children| children())}
                 <ul class="cards">
+                    {handles_feedback.then(|| view! {
+                        <li class="card">
+                            <h2><a href=format!("/{}/staff/feedback", locale.code())>{t("feedback.staff_title")}</a></h2>
+                            <p>{t("staff.feedback_blurb")}</p>
+                        </li>
+                    })}
+                    {reads_figures.then(|| view! {
+                        <li class="card">
+                            <h2><a href=format!("/{}/staff/feedback/figures", locale.code())>{t("feedback.figures_title")}</a></h2>
+                            <p>{t("staff.figures_blurb")}</p>
+                        </li>
+                    })}
                     {admin.then(|| view! {
                         <li class="card">
                             <h2><a href=format!("/{}/staff/users", locale.code())>{t("users.title")}</a></h2>

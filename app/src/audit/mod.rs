@@ -59,6 +59,19 @@ pub const ACTIONS: &[&str] = &[
     "survey.results",
     "response.assisted",
     "response.api",
+    "feedback.record",
+    "feedback.assign",
+    "feedback.route",
+    "feedback.note",
+    "feedback.reply",
+    "feedback.ask",
+    "feedback.phoned",
+    "feedback.resume",
+    "feedback.close",
+    "feedback.reopen",
+    "feedback.settings",
+    "feedback.holiday",
+    "feedback.holiday_remove",
 ];
 
 /// The client's address as the server determined it (behind a trusted proxy: the address

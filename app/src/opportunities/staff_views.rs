@@ -18,7 +18,7 @@ use super::{
 use crate::Locale;
 use crate::accounts::Permission;
 use crate::page_state::{FormFeedback, use_page_state};
-use crate::shell::forms::{CsrfField, ErrorSummary, TextField, title_with_errors};
+use crate::shell::forms::{CsrfField, ErrorSummary, TextField, textarea_text, title_with_errors};
 use crate::shell::{NotFound, use_locale};
 
 /// Whether the signed-in visitor may add and change opportunities.
@@ -273,7 +273,7 @@ fn Field(
     let control = match rows {
         Some(rows) => view! {
             <textarea id=id.clone() name=name rows=rows lang=lang.code() dir=lang.dir()
-                aria-invalid=invalid aria-describedby=described_by>{value}</textarea>
+                aria-invalid=invalid aria-describedby=described_by>{textarea_text(&value)}</textarea>
         }
         .into_any(),
         None => view! {

@@ -26,17 +26,7 @@ pub fn groups_text(locale: Locale, groups: &[StakeholderGroup]) -> String {
     locale.list(groups.iter().map(|g| locale.t(&g.label_key())))
 }
 
-/// A `<time>` element for a moment, in words (the day alone with `date_only`).
-#[component]
-pub fn When(at: DateTime<Utc>, #[prop(optional)] date_only: bool) -> impl IntoView {
-    let locale = use_locale();
-    let text = if date_only {
-        date_text(locale, at)
-    } else {
-        when_text(locale, at)
-    };
-    view! { <time datetime=crate::dates::in_uae(at).to_rfc3339()>{text}</time> }
-}
+pub use crate::shell::When;
 
 /// The kind and status labels above an opportunity's title.
 #[component]

@@ -4,3 +4,4 @@
 pub mod document;
 pub mod home;
 mod outlines;
+pub mod staff_home;

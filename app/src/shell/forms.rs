@@ -97,6 +97,18 @@ pub fn TextField(
     }
 }
 
+/// Text to put inside a `<textarea>`. Leptos writes a textarea's children unescaped (as it
+/// does a `<script>`'s), so a value holding `</textarea>` would end the element and become
+/// markup. On the server `&` and `<` are escaped here, and the browser decodes them back; in
+/// the browser the text becomes a text node and needs no escaping.
+pub fn textarea_text(text: &str) -> String {
+    if cfg!(feature = "ssr") {
+        text.replace('&', "&amp;").replace('<', "&lt;")
+    } else {
+        text.to_owned()
+    }
+}
+
 /// The page title, prefixed with "Error:" when the form on it has errors.
 pub fn title_with_errors(locale: crate::Locale, title: String, feedback: &FormFeedback) -> String {
     if feedback.has_errors() {
@@ -136,8 +148,103 @@ pub fn TextArea(
                     <span class="visually-hidden">{locale.t("form.error_prefix")}</span>{message}
                 </p>
             })}
-            <textarea id=id name=name rows="3" aria-describedby=(!described.is_empty()).then_some(described)>{text}</textarea>
+            <textarea id=id name=name rows="3" aria-describedby=(!described.is_empty()).then_some(described)>{textarea_text(&text)}</textarea>
         </div>
+    }
+    .into_any()
+}
+
+/// The id, error message and `aria-describedby` of a field with an optional hint.
+fn described(
+    locale: crate::Locale,
+    name: &str,
+    hint: Option<&String>,
+    feedback: &FormFeedback,
+) -> (String, Option<String>, Option<String>, Option<String>) {
+    let id = format!("field-{name}");
+    let error = feedback.error(name).map(|key| locale.t(&key));
+    let hint_id = hint.map(|_| format!("{id}-hint"));
+    let error_id = error.as_ref().map(|_| format!("{id}-error"));
+    let by = [hint_id.clone(), error_id]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    (id, error, hint_id, (!by.is_empty()).then_some(by))
+}
+
+/// A labelled `<select>` of (value, label) options, like [`TextField`].
+#[component]
+pub fn SelectField(
+    name: &'static str,
+    label: String,
+    options: Vec<(String, String)>,
+    #[prop(optional)] hint: Option<String>,
+    /// The stored value, shown unless the form was posted.
+    #[prop(optional, into)]
+    value: Option<String>,
+    feedback: FormFeedback,
+) -> impl IntoView {
+    let locale = use_locale();
+    let (id, error, hint_id, by) = described(locale, name, hint.as_ref(), &feedback);
+    let chosen = feedback.kept(name).or(value).unwrap_or_default();
+    let has_error = error.is_some();
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field" class:field-error=has_error>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
+            {error.map(|message| view! {
+                <p class="error-message" id=error_id.clone()>
+                    <span class="visually-hidden">{locale.t("form.error_prefix")}</span>{message}
+                </p>
+            })}
+            <select id=id name=name aria-invalid=has_error.then_some("true") aria-describedby=by>
+                {options.into_iter().map(|(value, label)| {
+                    let selected = value == chosen;
+                    view! { <option value=value selected=selected>{label}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+    .into_any()
+}
+
+/// A fieldset of radios, (value, label) each, with its legend, hint and error.
+#[component]
+pub fn RadioGroup(
+    name: &'static str,
+    legend: String,
+    options: Vec<(String, String)>,
+    #[prop(optional)] hint: Option<String>,
+    #[prop(optional, into)] value: Option<String>,
+    feedback: FormFeedback,
+) -> impl IntoView {
+    let locale = use_locale();
+    let (id, error, hint_id, by) = described(locale, name, hint.as_ref(), &feedback);
+    let chosen = feedback.kept(name).or(value).unwrap_or_default();
+    let has_error = error.is_some();
+    let error_id = format!("{id}-error");
+    view! {
+        <fieldset id=id.clone() class="field" class:field-error=has_error aria-describedby=by>
+            <legend>{legend}</legend>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
+            {error.map(|message| view! {
+                <p class="error-message" id=error_id.clone()>
+                    <span class="visually-hidden">{locale.t("form.error_prefix")}</span>{message}
+                </p>
+            })}
+            {options.into_iter().enumerate().map(|(i, (value, label))| {
+                let option_id = format!("{id}-{i}");
+                let checked = value == chosen;
+                view! {
+                    <div class="choice">
+                        <input type="radio" id=option_id.clone() name=name value=value checked=checked/>
+                        <label for=option_id>{label}</label>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
     }
     .into_any()
 }

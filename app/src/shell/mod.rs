@@ -82,6 +82,7 @@ pub fn Frame(locale: Locale, children: Children) -> impl IntoView {
                 <ul class="container">
                     <NavLink locale href="" label=t("nav.home")/>
                     <NavLink locale href="/opportunities" label=t("nav.opportunities")/>
+                    <NavLink locale href="/feedback" label=t("nav.feedback")/>
                     <NavLink locale href="/policy" label=t("nav.policy")/>
                     {signed_in.then(|| view! { <NavLink locale href="/staff" label=t("nav.staff")/> })}
                 </ul>
@@ -161,4 +162,16 @@ pub fn NotFound() -> impl IntoView {
         <p>{locale.t_with("notfound.lead", &[("path", &path)])}</p>
         <p><a href=format!("/{}", locale.code())>{locale.t("notfound.home_link")}</a></p>
     }
+}
+
+/// A `<time>` element for a moment, in words and in UAE time (the day alone with `date_only`).
+#[component]
+pub fn When(at: chrono::DateTime<chrono::Utc>, #[prop(optional)] date_only: bool) -> impl IntoView {
+    let locale = use_locale();
+    let text = if date_only {
+        crate::dates::date_text(locale, at)
+    } else {
+        crate::dates::when_text(locale, at)
+    };
+    view! { <time datetime=crate::dates::in_uae(at).to_rfc3339()>{text}</time> }
 }

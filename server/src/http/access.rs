@@ -87,6 +87,7 @@ pub fn rules() -> impl Iterator<Item = &'static Rule> {
         super::opportunities::RULES,
         super::responses::RULES,
         super::results::RULES,
+        super::feedback::RULES,
     ]
     .into_iter()
     .flatten()

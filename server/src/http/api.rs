@@ -77,6 +77,7 @@ pub fn openapi_json() -> &'static str {
         let mut document = ApiDoc::openapi();
         document.merge(super::accounts::api::AccountsApi::openapi());
         document.merge(super::opportunities::api::OpportunitiesApi::openapi());
+        document.merge(super::feedback::api::FeedbackApi::openapi());
         document.merge(super::surveys::api::SurveysApi::openapi());
         document.merge(super::responses::api::ResponsesApi::openapi());
         document.merge(super::results::api::ResultsApi::openapi());

@@ -8,6 +8,7 @@ pub mod api;
 mod assets;
 pub mod client;
 pub(crate) mod encoding;
+mod feedback;
 mod forms;
 mod headers;
 mod locale;
@@ -72,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .merge(responses::routes())
         .merge(opportunities::routes())
         .merge(results::routes())
+        .merge(feedback::routes())
         // A form handler's own failure becomes a page with an apology (`forms::server_error`).
         .route_layer(middleware::from_fn_with_state(
             pages.clone(),
@@ -113,9 +115,11 @@ pub(crate) fn compression() -> CompressionLayer<impl Predicate> {
 fn leptos_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     let db = state.db.clone();
     let site = app::page_state::SiteUrl(state.settings.base_url.to_string());
+    let desk = state.settings.desk.clone();
     move || {
         leptos::prelude::provide_context(db.clone());
         leptos::prelude::provide_context(site.clone());
+        leptos::prelude::provide_context(desk.clone());
     }
 }
 

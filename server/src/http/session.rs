@@ -95,15 +95,16 @@ async fn live_session(state: &AppState, headers: &HeaderMap) -> Option<(String, 
 #[derive(Debug, Clone)]
 pub struct SessionHash(pub String);
 
-/// Set when the request was authenticated by an API token rather than a session cookie.
+/// Set when the request was authenticated by an API token rather than a session cookie: the
+/// token's id (an integration's cases remember which token brought them in).
 #[derive(Debug, Clone, Copy)]
-pub struct BearerAuth;
+pub struct BearerAuth(pub uuid::Uuid);
 
 /// Where API tokens are accepted.
 pub const API_PREFIX: &str = "/api/v1/";
 
 /// The owner of a live API token, as the user they are now (their current roles).
-async fn token_owner(state: &AppState, token: &str) -> Option<CurrentUser> {
+async fn token_owner(state: &AppState, token: &str) -> Option<(CurrentUser, uuid::Uuid)> {
     let record = token_db::find(&state.db, &secrets::token_hash(token))
         .await
         .ok()??;
@@ -119,7 +120,7 @@ async fn token_owner(state: &AppState, token: &str) -> Option<CurrentUser> {
     {
         tracing::warn!(%error, "could not record an API token's use");
     }
-    Some(user)
+    Some((user, record.id))
 }
 
 /// Loads the visitor's session (or API token) and CSRF token into the request's extensions.
@@ -136,11 +137,11 @@ pub async fn load(
             Some(token) => token_owner(&state, token).await,
             None => None,
         };
-        let Some(user) = owner else {
+        let Some((user, token_id)) = owner else {
             return super::api::ApiError::InvalidToken.into_response();
         };
         request.extensions_mut().insert(user);
-        request.extensions_mut().insert(BearerAuth);
+        request.extensions_mut().insert(BearerAuth(token_id));
         let mut response = next.run(request).await;
         private(&mut response);
         return response;

@@ -7,6 +7,7 @@ mod accounts;
 mod api;
 mod cli;
 mod demo;
+mod feedback;
 mod http;
 mod opportunities;
 mod responses;

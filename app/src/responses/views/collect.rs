@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::page_state::{FormFeedback, use_page_state};
 use crate::responses::IdentityMode;
-use crate::shell::forms::{CsrfField, ErrorSummary, TextField, title_with_errors};
+use crate::shell::forms::{CsrfField, ErrorSummary, TextField, textarea_text, title_with_errors};
 use crate::shell::use_locale;
 use crate::surveys::model::Text;
 
@@ -158,7 +158,7 @@ fn Collect(info: CollectInfo, feedback: FormFeedback) -> impl IntoView {
                     })}
                     <textarea id="field-emails" name="emails" rows="6" dir="ltr"
                         aria-describedby=if feedback.error("emails").is_some() { "field-emails-hint field-emails-error" } else { "field-emails-hint" }>
-                        {feedback.value("emails")}
+                        {textarea_text(&feedback.value("emails"))}
                     </textarea>
                 </div>
                 <button type="submit" class="button">{t("responses.invite_button")}</button>

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use super::{can_edit, date_value, list_surveys};
 use crate::page_state::use_page_state;
-use crate::shell::forms::{CsrfField, ErrorSummary, TextField, title_with_errors};
+use crate::shell::forms::{CsrfField, ErrorSummary, TextField, textarea_text, title_with_errors};
 use crate::shell::use_locale;
 use crate::surveys::SurveySummary;
 use crate::surveys::model::Languages;
@@ -46,7 +46,7 @@ pub fn SurveysPage() -> impl IntoView {
                     <label for="field-json">{t("surveys.import_label")}</label>
                     <p class="hint" id="field-json-hint">{t("surveys.import_hint")}</p>
                     <textarea id="field-json" name="json" rows="8" dir="ltr" aria-describedby="field-json-hint"
-                        spellcheck="false">{feedback.value("json")}</textarea>
+                        spellcheck="false">{textarea_text(&feedback.value("json"))}</textarea>
                 </div>
                 <button type="submit" class="button button-secondary">{t("surveys.import_submit")}</button>
             </form>

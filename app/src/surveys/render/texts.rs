@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::question::{Field, required_mark};
 use super::value_of;
 use crate::numbers::parse_number;
+use crate::shell::forms::textarea_text;
 use crate::surveys::conditions::Answer;
 
 /// A one-line text input.
@@ -73,7 +74,7 @@ where
             <textarea id=id.clone() name=name.clone() rows="5" required=required aria-describedby=described aria-invalid=invalid
                 maxlength=max_length.to_string()
                 on:input=move |ev| { let v = event_target_value(&ev); set((!v.trim().is_empty()).then_some(Answer::Text(v))); }>
-                {value_of(&filled, &name).unwrap_or_default()}
+                {textarea_text(&value_of(&filled, &name).unwrap_or_default())}
             </textarea>
         </div>
     }

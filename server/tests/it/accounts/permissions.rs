@@ -74,6 +74,10 @@ pub fn sample_path(pattern: &str) -> String {
         .replace("{key}", "q1")
         .replace("{question}", "q1")
         .replace("{file}", "q1.svg")
+        .replace("{token}", "unknown-token")
+        .replace("{reply}", &uuid::Uuid::nil().to_string())
+        .replace("{action}", "note")
+        .replace("{reference}", "SHK-2026-000001")
 }
 
 /// Every rule × anonymous and every role: the server allows exactly what the rule says.

@@ -1,7 +1,8 @@
 //! What several concerns share: the `sharek` binary and the URL it reaches a test database by,
-//! signed-in staff and API tokens, surveys built in code, and requests over a real socket
-//! (`wire`).
+//! signed-in staff and API tokens, surveys built in code, requests over a real socket
+//! (`wire`), and a real SMTP server that keeps what it receives (`smtp`).
 
+pub mod smtp;
 pub mod wire;
 
 use app::accounts::Role;

@@ -1,0 +1,108 @@
+-- Feedback and enquiries answered within a service level by the competent team, with
+-- satisfaction ratings (issue 16; MISSION.md §7.1–7.2).
+
+-- A team's lead assigns its cases and is told when one is overdue.
+ALTER TABLE team_members ADD COLUMN lead BOOLEAN NOT NULL DEFAULT FALSE;
+
+-- Where each topic's feedback goes and how fast it must be answered. A topic without a row
+-- goes to no team (admins route it) with the default service level (72 elapsed hours).
+CREATE TABLE feedback_topics (
+    topic        TEXT PRIMARY KEY NOT NULL,
+    team_id      BLOB REFERENCES teams (id) ON DELETE SET NULL,
+    sla_amount   INTEGER NOT NULL,
+    sla_counting TEXT NOT NULL CHECK (sla_counting IN ('elapsed', 'working_hours', 'working_days')),
+    updated_at   TEXT NOT NULL
+);
+
+-- Public holidays (UAE local dates): no working time on them. Islamic holidays move each
+-- year, so staff confirm the dates.
+CREATE TABLE holidays (
+    day     TEXT PRIMARY KEY NOT NULL,
+    name_ar TEXT NOT NULL,
+    name_en TEXT NOT NULL
+);
+
+CREATE TABLE feedback_cases (
+    id             BLOB PRIMARY KEY NOT NULL,
+    -- SHK-<year>-<number>: the number is unique across years.
+    number         INTEGER NOT NULL UNIQUE,
+    reference      TEXT NOT NULL UNIQUE,
+    -- SHA-256 of the private tracking link's token.
+    tracking_hash  TEXT NOT NULL UNIQUE,
+    topic          TEXT NOT NULL,
+    opportunity_id BLOB REFERENCES opportunities (id) ON DELETE SET NULL,
+    survey_id      BLOB REFERENCES surveys (id) ON DELETE SET NULL,
+    message        TEXT NOT NULL,
+    language       TEXT NOT NULL CHECK (language IN ('ar', 'en')),
+    stakeholder_group TEXT,
+    channel        TEXT NOT NULL CHECK (channel IN ('web', 'phone', 'in_person', 'paper', 'social_media', 'partner')),
+    reply_by       TEXT NOT NULL CHECK (reply_by IN ('email', 'web', 'phone', 'webhook')),
+    name           TEXT NOT NULL,
+    email          TEXT,
+    phone          TEXT,
+    -- The integration that brought the case in (an API token) and its idempotency key.
+    token_id       BLOB REFERENCES api_tokens (id) ON DELETE SET NULL,
+    client_id      TEXT,
+    webhook_url    TEXT,
+    recorded_by    BLOB REFERENCES users (id) ON DELETE SET NULL,
+    team_id        BLOB REFERENCES teams (id) ON DELETE SET NULL,
+    assignee_id    BLOB REFERENCES users (id) ON DELETE SET NULL,
+    state          TEXT NOT NULL CHECK (state IN ('new', 'assigned', 'waiting', 'answered', 'closed', 'reopened')),
+    sla_amount     INTEGER NOT NULL,
+    sla_counting   TEXT NOT NULL,
+    received_at    TEXT NOT NULL,
+    due_at         TEXT NOT NULL,
+    remind_at      TEXT NOT NULL,
+    reminded_at    TEXT,
+    escalated_at   TEXT,
+    paused_at      TEXT,
+    first_reply_at TEXT,
+    closed_at      TEXT,
+    updated_at     TEXT NOT NULL,
+    UNIQUE (token_id, client_id)
+);
+CREATE INDEX feedback_cases_by_due ON feedback_cases (state, due_at);
+CREATE INDEX feedback_cases_by_team ON feedback_cases (team_id, state, due_at);
+CREATE INDEX feedback_cases_by_received ON feedback_cases (received_at);
+
+-- A case's history: internal notes, replies to the participant, the participant's messages
+-- (answers while the case waits for them), and what staff did.
+CREATE TABLE feedback_entries (
+    id          BLOB PRIMARY KEY NOT NULL,
+    case_id     BLOB NOT NULL REFERENCES feedback_cases (id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL CHECK (kind IN ('note', 'reply', 'message', 'event')),
+    author_id   BLOB REFERENCES users (id) ON DELETE SET NULL,
+    team_id     BLOB REFERENCES teams (id) ON DELETE SET NULL,
+    body        TEXT NOT NULL,
+    -- A reply's rating link token (SHA-256); for phone replies, when staff phoned back.
+    rating_hash TEXT UNIQUE,
+    done_at     TEXT,
+    at          TEXT NOT NULL
+);
+CREATE INDEX feedback_entries_by_case ON feedback_entries (case_id, at);
+
+-- One rating per reply, changeable for 14 days.
+CREATE TABLE feedback_ratings (
+    entry_id     BLOB PRIMARY KEY NOT NULL REFERENCES feedback_entries (id) ON DELETE CASCADE,
+    case_id      BLOB NOT NULL REFERENCES feedback_cases (id) ON DELETE CASCADE,
+    score        INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+    comment      TEXT NOT NULL,
+    not_answered BOOLEAN NOT NULL,
+    rated_at     TEXT NOT NULL,
+    updated_at   TEXT NOT NULL
+);
+CREATE INDEX feedback_ratings_by_case ON feedback_ratings (case_id);
+
+-- Replies owed to integrations: signed POSTs retried with backoff; the id is the delivery id.
+CREATE TABLE webhook_deliveries (
+    id              BLOB PRIMARY KEY NOT NULL,
+    case_id         BLOB NOT NULL REFERENCES feedback_cases (id) ON DELETE CASCADE,
+    url             TEXT NOT NULL,
+    payload         TEXT NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    delivered_at    TEXT,
+    last_error      TEXT,
+    created_at      TEXT NOT NULL
+);
+CREATE INDEX webhook_deliveries_by_next ON webhook_deliveries (delivered_at, next_attempt_at);
