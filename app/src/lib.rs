@@ -176,6 +176,11 @@ pub fn App() -> impl IntoView {
                         view=accounts::token_views::TokensPage
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("enter"))
+                        view=responses::views::EnterListPage
+                        ssr=SsrMode::Async
+                    />
                     // Feedback: the public form, the private tracking and rating pages.
                     <Route path=StaticSegment("feedback") view=feedback::views::FeedbackPage ssr=SsrMode::Async/>
                     <Route

@@ -76,6 +76,7 @@ pub fn StaffDashboard(
             let reads_opportunities = user.can(Permission::ReadSurveys);
             let handles_feedback = user.can(Permission::HandleFeedback);
             let reads_figures = user.can(Permission::ReadFeedbackFigures);
+            let enters_responses = user.can(Permission::CollectResponses);
             view! {
                 <p>{locale.t_with("staff.signed_in_as", &[("name", &user.display_name), ("email", &user.email)])}</p>
                 <p>{t("staff.your_roles")} " " {roles}</p>
@@ -85,6 +86,12 @@ pub fn StaffDashboard(
                         <li class="card">
                             <h2><a href=format!("/{}/staff/feedback", locale.code())>{t("feedback.staff_title")}</a></h2>
                             <p>{t("staff.feedback_blurb")}</p>
+                        </li>
+                    })}
+                    {enters_responses.then(|| view! {
+                        <li class="card">
+                            <h2><a href=format!("/{}/staff/enter", locale.code())>{t("responses.enter_list_title")}</a></h2>
+                            <p>{t("staff.enter_blurb")}</p>
                         </li>
                     })}
                     {reads_figures.then(|| view! {

@@ -149,7 +149,7 @@ fn FiguresScreen(view: FiguresView) -> impl IntoView {
             <SelectField name="channel" label=t("feedback.field.channel") options=channel_options value=query.channel.map(|c| c.code().to_owned()).unwrap_or_default() feedback=none.clone()/>
             <SelectField name="group" label=t("feedback.field.group") options=group_options(locale, "feedback.any") value=query.group.map(|g| g.code().to_owned()).unwrap_or_default() feedback=none.clone()/>
             <SelectField name="by" label=t("feedback.field.by") options=by_options value=by.code() feedback=none.clone()/>
-            <button type="submit" class="button secondary">{t("feedback.filter_submit")}</button>
+            <button type="submit" class="button button-secondary">{t("feedback.filter_submit")}</button>
         </form>
         <p class="lead" id="figures-sentence">{sentence}</p>
         <dl class="figures">

@@ -130,7 +130,7 @@ fn CaseList(page: CasePage) -> impl IntoView {
                 <input type="checkbox" id="field-mine" name="mine" value="1" checked=filter.mine/>
                 <label for="field-mine">{t("feedback.mine")}</label>
             </div>
-            <button type="submit" class="button secondary">{t("feedback.filter_submit")}</button>
+            <button type="submit" class="button button-secondary">{t("feedback.filter_submit")}</button>
         </form>
         <p role="status">{locale.t_with("feedback.count", &[("count", &page.total.to_string())])}</p>
         {(!page.rows.is_empty()).then(|| view! { <CaseTable rows=page.rows.clone() now=page.now/> })}
@@ -304,7 +304,7 @@ fn ActionButton(
         <form method="post" action=action class="inline-form">
             <CsrfField/>
             {hidden.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value/> }).collect_view()}
-            <button type="submit" class="button" class:secondary=!danger class:danger=danger>{label}</button>
+            <button type="submit" class="button" class:button-secondary=!danger class:danger=danger>{label}</button>
         </form>
     }
     .into_any()
@@ -423,14 +423,14 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
                 <form method="post" action=act("note") novalidate class="narrow">
                     <CsrfField/>
                     <TextArea name="note" label=t("feedback.note_label") hint=t("feedback.note_hint") feedback=feedback.clone()/>
-                    <button type="submit" class="button secondary">{t("feedback.note_submit")}</button>
+                    <button type="submit" class="button button-secondary">{t("feedback.note_submit")}</button>
                 </form>
                 {(view.may_assign && !member_options.is_empty() && state.allows(super::rules::Move::Assign)).then(|| view! {
                     <h3>{t("feedback.assign_title")}</h3>
                     <form method="post" action=act("assign") class="narrow">
                         <CsrfField/>
                         <SelectField name="to" label=t("feedback.assignee") options=member_options.clone() feedback=feedback.clone()/>
-                        <button type="submit" class="button secondary">{t("feedback.assign_submit")}</button>
+                        <button type="submit" class="button button-secondary">{t("feedback.assign_submit")}</button>
                     </form>
                 })}
                 {state.allows(super::rules::Move::Assign).then(|| view! {
@@ -439,7 +439,7 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
                         <CsrfField/>
                         <SelectField name="team" label=t("feedback.field.team") options=team_options.clone()
                             value=case.team.as_ref().map(|team| team.id.to_string()).unwrap_or_default() feedback=feedback.clone()/>
-                        <button type="submit" class="button secondary">{t("feedback.route_submit")}</button>
+                        <button type="submit" class="button button-secondary">{t("feedback.route_submit")}</button>
                     </form>
                 })}
                 {state.allows(super::rules::Move::Close).then(|| view! {
@@ -578,7 +578,7 @@ fn Settings(settings: SettingsView) -> impl IntoView {
             <TextField name="day" kind="date" label=t("feedback.field.day") feedback=feedback.clone()/>
             <TextField name="name_ar" label=t("feedback.field.holiday_ar") feedback=feedback.clone()/>
             <TextField name="name_en" label=t("feedback.field.holiday_en") feedback=feedback.clone()/>
-            <button type="submit" class="button secondary">{t("feedback.holiday_submit")}</button>
+            <button type="submit" class="button button-secondary">{t("feedback.holiday_submit")}</button>
         </form>
     }
     .into_any()
@@ -628,7 +628,7 @@ fn RouteForm(route: TopicRoute, teams: Vec<TeamName>) -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </div>
-                <button type="submit" class="button secondary">{t("feedback.route_save")}</button>
+                <button type="submit" class="button button-secondary">{t("feedback.route_save")}</button>
             </div>
         </form>
     }

@@ -19,7 +19,7 @@ pub fn HomePage() -> impl IntoView {
         <section class="hero" aria-labelledby="home-title">
             <h1 id="home-title">{t("home.title")}</h1>
             <p class="lead">{t("home.lead")}</p>
-            <p><a class="button secondary" href=format!("/{}/feedback", locale.code())>{t("home.send_feedback")}</a></p>
+            <p><a class="button button-secondary" href=format!("/{}/feedback", locale.code())>{t("home.send_feedback")}</a></p>
         </section>
         <FeaturedOpportunities/>
         <section aria-labelledby="principles-title">

@@ -123,3 +123,63 @@ fn Assist(info: AssistInfo, feedback: FormFeedback) -> impl IntoView {
     }
     .into_any()
 }
+
+/// An open survey staff may type responses into.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enterable {
+    pub id: Uuid,
+    pub title_ar: String,
+    pub title_en: String,
+}
+
+/// The open surveys, for the staff who type in responses taken by phone, on paper or in person.
+#[leptos::server(endpoint = "responses/enterable")]
+pub async fn enterable_surveys() -> Result<Vec<Enterable>, ServerFnError> {
+    use crate::accounts::{Permission, authorize, storage_failure};
+    let db = authorize(Permission::CollectResponses)?;
+    let surveys = crate::surveys::db::list(&db)
+        .await
+        .map_err(storage_failure("listing surveys to enter responses into"))?;
+    Ok(surveys
+        .into_iter()
+        .filter(|s| s.status == crate::surveys::Status::Open)
+        .map(|s| Enterable {
+            id: s.id,
+            title_ar: s.title_ar,
+            title_en: s.title_en,
+        })
+        .collect())
+}
+
+/// `/{lang}/staff/enter`: where responders find the open surveys to type responses into.
+#[component]
+pub fn EnterListPage() -> impl IntoView {
+    let locale = use_locale();
+    let t = move |key: &str| locale.t(key);
+    let surveys = Resource::new(|| (), |_| enterable_surveys());
+    let title = t("responses.enter_list_title");
+    view! {
+        <Title text=title.clone()/>
+        <h1>{title}</h1>
+        <p>{t("responses.enter_list_lead")}</p>
+        <Suspense fallback=move || view! { <p>{t("form.loading")}</p> }>
+            {move || surveys.get().map(|result| match result {
+                Ok(surveys) if surveys.is_empty() => view! { <p>{t("responses.enter_list_none")}</p> }.into_any(),
+                Ok(surveys) => view! {
+                    <ul class="case-list">
+                        {surveys.into_iter().map(|s| {
+                            let title = match locale {
+                                crate::Locale::Ar if !s.title_ar.is_empty() => s.title_ar.clone(),
+                                _ if !s.title_en.is_empty() => s.title_en.clone(),
+                                _ => s.title_ar.clone(),
+                            };
+                            view! { <li><a href=format!("/{}/staff/surveys/{}/enter", locale.code(), s.id)>{title}</a></li> }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+                Err(_) => view! { <p class="error-message">{t("responses.enter_list_failed")}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+    .into_any()
+}

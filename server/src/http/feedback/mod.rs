@@ -74,6 +74,7 @@ pub const RULES: &[Rule] = &[
     rule(Method::GET, "/{lang}/staff/feedback/{id}", Needs(HandleFeedback), Page),
     rule(Method::POST, "/{lang}/staff/feedback/{id}/{action}", Needs(HandleFeedback), Action),
     rule(Method::POST, "/api/feedback/staff/list", Needs(HandleFeedback), Query),
+    rule(Method::POST, "/api/feedback/mine", Needs(HandleFeedback), Query),
     rule(Method::POST, "/api/feedback/staff/get", Needs(HandleFeedback), Query),
     rule(Method::POST, "/api/feedback/settings", Needs(ManageUsers), Query),
     rule(Method::POST, "/api/feedback/figures", Needs(ReadFeedbackFigures), Query),

@@ -32,6 +32,8 @@ pub fn routes() -> Router<AppState> {
 /// responses taken by phone, on paper or in person, or post them through the API.
 #[rustfmt::skip] // one rule per line reads as a table
 pub const RULES: &[Rule] = &[
+    rule(Method::GET, "/{lang}/staff/enter", Needs(CollectResponses), Page),
+    rule(Method::POST, "/api/responses/enterable", Needs(CollectResponses), Query),
     rule(Method::GET, "/{lang}/s/{key}", Public, Page),
     rule(Method::POST, "/{lang}/s/{key}", Public, Submit),
     rule(Method::GET, "/{lang}/s/{key}/thanks", Public, Page),
