@@ -170,6 +170,17 @@ pub async fn seed(
             if let Err(actions::FeedbackError::Store(error)) = done {
                 return Err(error);
             }
+            // The participant was satisfied: the figures have a rating to show.
+            let entries = db::entries(db, received.id).await?;
+            if let Some(reply) = entries.iter().find(|e| e.kind == super::EntryKind::Reply) {
+                let rating = super::Rating {
+                    score: 4,
+                    comment: "شكراً، الرد واضح.".to_owned(),
+                    not_answered: false,
+                    rated_at: answered + Duration::hours(3),
+                };
+                db::rate(db, received.id, reply.id, &rating, rating.rated_at).await?;
+            }
         }
     }
     Ok(())

@@ -162,7 +162,7 @@ fn FiguresScreen(view: FiguresView) -> impl IntoView {
             <Figure label=t("feedback.fig.satisfaction") value=f.satisfaction.map_or_else(|| "—".to_owned(), |s| format!("{s:.1} / 5"))/>
         </dl>
         <h2 id="ratings-title">{t("feedback.ratings_title")}</h2>
-        <p id="ratings-sentence">{locale.t_with("feedback.ratings_sentence", &[("rated", &rated.to_string()), ("satisfaction", &f.satisfaction.map_or_else(|| "—".to_owned(), |s| format!("{s:.1}")))])}</p>
+        <p id="ratings-sentence">{ratings_sentence}</p>
         {(rated > 0).then(|| view! { <div class="chart" role="img" aria-labelledby="ratings-sentence" inner_html=view.ratings_chart.clone()></div> })}
         <div class="table-scroll">
             <table class="table">

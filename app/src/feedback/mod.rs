@@ -664,6 +664,7 @@ impl FiguresQuery {
         if from <= to { (from, to) } else { (to, from) }
     }
 
+    #[cfg(feature = "ssr")]
     fn keeps(&self, facts: &figures::CaseFacts) -> bool {
         self.team.is_none_or(|t| facts.team == Some(t))
             && self.topic.as_ref().is_none_or(|t| &facts.topic == t)

@@ -154,9 +154,9 @@ fn url_params(query: &str) -> Vec<(String, String)> {
         .trim_start_matches('?')
         .split('&')
         .filter(|p| !p.is_empty())
-        .filter_map(|p| {
+        .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            Some((k.to_owned(), v.to_owned()))
+            (k.to_owned(), v.to_owned())
         })
         .collect()
 }
@@ -317,6 +317,13 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
     let feedback = use_page_state().feedback;
     let query = use_query_map();
     let (done, template) = query.with_untracked(|q| (q.get("done"), q.get("template")));
+    // Only the actions this page has: the query string is the visitor's to write.
+    let done = done.filter(|what| {
+        [
+            "assign", "route", "note", "reply", "resume", "close", "reopen", "phoned",
+        ]
+        .contains(&what.as_str())
+    });
     let case = view.case;
     let me = use_page_state().user.map(|u| u.id);
     let act = |name: &str| format!("{}/{}/{name}", base(locale), case.id);
@@ -363,9 +370,9 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
             <div><dt>{t("feedback.field.topic")}</dt><dd>{locale.t(&topic_label_key(&case.topic))}</dd></div>
             {case.about.as_ref().map(|about| view! { <div><dt>{t("feedback.field.about")}</dt><dd>{about.title(locale).to_owned()}</dd></div> })}
             <div><dt>{t("feedback.field.channel")}</dt><dd>{locale.t(&case.channel.label_key())}</dd></div>
-            <div><dt>{t("feedback.field.reply_by")}</dt><dd>{locale.t(&case.reply_by.label_key())}</dd></div>
+            <div><dt>{t("feedback.reply_by_label")}</dt><dd>{locale.t(&case.reply_by.label_key())}</dd></div>
             <div><dt>{t("feedback.field.language")}</dt><dd>{t(&format!("feedback.language.{}", case.language.code()))}</dd></div>
-            <div><dt>{t("feedback.field.group")}</dt><dd>{case.group.map(|g| locale.t(&g.label_key())).unwrap_or_else(|| t("feedback.group_unsaid"))}</dd></div>
+            <div><dt>{t("feedback.by.group")}</dt><dd>{case.group.map(|g| locale.t(&g.label_key())).unwrap_or_else(|| t("feedback.group_unsaid"))}</dd></div>
             <div><dt>{t("feedback.field.team")}</dt><dd>{case.team.as_ref().map(|team| team.name(locale).to_owned()).unwrap_or_else(|| t("feedback.no_team"))}</dd></div>
             <div><dt>{t("feedback.assignee")}</dt><dd>{case.assignee.as_ref().map(|(_, name)| name.clone()).unwrap_or_else(|| t("feedback.nobody"))}</dd></div>
         </dl>
@@ -373,7 +380,7 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
             Some(contact) => view! {
                 <h2>{t("feedback.contact")}</h2>
                 <dl class="facts">
-                    <div><dt>{t("feedback.field.name")}</dt><dd>{if contact.name.is_empty() { t("feedback.anonymous") } else { contact.name.clone() }}</dd></div>
+                    <div><dt>{t("feedback.name_label")}</dt><dd>{if contact.name.is_empty() { t("feedback.anonymous") } else { contact.name.clone() }}</dd></div>
                     {contact.email.clone().map(|email| view! { <div><dt>{t("feedback.field.email")}</dt><dd dir="ltr">{email}</dd></div> })}
                     {contact.phone.clone().map(|phone| view! { <div><dt>{t("feedback.field.phone")}</dt><dd dir="ltr">{phone}</dd></div> })}
                 </dl>
@@ -407,9 +414,8 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
                     </details>
                     <form method="post" action=act("reply") novalidate class="narrow">
                         <CsrfField/>
-                        <div lang=case.language.code() dir=case.language.dir()>
-                            <TextArea name="reply" label=t("feedback.reply_label") value=reply_text.clone().unwrap_or_default() feedback=feedback.clone()/>
-                        </div>
+                        <TextArea name="reply" label=t("feedback.reply_label") value=reply_text.clone().unwrap_or_default()
+                            lang=case.language feedback=feedback.clone()/>
                         {state.allows(super::rules::Move::Wait).then(|| view! {
                             <div class="field choice">
                                 <input type="checkbox" id="field-ask" name="ask" value="on"/>

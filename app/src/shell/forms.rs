@@ -125,6 +125,10 @@ pub fn TextArea(
     label: String,
     #[prop(optional, into)] value: Option<String>,
     #[prop(optional)] hint: Option<String>,
+    /// The language of the text to type, when it is not the page's (a reply in the
+    /// participant's language).
+    #[prop(optional)]
+    lang: Option<crate::Locale>,
     feedback: FormFeedback,
 ) -> impl IntoView {
     let locale = use_locale();
@@ -148,7 +152,8 @@ pub fn TextArea(
                     <span class="visually-hidden">{locale.t("form.error_prefix")}</span>{message}
                 </p>
             })}
-            <textarea id=id name=name rows="3" aria-describedby=(!described.is_empty()).then_some(described)>{textarea_text(&text)}</textarea>
+            <textarea id=id name=name rows="3" lang=lang.map(|l| l.code()) dir=lang.map(|l| l.dir())
+                aria-describedby=(!described.is_empty()).then_some(described)>{textarea_text(&text)}</textarea>
         </div>
     }
     .into_any()
