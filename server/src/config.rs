@@ -178,6 +178,11 @@ fn parse_net(value: &str) -> Result<ipnet::IpNet, String> {
         .map_err(|_| format!("{value:?} is neither an IP address nor a network like 10.0.0.0/8"))
 }
 
+/// A working week as `--working-week` takes it, in UAE time.
+fn parse_week(text: &str) -> Result<app::feedback::clock::WorkingWeek, String> {
+    app::feedback::clock::WorkingWeek::parse(text, app::dates::uae()).map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,9 +209,4 @@ mod tests {
         assert!(err.to_string().contains("http"), "{err}");
         assert!(parse(&["migrate", "--database-url", "postgres://u@h/db"]).is_ok());
     }
-}
-
-/// A working week as `--working-week` takes it, in UAE time.
-fn parse_week(text: &str) -> Result<app::feedback::clock::WorkingWeek, String> {
-    app::feedback::clock::WorkingWeek::parse(text, app::dates::uae()).map_err(|e| e.to_string())
 }

@@ -120,20 +120,31 @@ fn FiguresScreen(view: FiguresView) -> impl IntoView {
             .unwrap_or_default(),
     );
     let rated: usize = f.ratings.iter().sum();
-    let sentence = locale.t_with(
-        "feedback.figures_sentence",
-        &[
-            ("cases", &ltr_number(f.cases.to_string())),
-            ("within", &percent(f.within_level)),
-            ("median", &hours(f.median_hours)),
-            (
-                "satisfaction",
-                &f.satisfaction
-                    .map_or_else(|| "—".to_owned(), |s| format!("{s:.1}")),
-            ),
-            ("rated", &rated.to_string()),
-        ],
-    );
+    let satisfaction = f.satisfaction.map(|s| format!("{s:.1}"));
+    let mut sentence = if f.answered == 0 {
+        locale.t_with(
+            "feedback.figures_sentence_unanswered",
+            &[("cases", &ltr_number(f.cases.to_string()))],
+        )
+    } else {
+        locale.t_with(
+            "feedback.figures_sentence",
+            &[
+                ("cases", &ltr_number(f.cases.to_string())),
+                ("within", &percent(f.within_level)),
+                ("median", &hours(f.median_hours)),
+            ],
+        )
+    };
+    sentence.push(' ');
+    let ratings_sentence = match &satisfaction {
+        Some(mean) => locale.t_with(
+            "feedback.figures_sentence_rated",
+            &[("satisfaction", mean), ("rated", &rated.to_string())],
+        ),
+        None => locale.t("feedback.figures_sentence_unrated"),
+    };
+    sentence.push_str(&ratings_sentence);
     let rows = view.rows.clone();
     let by = view.by;
     let labels: Vec<String> = rows
