@@ -346,9 +346,9 @@ pub async fn list_teams(db: &Db) -> Result<Vec<super::Team>, StoreError> {
             .fetch_all(pool)
             .await
     })?;
-    let members: Vec<(Uuid, Uuid, String, String)> = on_db!(db, |pool| {
+    let members: Vec<(Uuid, Uuid, String, String, bool)> = on_db!(db, |pool| {
         sqlx::query_as(
-            "SELECT m.team_id, u.id, u.display_name, u.email
+            "SELECT m.team_id, u.id, u.display_name, u.email, m.lead
              FROM team_members m JOIN users u ON u.id = m.user_id ORDER BY u.display_name",
         )
         .fetch_all(pool)
@@ -363,10 +363,11 @@ pub async fn list_teams(db: &Db) -> Result<Vec<super::Team>, StoreError> {
             members: members
                 .iter()
                 .filter(|(team, ..)| *team == id)
-                .map(|(_, user, name, email)| super::Member {
+                .map(|(_, user, name, email, lead)| super::Member {
                     id: *user,
                     display_name: name.clone(),
                     email: email.clone(),
+                    lead: *lead,
                 })
                 .collect(),
         })
@@ -390,6 +391,7 @@ pub async fn active_responders(db: &Db) -> Result<Vec<super::Member>, StoreError
             id,
             display_name,
             email,
+            lead: false,
         })
         .collect())
 }
@@ -419,4 +421,23 @@ pub async fn remove_team_member(db: &Db, team: Uuid, user: Uuid) -> Result<(), S
             .map(|_| ())
     })?;
     Ok(())
+}
+
+/// Makes a member a team's lead or not; answers whether they are a member.
+pub async fn set_team_lead(
+    db: &Db,
+    team: Uuid,
+    user: Uuid,
+    lead: bool,
+) -> Result<bool, StoreError> {
+    let done = on_db!(db, |pool| {
+        sqlx::query("UPDATE team_members SET lead = $1 WHERE team_id = $2 AND user_id = $3")
+            .bind(lead)
+            .bind(team)
+            .bind(user)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    Ok(done == 1)
 }

@@ -140,6 +140,10 @@ pub struct Member {
     pub id: Uuid,
     pub display_name: String,
     pub email: String,
+    /// Leads the team: assigns its feedback cases and is told when one is overdue (always
+    /// false in the list of responders who could join).
+    #[serde(default)]
+    pub lead: bool,
 }
 
 /// A specialist team (MISSION.md §7.1: "by the competent team"); its members are responders.

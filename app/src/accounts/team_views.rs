@@ -62,9 +62,23 @@ fn TeamSection(team: Team, responders: Vec<Member>) -> impl IntoView {
                     <ul class="members">
                         {team.members.iter().map(|member| {
                             let label = locale.t_with("teams.remove_named", &[("name", &member.display_name), ("team", &name)]);
+                            let lead_label = locale.t_with(
+                                if member.lead { "teams.unmake_lead_named" } else { "teams.make_lead_named" },
+                                &[("name", &member.display_name), ("team", &name)],
+                            );
                             view! {
                                 <li>
                                     <span>{member.display_name.clone()}</span>
+                                    {member.lead.then(|| view! { " " <span class="badge">{t("teams.lead_badge")}</span> })}
+                                    <form method="post" action=format!("{members_path}/lead") class="inline-form">
+                                        <CsrfField/>
+                                        <input type="hidden" name="team" value=team.id.to_string()/>
+                                        <input type="hidden" name="user" value=member.id.to_string()/>
+                                        <input type="hidden" name="lead" value=if member.lead { "" } else { "on" }/>
+                                        <button type="submit" class="button button-secondary" aria-label=lead_label>
+                                            {if member.lead { t("teams.unmake_lead") } else { t("teams.make_lead") }}
+                                        </button>
+                                    </form>
                                     <form method="post" action=format!("{members_path}/remove") class="inline-form">
                                         <CsrfField/>
                                         <input type="hidden" name="team" value=team.id.to_string()/>

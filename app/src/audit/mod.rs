@@ -42,6 +42,8 @@ pub const ACTIONS: &[&str] = &[
     "team.create",
     "team.member_add",
     "team.member_remove",
+    "team.lead",
+    "team.lead_end",
     "token.create",
     "token.revoke",
     "opportunity.create",

@@ -236,60 +236,68 @@ pub struct NewCase<'a> {
     pub remind_at: DateTime<Utc>,
 }
 
-/// Stores a case under the next number; answers its reference. Two intakes at once may pick
-/// the same number: the loser takes the next one.
+/// Stores a case under the next number; answers its reference. The number is taken in the
+/// insert itself (`MAX(number) + 1`), so SQLite, which runs one writer at a time, never gives
+/// two cases one number; on PostgreSQL two intakes at once may, and the loser retries.
 pub async fn insert(db: &Db, case: &NewCase<'_>) -> Result<String, StoreError> {
     use chrono::Datelike;
     let year = crate::dates::in_uae(case.received_at).year();
     let f = case.fields;
+    let amount = i32::try_from(case.level.amount).unwrap_or(i32::MAX);
+    // Unique until the real reference replaces it, in the same transaction.
+    let placeholder = case.id.to_string();
     for _ in 0..20 {
-        let (last,): (Option<i64>,) = on_db!(db, |pool| {
-            sqlx::query_as("SELECT MAX(number) FROM feedback_cases")
-                .fetch_one(pool)
-                .await
-        })?;
-        let number = last.unwrap_or(0) + 1;
-        let reference = super::reference(year, number);
-        let amount = i32::try_from(case.level.amount).unwrap_or(i32::MAX);
         let inserted = on_db!(db, |pool| {
-            sqlx::query(
-                "INSERT INTO feedback_cases (id, number, reference, tracking_hash, topic,
-                     opportunity_id, message, language, stakeholder_group, channel, reply_by,
-                     name, email, phone, token_id, client_id, webhook_url, recorded_by, team_id,
-                     state, sla_amount, sla_counting, received_at, due_at, remind_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                     $17, $18, $19, 'new', $20, $21, $22, $23, $24, $22)",
-            )
-            .bind(case.id)
-            .bind(number)
-            .bind(&reference)
-            .bind(case.tracking_hash)
-            .bind(&f.topic)
-            .bind(f.about)
-            .bind(&f.message)
-            .bind(case.language.code())
-            .bind(f.group.map(StakeholderGroup::code))
-            .bind(f.channel.code())
-            .bind(f.reply_by.code())
-            .bind(&f.name)
-            .bind(&f.email)
-            .bind(&f.phone)
-            .bind(case.token_id)
-            .bind(case.client_id)
-            .bind(case.webhook_url)
-            .bind(case.recorded_by)
-            .bind(case.team)
-            .bind(amount)
-            .bind(case.level.counting.code())
-            .bind(case.received_at)
-            .bind(case.due_at)
-            .bind(case.remind_at)
-            .execute(pool)
+            async {
+                let mut tx = pool.begin().await?;
+                let (number,): (i64,) = sqlx::query_as(
+                    "INSERT INTO feedback_cases (id, number, reference, tracking_hash, topic,
+                         opportunity_id, message, language, stakeholder_group, channel, reply_by,
+                         name, email, phone, token_id, client_id, webhook_url, recorded_by, team_id,
+                         state, sla_amount, sla_counting, received_at, due_at, remind_at, updated_at)
+                     SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+                         $11, $12, $13, $14, $15, $16, $17, $18, 'new', $19, $20, $21, $22, $23, $21
+                     FROM feedback_cases
+                     RETURNING number",
+                )
+                .bind(case.id)
+                .bind(&placeholder)
+                .bind(case.tracking_hash)
+                .bind(&f.topic)
+                .bind(f.about)
+                .bind(&f.message)
+                .bind(case.language.code())
+                .bind(f.group.map(StakeholderGroup::code))
+                .bind(f.channel.code())
+                .bind(f.reply_by.code())
+                .bind(&f.name)
+                .bind(&f.email)
+                .bind(&f.phone)
+                .bind(case.token_id)
+                .bind(case.client_id)
+                .bind(case.webhook_url)
+                .bind(case.recorded_by)
+                .bind(case.team)
+                .bind(amount)
+                .bind(case.level.counting.code())
+                .bind(case.received_at)
+                .bind(case.due_at)
+                .bind(case.remind_at)
+                .fetch_one(&mut *tx)
+                .await?;
+                let reference = super::reference(year, number);
+                sqlx::query("UPDATE feedback_cases SET reference = $1 WHERE id = $2")
+                    .bind(&reference)
+                    .bind(case.id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok::<_, sqlx::Error>(reference)
+            }
             .await
-            .map(|_| ())
         });
         match inserted.map_err(StoreError::from_unique) {
-            Ok(()) => return Ok(reference),
+            Ok(reference) => return Ok(reference),
             // The number was taken meanwhile (or the client id was: the caller checks first).
             Err(StoreError::Conflict) if !client_id_taken(db, case).await? => continue,
             Err(error) => return Err(error),
@@ -809,20 +817,24 @@ pub async fn list(
     Ok((rows, total))
 }
 
-/// A team's cases still owed a reply, due soonest first (the responder's home).
+/// Cases still owed a reply, due soonest first (the staff home): a responder's teams' and
+/// their own; every case for an admin (`all`).
 pub async fn open_for_user(
     db: &Db,
     user: Uuid,
+    all: bool,
     limit: i64,
 ) -> Result<Vec<(Uuid, String, String, DateTime<Utc>)>, StoreError> {
     on_db!(db, |pool| {
         sqlx::query_as(
             "SELECT c.id, c.reference, c.topic, c.due_at FROM feedback_cases c
              WHERE c.state IN ('new', 'assigned', 'reopened', 'waiting')
-               AND (c.assignee_id = $1 OR c.team_id IN (SELECT team_id FROM team_members WHERE user_id = $1))
-             ORDER BY c.due_at LIMIT $2",
+               AND ($2 OR c.assignee_id = $1
+                    OR c.team_id IN (SELECT team_id FROM team_members WHERE user_id = $1))
+             ORDER BY c.due_at LIMIT $3",
         )
         .bind(user)
+        .bind(all)
         .bind(limit)
         .fetch_all(pool)
         .await

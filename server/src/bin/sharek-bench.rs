@@ -36,7 +36,8 @@
 //!
 //! The parts: the load generator (`bench/load.rs`), the server processes and the PostgreSQL
 //! databases under test (`bench/servers.rs`), the baseline server (`bench/baseline.rs`), the
-//! report (`bench/report.rs`), and the results bench (`bench/results.rs`).
+//! report (`bench/report.rs`), the results bench (`bench/results.rs`), and the feedback bench
+//! (`bench/feedback.rs`).
 
 use std::{
     net::SocketAddr,
@@ -49,6 +50,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 #[path = "bench/baseline.rs"]
 mod baseline;
+#[path = "bench/feedback.rs"]
+mod feedback;
 #[path = "bench/load.rs"]
 mod load;
 #[path = "bench/report.rs"]
@@ -115,6 +118,13 @@ enum Internal {
         /// again with `--reuse` or to try it in a browser.
         #[arg(long)]
         keep: bool,
+    },
+    /// Feedback at scale (issue 16): the staff case list over `--cases` cases, and intake over
+    /// the public form and the API with `--clients` connections for `--seconds`.
+    Feedback {
+        /// How many cases to write before measuring the list.
+        #[arg(long, default_value_t = 100_000)]
+        cases: u64,
     },
     /// The baseline server the bench starts (not meant to be run by hand).
     #[command(hide = true)]
@@ -200,6 +210,9 @@ async fn main() -> Result<ExitCode> {
     {
         return results_bench(&cli, *responses, reuse.as_deref(), *keep, &sharek, &work).await;
     }
+    if let Some(Internal::Feedback { cases }) = &cli.command {
+        return feedback_bench(&cli, *cases, &sharek, &work).await;
+    }
     print_machine(&cli, &work);
     let backends: &[Backend] = match cli.backend {
         Which::Sqlite => &[Backend::Sqlite],
@@ -227,6 +240,50 @@ async fn main() -> Result<ExitCode> {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// `sharek-bench feedback`: each backend in turn, then the tables.
+async fn feedback_bench(cli: &Cli, cases: u64, sharek: &Path, work: &Path) -> Result<ExitCode> {
+    let backends: &[Backend] = match cli.backend {
+        Which::Sqlite => &[Backend::Sqlite],
+        Which::Postgres => &[Backend::Postgres],
+        Which::Both => &[Backend::Sqlite, Backend::Postgres],
+    };
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    println!(
+        "Machine: {cpus} CPUs (nproc); {} clients, {} s per door",
+        cli.clients, cli.seconds
+    );
+    let mut figures = Vec::new();
+    let mut failed = false;
+    for &backend in backends {
+        match feedback::run(
+            backend,
+            cases,
+            cli.clients,
+            cli.seconds,
+            &cli.pg_url,
+            sharek,
+            work,
+        )
+        .await
+        {
+            Ok(f) => figures.push(f),
+            Err(error) => {
+                eprintln!("{} failed: {error:#}", backend.name());
+                failed = true;
+            }
+        }
+    }
+    if let Err(error) = std::fs::remove_dir_all(work) {
+        eprintln!("could not remove {}: {error}", work.display());
+    }
+    let held = feedback::report(&figures);
+    Ok(if held && !failed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     })
 }
 

@@ -10,7 +10,7 @@ mod tokens;
 mod users;
 
 pub use sessions::{SignedIn, sign_in, sign_out};
-pub use teams::{add_member, create_team, remove_member};
+pub use teams::{add_member, create_team, remove_member, set_lead};
 pub use tokens::{NewSecret, create_token, revoke_token};
 pub use users::{NewAccount, add_user, change_password, deactivate_user};
 

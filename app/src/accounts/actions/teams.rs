@@ -91,3 +91,27 @@ pub async fn remove_member(db: &Db, actor: &Actor, team: Uuid, user: Uuid) -> Ac
         .await;
     Ok(())
 }
+
+/// Makes a member their team's lead (who assigns its feedback cases and is told when one is
+/// overdue), or no longer.
+pub async fn set_lead(
+    db: &Db,
+    actor: &Actor,
+    team: Uuid,
+    user: Uuid,
+    lead: bool,
+) -> AccountResult<()> {
+    may_manage(actor)?;
+    if !accounts_db::set_team_lead(db, team, user, lead).await? {
+        return Err(AccountError::NotFound);
+    }
+    actor
+        .audit(
+            db,
+            if lead { "team.lead" } else { "team.lead_end" },
+            team.to_string(),
+            Some(user.to_string()),
+        )
+        .await;
+    Ok(())
+}

@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/{lang}/staff/tokens", post(tokens::create))
         .route("/{lang}/staff/teams", post(teams::create))
         .route("/{lang}/staff/teams/members", post(teams::add_member))
+        .route("/{lang}/staff/teams/members/lead", post(teams::set_lead))
         .route(
             "/{lang}/staff/teams/members/remove",
             post(teams::remove_member),
@@ -55,6 +56,7 @@ pub const RULES: &[Rule] = &[
     rule(Method::POST, "/{lang}/staff/teams", Needs(ManageUsers), Action),
     rule(Method::POST, "/{lang}/staff/teams/members", Needs(ManageUsers), Action),
     rule(Method::POST, "/{lang}/staff/teams/members/remove", Needs(ManageUsers), Action),
+    rule(Method::POST, "/{lang}/staff/teams/members/lead", Needs(ManageUsers), Action),
     rule(Method::POST, "/api/accounts/teams", Needs(ManageUsers), Query),
     rule(Method::GET, "/{lang}/staff/audit", Needs(ManageUsers), Page),
     rule(Method::POST, "/api/audit/entries", Needs(ManageUsers), Query),

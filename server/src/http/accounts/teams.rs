@@ -86,3 +86,18 @@ pub async fn remove_member(
     let outcome = actions::remove_member(&state.db, &actor, team, user).await;
     answer(&pages, parts, outcome).await
 }
+
+/// `POST /{lang}/staff/teams/members/lead`: makes a member the team's lead (`lead=on`) or no
+/// longer.
+pub async fn set_lead(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    Posted { parts, fields }: Posted,
+) -> Response {
+    let (Some(actor), Some((team, user))) = (actor(&parts), membership(&fields)) else {
+        return answer(&pages, parts, Err(AccountError::NotFound)).await;
+    };
+    let lead = fields.get("lead") == "on";
+    let outcome = actions::set_lead(&state.db, &actor, team, user, lead).await;
+    answer(&pages, parts, outcome).await
+}

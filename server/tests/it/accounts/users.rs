@@ -148,6 +148,36 @@ async fn admins_build_teams_of_responders(db: Db) {
     );
     let page = client.get("/ar/staff/teams").await;
     assert!(page.body.contains("الإسكان") && page.body.contains("rana@ministry.example"));
+    // The team's lead assigns its feedback cases and is told when one is overdue.
+    let reply = client
+        .post(
+            "/en/staff/teams/members/lead",
+            &[
+                ("team", &team),
+                ("user", &responder.to_string()),
+                ("lead", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert!(accounts_db::list_teams(&db).await.expect("teams")[0].members[0].lead);
+    let page = client.get("/en/staff/teams").await;
+    assert!(page.body.contains("No longer lead"));
+    let reply = client
+        .post(
+            "/en/staff/teams/members/lead",
+            &[
+                ("team", &team),
+                ("user", &author.to_string()),
+                ("lead", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not a member"
+    );
     let reply = client
         .post(
             "/en/staff/teams/members/remove",

@@ -211,4 +211,60 @@ async fn two_staff_at_once_one_wins(db: Db) {
     );
 }
 
-server::on_both_backends!(a_case_from_question_to_rating, two_staff_at_once_one_wins);
+async fn leads_assign_members_take_and_admins_see_every_open_case(db: Db) {
+    let (team, lead, member) = team(&db, "social").await;
+    route(&db, "social_services", team, 72, Counting::Elapsed).await;
+    let (id, _) = web_case(&db, "social_services", None, Utc::now()).await;
+    let session = |user| server::testing::session_for(&db, user, Utc::now(), Utc::now());
+    let mut lead_client = Client::with_session(&db, &session(lead).await);
+    let mut member_client = Client::with_session(&db, &session(member).await);
+    let path = format!("/en/staff/feedback/{id}/assign");
+    let refused = member_client
+        .post(&path, &[("to", &lead.to_string())])
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::FORBIDDEN,
+        "only the lead assigns others"
+    );
+    let outsider = staff_user(&db, "outsider@ministry.example", &[Role::Responder]).await;
+    let wrong = lead_client
+        .post(&path, &[("to", &outsider.to_string())])
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("Choose a member of the case"));
+    let assigned = lead_client
+        .post(&path, &[("to", &member.to_string())])
+        .await;
+    assert_eq!(assigned.status, StatusCode::SEE_OTHER);
+    let case = feedback_db::find(&db, id)
+        .await
+        .expect("find")
+        .expect("case");
+    assert_eq!(
+        (case.assignee_id, case.state()),
+        (Some(member), CaseState::Assigned)
+    );
+    // The member's home lists it first; an admin's home lists every open case.
+    let home = member_client.get("/en/staff").await;
+    assert!(
+        home.body.contains("Your teams&#x27; open feedback")
+            || home.body.contains("Your teams' open feedback")
+    );
+    assert!(home.body.contains(&case.reference));
+    let (_, mut admin) = staff(&db, "admin@ministry.example", &[Role::Admin]).await;
+    let home = admin.get("/ar/staff").await;
+    assert!(
+        home.body.contains(&case.reference),
+        "an admin sees every open case"
+    );
+    let (_, mut analyst) = staff(&db, "analyst@ministry.example", &[Role::Analyst]).await;
+    let home = analyst.get("/en/staff").await;
+    assert!(!home.body.contains(&case.reference) && home.body.contains("Reply figures"));
+}
+
+server::on_both_backends!(
+    a_case_from_question_to_rating,
+    two_staff_at_once_one_wins,
+    leads_assign_members_take_and_admins_see_every_open_case,
+);
