@@ -9,6 +9,7 @@
 //! - intake: `--clients` keep-alive connections post the public form (a `303` to the tracking
 //!   page acknowledges a case) for `--seconds`, then the API (`201`), each with its own
 //!   client id: cases per second and the p50 and p99 latencies.
+//!
 //! Every acknowledged case is then counted in the database.
 
 use std::net::SocketAddr;
@@ -174,11 +175,14 @@ async fn time_lists(
     Ok(out)
 }
 
+/// Builds the request for the n-th case posted to a server.
+type MakeRequest = Box<dyn Fn(SocketAddr, u64) -> Result<Request<Full<Bytes>>> + Send + Sync>;
+
 /// What one intake door is posted: the request for the n-th case, and the status that
 /// acknowledges it.
 struct Door {
     expect: StatusCode,
-    request: Box<dyn Fn(SocketAddr, u64) -> Result<Request<Full<Bytes>>> + Send + Sync>,
+    request: MakeRequest,
 }
 
 /// `clients` connections post cases through `door` for `seconds`.
