@@ -22,6 +22,9 @@ CREATE TABLE holidays (
     name_en TEXT NOT NULL
 );
 
+-- Case numbers: concurrent intakes each take the next one without retrying.
+CREATE SEQUENCE feedback_case_numbers;
+
 CREATE TABLE feedback_cases (
     id             UUID PRIMARY KEY NOT NULL,
     -- SHK-<year>-<number>: the number is unique across years.
@@ -59,11 +62,15 @@ CREATE TABLE feedback_cases (
     first_reply_at TIMESTAMPTZ,
     closed_at      TIMESTAMPTZ,
     updated_at     TIMESTAMPTZ NOT NULL,
+    -- The staff list's order: owed a reply (0), waiting for the participant (1), done (2).
+    queue          INTEGER GENERATED ALWAYS AS (CASE WHEN state IN ('new', 'assigned', 'reopened') THEN 0
+                       WHEN state = 'waiting' THEN 1 ELSE 2 END) STORED,
     UNIQUE (token_id, client_id)
 );
 CREATE INDEX feedback_cases_by_due ON feedback_cases (state, due_at);
 CREATE INDEX feedback_cases_by_team ON feedback_cases (team_id, state, due_at);
 CREATE INDEX feedback_cases_by_received ON feedback_cases (received_at);
+CREATE INDEX feedback_cases_by_queue ON feedback_cases (queue, due_at, id);
 
 -- A case's history: internal notes, replies to the participant, the participant's messages
 -- (answers while the case waits for them), and what staff did.

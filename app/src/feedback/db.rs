@@ -237,8 +237,8 @@ pub struct NewCase<'a> {
 }
 
 /// Stores a case under the next number; answers its reference. The number is taken in the
-/// insert itself (`MAX(number) + 1`), so SQLite, which runs one writer at a time, never gives
-/// two cases one number; on PostgreSQL two intakes at once may, and the loser retries.
+/// insert itself: on SQLite `MAX(number) + 1` (one writer at a time, so never twice), on
+/// PostgreSQL from a sequence (concurrent intakes never collide).
 pub async fn insert(db: &Db, case: &NewCase<'_>) -> Result<String, StoreError> {
     use chrono::Datelike;
     let year = crate::dates::in_uae(case.received_at).year();
@@ -246,45 +246,49 @@ pub async fn insert(db: &Db, case: &NewCase<'_>) -> Result<String, StoreError> {
     let amount = i32::try_from(case.level.amount).unwrap_or(i32::MAX);
     // Unique until the real reference replaces it, in the same transaction.
     let placeholder = case.id.to_string();
+    let next = match db {
+        Db::Sqlite(_) => "(SELECT COALESCE(MAX(number), 0) + 1 FROM feedback_cases)",
+        Db::Postgres(_) => "nextval('feedback_case_numbers')",
+    };
+    let sql = format!(
+        "INSERT INTO feedback_cases (id, number, reference, tracking_hash, topic,
+             opportunity_id, message, language, stakeholder_group, channel, reply_by,
+             name, email, phone, token_id, client_id, webhook_url, recorded_by, team_id,
+             state, sla_amount, sla_counting, received_at, due_at, remind_at, updated_at)
+         VALUES ($1, {next}, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+             $17, $18, 'new', $19, $20, $21, $22, $23, $21)
+         RETURNING number"
+    );
     for _ in 0..20 {
         let inserted = on_db!(db, |pool| {
             async {
                 let mut tx = pool.begin().await?;
-                let (number,): (i64,) = sqlx::query_as(
-                    "INSERT INTO feedback_cases (id, number, reference, tracking_hash, topic,
-                         opportunity_id, message, language, stakeholder_group, channel, reply_by,
-                         name, email, phone, token_id, client_id, webhook_url, recorded_by, team_id,
-                         state, sla_amount, sla_counting, received_at, due_at, remind_at, updated_at)
-                     SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
-                         $11, $12, $13, $14, $15, $16, $17, $18, 'new', $19, $20, $21, $22, $23, $21
-                     FROM feedback_cases
-                     RETURNING number",
-                )
-                .bind(case.id)
-                .bind(&placeholder)
-                .bind(case.tracking_hash)
-                .bind(&f.topic)
-                .bind(f.about)
-                .bind(&f.message)
-                .bind(case.language.code())
-                .bind(f.group.map(StakeholderGroup::code))
-                .bind(f.channel.code())
-                .bind(f.reply_by.code())
-                .bind(&f.name)
-                .bind(&f.email)
-                .bind(&f.phone)
-                .bind(case.token_id)
-                .bind(case.client_id)
-                .bind(case.webhook_url)
-                .bind(case.recorded_by)
-                .bind(case.team)
-                .bind(amount)
-                .bind(case.level.counting.code())
-                .bind(case.received_at)
-                .bind(case.due_at)
-                .bind(case.remind_at)
-                .fetch_one(&mut *tx)
-                .await?;
+                let (number,): (i64,) = sqlx::query_as(&sql)
+                    .bind(case.id)
+                    .bind(&placeholder)
+                    .bind(case.tracking_hash)
+                    .bind(&f.topic)
+                    .bind(f.about)
+                    .bind(&f.message)
+                    .bind(case.language.code())
+                    .bind(f.group.map(StakeholderGroup::code))
+                    .bind(f.channel.code())
+                    .bind(f.reply_by.code())
+                    .bind(&f.name)
+                    .bind(&f.email)
+                    .bind(&f.phone)
+                    .bind(case.token_id)
+                    .bind(case.client_id)
+                    .bind(case.webhook_url)
+                    .bind(case.recorded_by)
+                    .bind(case.team)
+                    .bind(amount)
+                    .bind(case.level.counting.code())
+                    .bind(case.received_at)
+                    .bind(case.due_at)
+                    .bind(case.remind_at)
+                    .fetch_one(&mut *tx)
+                    .await?;
                 let reference = super::reference(year, number);
                 sqlx::query("UPDATE feedback_cases SET reference = $1 WHERE id = $2")
                     .bind(&reference)
@@ -781,13 +785,10 @@ pub async fn list(
              LEFT JOIN users u ON u.id = c.assignee_id",
         );
         filtered!(&mut q);
-        q.push(
-            " ORDER BY CASE WHEN c.state IN ('new', 'assigned', 'reopened') THEN 0
-                  WHEN c.state = 'waiting' THEN 1 ELSE 2 END, c.due_at, c.received_at DESC LIMIT ",
-        )
-        .push_bind(PAGE_SIZE)
-        .push(" OFFSET ")
-        .push_bind(offset);
+        q.push(" ORDER BY c.queue, c.due_at, c.id LIMIT ")
+            .push_bind(PAGE_SIZE)
+            .push(" OFFSET ")
+            .push_bind(offset);
         let rows = q.build_query_as().fetch_all(pool).await?;
         let mut q = QueryBuilder::new("SELECT COUNT(*) FROM feedback_cases c");
         filtered!(&mut q);

@@ -10,7 +10,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use uuid::Uuid;
 
 use super::clock::Counting;
-use super::views::{group_options, topic_options};
+use super::views::{group_options, topic_options, with_reference};
 use super::{
     CaseFilter, CasePage, CaseRow, CaseState, CaseView, Channel, Entry, EntryKind, PAGE_SIZE,
     ReplyBy, SettingsView, TeamName, TopicRoute, feedback_settings, staff_case, staff_cases,
@@ -186,7 +186,7 @@ fn CaseTable(rows: Vec<CaseRow>, now: chrono::DateTime<chrono::Utc>) -> impl Int
                         let href = format!("{}/{}", base(locale), row.id);
                         view! {
                             <tr class:overdue=overdue>
-                                <td><a href=href dir="ltr">{row.reference.clone()}</a></td>
+                                <td><a href=href dir="ltr" class="reference">{row.reference.clone()}</a></td>
                                 <td>{locale.t(&topic_label_key(&row.topic))}</td>
                                 <td>{locale.t(&row.state.label_key())}
                                     {overdue.then(|| view! { " " <strong class="badge status-overdue">{t("feedback.overdue")}</strong> })}
@@ -359,7 +359,7 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
         <Title text=title_with_errors(locale, title.clone(), &feedback)/>
         <ErrorSummary feedback=feedback.clone()/>
         <p><a href=base(locale)>{t("feedback.back")}</a></p>
-        <h1 dir="auto">{title}</h1>
+        <h1>{with_reference(&title, &case.reference)}</h1>
         {done.map(|what| view! { <div class="notice" role="status">{locale.t(&format!("feedback.done.{what}"))}</div> })}
         <dl class="facts">
             <div><dt>{t("feedback.state_label")}</dt><dd>{locale.t(&state.label_key())}
@@ -659,7 +659,7 @@ pub fn MyOpenCases() -> impl IntoView {
                                 let overdue = case.due_at <= now;
                                 view! {
                                     <li>
-                                        <a href=format!("{}/{}", base(locale), case.id) dir="ltr">{case.reference.clone()}</a>
+                                        <a href=format!("{}/{}", base(locale), case.id) dir="ltr" class="reference">{case.reference.clone()}</a>
                                         " · " {locale.t(&topic_label_key(&case.topic))} " · "
                                         {t("feedback.due_label")} " " <When at=case.due_at/>
                                         {overdue.then(|| view! { " " <strong class="badge status-overdue">{t("feedback.overdue")}</strong> })}

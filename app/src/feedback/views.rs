@@ -46,6 +46,18 @@ pub fn FeedbackPage() -> impl IntoView {
     .into_any()
 }
 
+/// A text naming a case's reference, with the reference kept whole and left to right (it
+/// would otherwise break at its hyphens, and reorder, in an Arabic line).
+pub fn with_reference(text: &str, reference: &str) -> AnyView {
+    match text.split_once(reference) {
+        Some((before, after)) => view! {
+            {before.to_owned()}<bdi class="reference" dir="ltr">{reference.to_owned()}</bdi>{after.to_owned()}
+        }
+        .into_any(),
+        None => text.to_owned().into_any(),
+    }
+}
+
 /// The topics as a select's options, with a first "choose" option.
 pub fn topic_options(locale: crate::Locale, first: &str) -> Vec<(String, String)> {
     std::iter::once((String::new(), locale.t(first)))
@@ -156,14 +168,14 @@ fn Tracking(case: Tracked) -> impl IntoView {
         {new.then(|| view! {
             <div class="notice confirmation" role="status">
                 <h2>{t("feedback.received_title")}</h2>
-                <p>{locale.t_with("feedback.received_reference", &[("reference", &case.reference)])}</p>
+                <p>{with_reference(&locale.t_with("feedback.received_reference", &[("reference", &case.reference)]), &case.reference)}</p>
                 <p>{t("feedback.received_due")} " " <strong><When at=case.due_at/></strong></p>
                 <p>{t("feedback.keep_link")}</p>
             </div>
         })}
         {sent.then(|| view! { <div class="notice" role="status">{t("feedback.message_sent")}</div> })}
         {rated.then(|| view! { <div class="notice" role="status">{t("feedback.rated")}</div> })}
-        <h1>{title}</h1>
+        <h1>{with_reference(&title, &case.reference)}</h1>
         <dl class="facts">
             <div><dt>{t("feedback.field.topic")}</dt><dd>{locale.t(&topic_label_key(&case.topic))}</dd></div>
             <div><dt>{t("feedback.state_label")}</dt><dd>{locale.t(&case.state.label_key())}</dd></div>
@@ -375,7 +387,7 @@ fn Rate(target: super::RatingTarget) -> impl IntoView {
         <Title text=title_with_errors(locale, title.clone(), &feedback)/>
         <ErrorSummary feedback=feedback.clone()/>
         {rated.then(|| view! { <div class="notice" role="status">{t("feedback.rated")}</div> })}
-        <h1>{title}</h1>
+        <h1>{with_reference(&title, &target.reference)}</h1>
         <h2>{t("feedback.the_reply")}</h2>
         <p class="thread-meta"><strong>{who}</strong> " · " <When at=reply.at/></p>
         <blockquote class="message">{reply.body.clone()}</blockquote>

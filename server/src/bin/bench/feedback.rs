@@ -113,6 +113,13 @@ async fn fill(db: &Db, n: u64, team: Uuid, responder: Uuid, now: DateTime<Utc>) 
         })?;
         written += chunk;
     }
+    // Intake numbers on from here (PostgreSQL takes them from a sequence).
+    if let Db::Postgres(pool) = db {
+        sqlx::query("SELECT setval('feedback_case_numbers', $1)")
+            .bind(i64::try_from(n).unwrap_or(i64::MAX))
+            .execute(pool)
+            .await?;
+    }
     eprintln!(
         "  wrote {n} cases in {:.1} s",
         began.elapsed().as_secs_f64()
