@@ -16,6 +16,7 @@ pub mod numbers;
 pub mod opportunities;
 pub mod page_state;
 pub mod pages;
+pub mod participants;
 pub mod posted;
 pub mod problems;
 pub mod responses;
@@ -179,6 +180,23 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("staff"), StaticSegment("enter"))
                         view=responses::views::EnterListPage
+                        ssr=SsrMode::Async
+                    />
+                    // The participant's account: signing in by email, the profile, their feedback.
+                    <Route path=StaticSegment("account") view=participants::views::AccountPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("account"), StaticSegment("sign-in")) view=participants::views::SignInPage/>
+                    <Route
+                        path=(StaticSegment("account"), StaticSegment("sign-in"), StaticSegment("code"), ParamSegment("id"))
+                        view=participants::views::CodePage
+                    />
+                    <Route
+                        path=(StaticSegment("account"), StaticSegment("sign-in"), StaticSegment("link"), ParamSegment("token"))
+                        view=participants::views::LinkPage
+                    />
+                    <Route path=(StaticSegment("account"), StaticSegment("delete")) view=participants::views::DeletePage/>
+                    <Route
+                        path=(StaticSegment("account"), StaticSegment("feedback"), ParamSegment("id"))
+                        view=participants::views::MyCasePage
                         ssr=SsrMode::Async
                     />
                     // Feedback: the public form, the private tracking and rating pages.

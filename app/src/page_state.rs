@@ -68,6 +68,9 @@ impl FormFeedback {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageState {
     pub user: Option<CurrentUser>,
+    /// A participant is signed in (their details stay with the server functions that need them).
+    #[serde(default)]
+    pub participant: bool,
     pub csrf: String,
     /// The path whose page was refused (the 403 page shows there, and only there).
     pub denied_path: Option<String>,
@@ -103,6 +106,9 @@ fn from_request() -> PageState {
     let extensions = &parts.extensions;
     PageState {
         user: extensions.get::<CurrentUser>().cloned(),
+        participant: extensions
+            .get::<crate::participants::CurrentParticipant>()
+            .is_some(),
         csrf: extensions
             .get::<CsrfToken>()
             .map(|t| t.0.clone())

@@ -209,6 +209,8 @@ pub struct Collection {
     /// The public feedback form's own limit (the same number per ten minutes), so a flood of
     /// feedback does not use up an office's survey submissions, nor the reverse.
     pub feedback: RateLimiter,
+    /// Participants' sign-in requests and code attempts (the same number per ten minutes).
+    pub sign_in: RateLimiter,
     pub surveys: SurveyCache,
 }
 
@@ -219,6 +221,7 @@ impl Collection {
             collector: Collector::new(db),
             limiter: RateLimiter::new(limit, Duration::from_secs(600)),
             feedback: RateLimiter::new(limit, Duration::from_secs(600)),
+            sign_in: RateLimiter::new(limit, Duration::from_secs(600)),
             surveys: SurveyCache::new(Duration::from_secs(2)),
         })
     }

@@ -190,6 +190,10 @@ async fn run_scheduler(db: Db, desk: app::feedback::actions::Desk) {
         {
             tracing::error!(%error, "pruning drafts failed; retrying at the next tick");
         }
+        // Spent sign-ins hold an address: forgotten a day after they expire.
+        if let Err(error) = app::participants::db::prune_sign_ins(&db, now).await {
+            tracing::error!(%error, "pruning sign-ins failed; retrying at the next tick");
+        }
     }
 }
 

@@ -134,6 +134,29 @@ pub async fn session_for(
     token
 }
 
+/// A participant with this address (and a display name), signed in: returns (id, the
+/// participant cookie's token).
+pub async fn participant_session(db: &Db, email: &str) -> (Uuid, String) {
+    use app::participants::db as participants_db;
+    let now = Utc::now();
+    let (participant, _) = participants_db::find_or_create(db, email, app::Locale::En, now)
+        .await
+        .expect("create participant");
+    let profile = app::participants::rules::Profile {
+        display_name: "Test Participant".into(),
+        language: app::Locale::En,
+        group: None,
+    };
+    participants_db::update_profile(db, participant.id, &profile)
+        .await
+        .expect("profile");
+    let token = secrets::new_token();
+    participants_db::insert_session(db, &secrets::token_hash(&token), participant.id, now)
+        .await
+        .expect("create participant session");
+    (participant.id, token)
+}
+
 /// An API token for a user, expiring at `expires_at` (if ever); returns the token.
 pub async fn api_token_for(db: &Db, user: Uuid, expires_at: Option<DateTime<Utc>>) -> String {
     use app::accounts::{token_db, tokens};
@@ -197,6 +220,15 @@ impl Client {
     pub fn with_session(db: &Db, token: &str) -> Self {
         let mut client = Self::new(db);
         client.cookies.insert("sharek_session".into(), token.into());
+        client
+    }
+
+    /// A client signed in as a participant with the participant cookie `token`.
+    pub fn as_participant(db: &Db, token: &str) -> Self {
+        let mut client = Self::new(db);
+        client
+            .cookies
+            .insert("sharek_participant".into(), token.into());
         client
     }
 

@@ -82,6 +82,8 @@ pub struct Intake<'a> {
     pub token_id: Option<Uuid>,
     pub client_id: Option<&'a str>,
     pub webhook_url: Option<&'a str>,
+    /// The signed-in participant who sent it (their account lists it).
+    pub participant: Option<Uuid>,
 }
 
 /// A case just received.
@@ -162,6 +164,7 @@ pub async fn submit(
             client_id: intake.client_id,
             webhook_url: intake.webhook_url,
             recorded_by: intake.recorded_by.map(|a| a.user.id),
+            participant: intake.participant,
             team,
             level,
             received_at: now,
@@ -642,13 +645,11 @@ pub async fn phoned(
 pub async fn participant_message(
     db: &Db,
     desk: &Desk,
-    tracking_token: &str,
+    key: CaseKey<'_>,
     text: &str,
     now: DateTime<Utc>,
 ) -> Result<(), FeedbackError> {
-    let case = db::find_by_tracking(db, &secrets::token_hash(tracking_token))
-        .await?
-        .ok_or(FeedbackError::NotFound)?;
+    let case = key.find(db).await?.ok_or(FeedbackError::NotFound)?;
     let text = rules::check_text(text).map_err(|key| invalid("message", key))?;
     if text.chars().count() > rules::MESSAGE_MAX {
         return Err(invalid("message", "feedback.error.message_long"));
@@ -832,7 +833,26 @@ pub async fn reopen(
 #[derive(Debug, Clone, Copy)]
 pub enum RatingKey<'a> {
     Link(&'a str),
-    Case { tracking: &'a str, reply: Uuid },
+    Case { case: CaseKey<'a>, reply: Uuid },
+}
+
+/// How a participant names their case: its private tracking link's token, or their account
+/// (signed in, the case theirs).
+#[derive(Debug, Clone, Copy)]
+pub enum CaseKey<'a> {
+    Tracking(&'a str),
+    Owner { participant: Uuid, case: Uuid },
+}
+
+impl CaseKey<'_> {
+    async fn find(self, db: &Db) -> Result<Option<db::CaseRecord>, StoreError> {
+        match self {
+            CaseKey::Tracking(token) => db::find_by_tracking(db, &secrets::token_hash(token)).await,
+            CaseKey::Owner { participant, case } => {
+                db::find_for_participant(db, participant, case).await
+            }
+        }
+    }
 }
 
 /// A participant rates a reply: a score, an optional comment, and "my question was not
@@ -849,8 +869,8 @@ pub async fn rate(
 ) -> Result<(), FeedbackError> {
     let found = match key {
         RatingKey::Link(token) => db::reply_by_rating(db, &secrets::token_hash(token)).await?,
-        RatingKey::Case { tracking, reply } => {
-            db::reply_in_case(db, &secrets::token_hash(tracking), reply).await?
+        RatingKey::Case { case, reply } => {
+            db::reply_in_case(db, case.find(db).await?, reply).await?
         }
     };
     let (case_id, entry) = found.ok_or(FeedbackError::NotFound)?;

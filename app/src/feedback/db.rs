@@ -9,9 +9,9 @@ use uuid::Uuid;
 
 use super::clock::{Counting, ServiceLevel};
 use super::{
-    About, CaseFilter, CaseRow, CaseState, Channel, Entry, EntryKind, Holiday, PAGE_SIZE,
-    PublicReply, Rating, RatingTarget, ReplyBy, StakeholderGroup, TOPICS, TeamName, TopicRoute,
-    Tracked,
+    About, CaseFilter, CaseRow, CaseState, Channel, Entry, EntryKind, Holiday, MAX_PAGES,
+    PAGE_SIZE, PublicReply, Rating, RatingTarget, ReplyBy, StakeholderGroup, TOPICS, TeamName,
+    TopicRoute, Tracked,
 };
 use crate::on_db;
 use crate::store::{Db, StoreError};
@@ -229,6 +229,8 @@ pub struct NewCase<'a> {
     pub client_id: Option<&'a str>,
     pub webhook_url: Option<&'a str>,
     pub recorded_by: Option<Uuid>,
+    /// The signed-in participant who sent it, if any.
+    pub participant: Option<Uuid>,
     pub team: Option<Uuid>,
     pub level: ServiceLevel,
     pub received_at: DateTime<Utc>,
@@ -254,9 +256,10 @@ pub async fn insert(db: &Db, case: &NewCase<'_>) -> Result<String, StoreError> {
         "INSERT INTO feedback_cases (id, number, reference, tracking_hash, topic,
              opportunity_id, message, language, stakeholder_group, channel, reply_by,
              name, email, phone, token_id, client_id, webhook_url, recorded_by, team_id,
-             state, sla_amount, sla_counting, received_at, due_at, remind_at, updated_at)
+             state, sla_amount, sla_counting, received_at, due_at, remind_at, updated_at,
+             participant_id)
          VALUES ($1, {next}, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-             $17, $18, 'new', $19, $20, $21, $22, $23, $21)
+             $17, $18, 'new', $19, $20, $21, $22, $23, $21, $24)
          RETURNING number"
     );
     for _ in 0..20 {
@@ -287,6 +290,7 @@ pub async fn insert(db: &Db, case: &NewCase<'_>) -> Result<String, StoreError> {
                     .bind(case.received_at)
                     .bind(case.due_at)
                     .bind(case.remind_at)
+                    .bind(case.participant)
                     .fetch_one(&mut *tx)
                     .await?;
                 let reference = super::reference(year, number);
@@ -602,16 +606,55 @@ pub async fn tracked(
     hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Tracked>, StoreError> {
-    let Some(case) = find_by_tracking(db, hash).await? else {
-        return Ok(None);
-    };
+    match find_by_tracking(db, hash).await? {
+        Some(case) => tracked_case(db, case, now).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// What a signed-in participant's page of one of their cases shows; `None` when the case is
+/// not theirs.
+pub async fn tracked_for_participant(
+    db: &Db,
+    participant: Uuid,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<Tracked>, StoreError> {
+    match find_for_participant(db, participant, id).await? {
+        Some(case) => tracked_case(db, case, now).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// A case if it is this participant's.
+pub async fn find_for_participant(
+    db: &Db,
+    participant: Uuid,
+    id: Uuid,
+) -> Result<Option<CaseRecord>, StoreError> {
+    let sql = format!("SELECT {RECORD} FROM feedback_cases WHERE id = $1 AND participant_id = $2");
+    on_db!(db, |pool| {
+        sqlx::query_as(&sql)
+            .bind(id)
+            .bind(participant)
+            .fetch_optional(pool)
+            .await
+    })
+    .map_err(StoreError::from)
+}
+
+async fn tracked_case(
+    db: &Db,
+    case: CaseRecord,
+    now: DateTime<Utc>,
+) -> Result<Tracked, StoreError> {
     let replies = entries(db, case.id)
         .await?
         .into_iter()
         .filter(|e| matches!(e.kind, EntryKind::Reply | EntryKind::Message))
         .map(public_reply)
         .collect();
-    Ok(Some(Tracked {
+    Ok(Tracked {
         state: case.state(),
         reference: case.reference,
         topic: case.topic,
@@ -620,7 +663,7 @@ pub async fn tracked(
         due_at: case.due_at,
         replies,
         now,
-    }))
+    })
 }
 
 /// The reply a rating link's hash names, with its case's id.
@@ -644,10 +687,10 @@ pub async fn reply_by_rating(db: &Db, hash: &str) -> Result<Option<(Uuid, Entry)
 /// A reply of the case a tracking link's hash names, with the case's id.
 pub async fn reply_in_case(
     db: &Db,
-    tracking_hash: &str,
+    case: Option<CaseRecord>,
     reply: Uuid,
 ) -> Result<Option<(Uuid, Entry)>, StoreError> {
-    let Some(case) = find_by_tracking(db, tracking_hash).await? else {
+    let Some(case) = case else {
         return Ok(None);
     };
     Ok(entries(db, case.id)
@@ -771,12 +814,12 @@ pub async fn list(
                 _ => None,
             };
             if let Some(until) = until {
-                q.push(" AND c.state IN ('new', 'assigned', 'reopened') AND c.due_at <= ")
-                    .push_bind(until);
+                // Owed a reply (queue 0: new, assigned, reopened), so the queue's indexes serve.
+                q.push(" AND c.queue = 0 AND c.due_at <= ").push_bind(until);
             }
         }};
     }
-    let offset = (filter.page.max(1) - 1) * PAGE_SIZE;
+    let offset = (filter.page.clamp(1, MAX_PAGES) - 1) * PAGE_SIZE;
     let (rows, total): (Vec<ListRow>, i64) = on_db!(db, |pool| {
         let mut q = QueryBuilder::new(
             "SELECT c.id, c.reference, c.topic, c.state, c.channel, c.stakeholder_group, c.team_id,
@@ -790,8 +833,12 @@ pub async fn list(
             .push(" OFFSET ")
             .push_bind(offset);
         let rows = q.build_query_as().fetch_all(pool).await?;
-        let mut q = QueryBuilder::new("SELECT COUNT(*) FROM feedback_cases c");
+        // Counted up to one past what the pages show: a broad filter stops early.
+        let mut q = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM feedback_cases c");
         filtered!(&mut q);
+        q.push(" LIMIT ")
+            .push_bind(MAX_PAGES * PAGE_SIZE + 1)
+            .push(") AS matching");
         let (total,): (i64,) = q.build_query_as().fetch_one(pool).await?;
         Ok::<_, sqlx::Error>((rows, total))
     })?;
@@ -829,10 +876,10 @@ pub async fn open_for_user(
     on_db!(db, |pool| {
         sqlx::query_as(
             "SELECT c.id, c.reference, c.topic, c.due_at FROM feedback_cases c
-             WHERE c.state IN ('new', 'assigned', 'reopened', 'waiting')
+             WHERE c.queue IN (0, 1)
                AND ($2 OR c.assignee_id = $1
                     OR c.team_id IN (SELECT team_id FROM team_members WHERE user_id = $1))
-             ORDER BY c.due_at LIMIT $3",
+             ORDER BY c.queue, c.due_at, c.id LIMIT $3",
         )
         .bind(user)
         .bind(all)
@@ -887,7 +934,7 @@ pub async fn about(db: &Db, id: Uuid) -> Result<Option<About>, StoreError> {
 /// Cases owed a reply whose reminder time has come and that were not reminded yet.
 pub async fn due_reminders(db: &Db, now: DateTime<Utc>) -> Result<Vec<CaseRecord>, StoreError> {
     let sql = format!(
-        "SELECT {RECORD} FROM feedback_cases WHERE state IN ('new', 'assigned', 'reopened')
+        "SELECT {RECORD} FROM feedback_cases WHERE queue = 0
          AND reminded_at IS NULL AND remind_at <= $1 AND due_at > $1 ORDER BY remind_at LIMIT 200"
     );
     on_db!(db, |pool| {
@@ -899,7 +946,7 @@ pub async fn due_reminders(db: &Db, now: DateTime<Utc>) -> Result<Vec<CaseRecord
 /// Cases owed a reply past their due time that were not escalated yet.
 pub async fn due_escalations(db: &Db, now: DateTime<Utc>) -> Result<Vec<CaseRecord>, StoreError> {
     let sql = format!(
-        "SELECT {RECORD} FROM feedback_cases WHERE state IN ('new', 'assigned', 'reopened')
+        "SELECT {RECORD} FROM feedback_cases WHERE queue = 0
          AND escalated_at IS NULL AND due_at <= $1 ORDER BY due_at LIMIT 200"
     );
     on_db!(db, |pool| {

@@ -150,6 +150,7 @@ pub async fn seed(
             token_id: None,
             client_id: None,
             webhook_url: None,
+            participant: None,
         };
         let received = match actions::submit(db, desk, intake, at).await {
             Ok(received) => received,

@@ -41,6 +41,10 @@ pub const RATING_DAYS: i64 = 14;
 /// Cases per page of the staff list.
 pub const PAGE_SIZE: i64 = 50;
 
+/// Pages the staff list goes to: beyond them, staff narrow the filters (the list counts matching
+/// cases only this far, so a broad filter never counts every case).
+pub const MAX_PAGES: i64 = 50;
+
 /// How a case reached the ministry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -266,7 +270,7 @@ impl CaseFilter {
             page: some("page")
                 .and_then(|v| v.parse::<i64>().ok())
                 .unwrap_or(1)
-                .clamp(1, 100_000),
+                .clamp(1, MAX_PAGES),
         }
     }
 }
@@ -275,6 +279,7 @@ impl CaseFilter {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CasePage {
     pub rows: Vec<CaseRow>,
+    /// Matching cases, counted up to one more than `MAX_PAGES` pages hold.
     pub total: i64,
     pub teams: Vec<TeamName>,
     pub now: DateTime<Utc>,
@@ -489,6 +494,8 @@ pub struct FormChoices {
     pub about: Vec<About>,
     /// The default service level in hours (what the form promises).
     pub hours: u32,
+    /// The signed-in participant's display name and email, offered in the form.
+    pub me: Option<(String, String)>,
 }
 
 #[cfg(feature = "ssr")]
@@ -507,9 +514,16 @@ pub async fn feedback_form_choices() -> Result<FormChoices, leptos::prelude::Ser
     let about = db::published_about(&db)
         .await
         .map_err(storage_failure("listing what feedback may be about"))?;
+    let me = leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| {
+        parts
+            .extensions
+            .get::<crate::participants::CurrentParticipant>()
+            .map(|p| (p.0.display_name.clone(), p.0.email.clone()))
+    });
     Ok(FormChoices {
         about,
         hours: ServiceLevel::default().amount,
+        me,
     })
 }
 

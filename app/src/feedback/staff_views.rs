@@ -12,9 +12,9 @@ use uuid::Uuid;
 use super::clock::Counting;
 use super::views::{group_options, topic_options, with_reference};
 use super::{
-    CaseFilter, CasePage, CaseRow, CaseState, CaseView, Channel, Entry, EntryKind, PAGE_SIZE,
-    ReplyBy, SettingsView, TeamName, TopicRoute, feedback_settings, staff_case, staff_cases,
-    topic_label_key,
+    CaseFilter, CasePage, CaseRow, CaseState, CaseView, Channel, Entry, EntryKind, MAX_PAGES,
+    PAGE_SIZE, ReplyBy, SettingsView, TeamName, TopicRoute, feedback_settings, staff_case,
+    staff_cases, topic_label_key,
 };
 use crate::Locale;
 use crate::page_state::{FormFeedback, use_page_state};
@@ -97,7 +97,13 @@ fn CaseList(page: CasePage) -> impl IntoView {
             .collect();
     let none = FormFeedback::default();
     let value = |v: Option<String>| v.unwrap_or_default();
-    let pages = (page.total + PAGE_SIZE - 1) / PAGE_SIZE;
+    let shown = page.total.min(MAX_PAGES * PAGE_SIZE);
+    let pages = (shown + PAGE_SIZE - 1) / PAGE_SIZE;
+    let count = if page.total > shown {
+        locale.t_with("feedback.count_more", &[("count", &shown.to_string())])
+    } else {
+        locale.t_with("feedback.count", &[("count", &page.total.to_string())])
+    };
     let link_to = {
         let query = query.with_untracked(|q| q.to_query_string());
         move |n: i64| {
@@ -132,12 +138,12 @@ fn CaseList(page: CasePage) -> impl IntoView {
             </div>
             <button type="submit" class="button button-secondary">{t("feedback.filter_submit")}</button>
         </form>
-        <p role="status">{locale.t_with("feedback.count", &[("count", &page.total.to_string())])}</p>
+        <p role="status">{count}</p>
         {(!page.rows.is_empty()).then(|| view! { <CaseTable rows=page.rows.clone() now=page.now/> })}
         {(pages > 1).then(|| view! {
             <nav class="pagination" aria-label=t("feedback.pages")>
                 <ul>
-                    {(1..=pages.min(50)).map(|n| {
+                    {(1..=pages).map(|n| {
                         let current = (n == current).then_some("page");
                         view! { <li><a href=link_to(n) aria-current=current>{n.to_string()}</a></li> }
                     }).collect_view()}

@@ -13,7 +13,8 @@ use super::{
 };
 use crate::page_state::{FormFeedback, use_page_state};
 use crate::shell::forms::{
-    ErrorSummary, RadioGroup, SelectField, TextArea, TextField, textarea_text, title_with_errors,
+    CsrfField, ErrorSummary, RadioGroup, SelectField, TextArea, TextField, textarea_text,
+    title_with_errors,
 };
 use crate::shell::{NotFound, When, use_locale};
 
@@ -36,7 +37,7 @@ pub fn FeedbackPage() -> impl IntoView {
                     let hours = choices.hours.to_string();
                     view! {
                         <p class="lead">{locale.t_with("feedback.lead", &[("hours", &hours)])}</p>
-                        <FeedbackForm about_options=choices.about about=about.clone() feedback=feedback.clone()/>
+                        <FeedbackForm about_options=choices.about about=about.clone() me=choices.me feedback=feedback.clone()/>
                     }.into_any()
                 }
                 Err(_) => view! { <p class="error-message">{t("feedback.load_failed")}</p> }.into_any(),
@@ -84,6 +85,8 @@ pub fn group_options(locale: crate::Locale, first: &str) -> Vec<(String, String)
 fn FeedbackForm(
     about_options: Vec<super::About>,
     about: String,
+    /// The signed-in participant's (name, email).
+    me: Option<(String, String)>,
     feedback: FormFeedback,
 ) -> impl IntoView {
     let locale = use_locale();
@@ -107,10 +110,20 @@ fn FeedbackForm(
         view! { <TextArea name="message" label=t("feedback.field.message") hint=t("feedback.hint.message") feedback=f.clone()/> }.into_any(),
         view! { <SelectField name="group" label=t("feedback.field.group") hint=t("feedback.hint.group") options=group_options(locale, "feedback.group_unsaid") feedback=f.clone()/> }.into_any(),
         view! { <RadioGroup name="reply_by" legend=t("feedback.field.reply_by") options=reply_choices value="email" feedback=f.clone()/> }.into_any(),
-        view! { <TextField name="name" label=t("feedback.field.name") autocomplete="name" feedback=f.clone()/> }.into_any(),
-        view! { <TextField name="email" kind="email" label=t("feedback.field.email") hint=t("feedback.hint.email") autocomplete="email" feedback=f.clone()/> }.into_any(),
+        view! { <TextField name="name" label=t("feedback.field.name") autocomplete="name" value=me.as_ref().map(|m| m.0.clone()).unwrap_or_default() feedback=f.clone()/> }.into_any(),
+        view! { <TextField name="email" kind="email" label=t("feedback.field.email") hint=t("feedback.hint.email") autocomplete="email" value=me.as_ref().map(|m| m.1.clone()).unwrap_or_default() feedback=f.clone()/> }.into_any(),
     ];
+    let signed_in = me.map(|(name, email)| {
+        let who = if name.is_empty() { email } else { name };
+        view! {
+            <p class="notice">
+                {locale.t_with("participants.feedback_listed", &[("name", &who)])} " "
+                <a href=crate::participants::account_path(locale)>{t("participants.account_link")}</a>
+            </p>
+        }
+    });
     view! {
+        {signed_in}
         <form method="post" action=format!("/{}/feedback", locale.code()) novalidate class="narrow feedback-form">
             {fields}
             <p class="note">{t("feedback.privacy")}</p>
@@ -127,6 +140,7 @@ pub fn TrackPage() -> impl IntoView {
     let locale = use_locale();
     let t = move |key: &str| locale.t(key);
     let token = use_params_map().with_untracked(|p| p.get("token").unwrap_or_default());
+    let token_for_action = token.clone();
     let shown = Resource::new(move || token.clone(), tracked_case);
     view! {
         // The address is a key: keep it out of other sites' logs and of search engines.
@@ -134,7 +148,10 @@ pub fn TrackPage() -> impl IntoView {
         <Meta name="robots" content="noindex"/>
         <Suspense fallback=move || view! { <p>{t("form.loading")}</p> }>
             {move || shown.get().map(|result| match result {
-                Ok(Some(case)) => view! { <Tracking case/> }.into_any(),
+                Ok(Some(case)) => {
+                    let action = format!("/{}/feedback/track/{}", locale.code(), token_for_action);
+                    view! { <Tracking case action/> }.into_any()
+                }
                 Ok(None) => view! { <NotFound/> }.into_any(),
                 Err(_) => view! { <p class="error-message">{t("feedback.load_failed")}</p> }.into_any(),
             })}
@@ -143,8 +160,10 @@ pub fn TrackPage() -> impl IntoView {
     .into_any()
 }
 
+/// One case as its participant sees it. `action` is the case page's own path: the
+/// participant's message is posted to it, a rating to `{action}/rate/{reply}`.
 #[component]
-fn Tracking(case: Tracked) -> impl IntoView {
+pub fn Tracking(case: Tracked, action: String) -> impl IntoView {
     let locale = use_locale();
     let t = move |key: &str| locale.t(key);
     let feedback = use_page_state().feedback;
@@ -156,8 +175,6 @@ fn Tracking(case: Tracked) -> impl IntoView {
             q.get("rated").is_some(),
         )
     });
-    let here = use_params_map().with_untracked(|p| p.get("token").unwrap_or_default());
-    let action = format!("/{}/feedback/track/{here}", locale.code());
     let title = locale.t_with("feedback.track_title", &[("reference", &case.reference)]);
     let waiting = case.state == CaseState::Waiting;
     let open = case.state != CaseState::Closed;
@@ -203,6 +220,7 @@ fn Tracking(case: Tracked) -> impl IntoView {
         {open.then(|| view! {
             <h2 id="add-information">{t("feedback.add_title")}</h2>
             <form method="post" action=action.clone() novalidate class="narrow">
+                <CsrfField/>
                 <TextArea name="message" label=t("feedback.add_label") hint=t("feedback.add_hint") feedback=feedback.clone()/>
                 <button type="submit" class="button">{t("feedback.add_submit")}</button>
             </form>
@@ -297,6 +315,7 @@ fn RatingForm(
     let described_by = error.as_ref().map(|_| format!("{legend_id}-error"));
     view! {
         <form method="post" action=action novalidate class="rating-form">
+            <CsrfField/>
             <fieldset id="field-score" class="field" class:field-error=has_error
                 aria-describedby=described_by>
                 <legend id=legend_id.clone()>{t("feedback.rate_legend")}</legend>

@@ -50,6 +50,9 @@ pub fn TextField(
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] hint: Option<String>,
     #[prop(optional)] autocomplete: Option<&'static str>,
+    /// The keyboard phones show (`numeric` for codes).
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
     #[prop(optional)] required: bool,
     /// The stored value, shown unless the form was posted (then what was typed is shown).
     #[prop(optional, into)]
@@ -89,6 +92,7 @@ pub fn TextField(
                 type=kind
                 value=value
                 autocomplete=autocomplete
+                inputmode=inputmode
                 required=required
                 aria-invalid=error_id.as_ref().map(|_| "true")
                 aria-describedby=(!described_by.is_empty()).then_some(described_by)

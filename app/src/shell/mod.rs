@@ -57,6 +57,7 @@ pub fn Frame(locale: Locale, children: Children) -> impl IntoView {
     let site = t("site.name");
     let state = use_page_state();
     let signed_in = state.user.is_some();
+    let participant = state.participant;
     let failed = state.failed;
     view! {
         <Html {..} lang=locale.code() dir=locale.dir()/>
@@ -85,6 +86,13 @@ pub fn Frame(locale: Locale, children: Children) -> impl IntoView {
                     <NavLink locale href="/feedback" label=t("nav.feedback")/>
                     <NavLink locale href="/policy" label=t("nav.policy")/>
                     {signed_in.then(|| view! { <NavLink locale href="/staff" label=t("nav.staff")/> })}
+                    {if participant {
+                        Some(view! { <NavLink locale href="/account" label=t("nav.account")/> }.into_any())
+                    } else if !signed_in {
+                        Some(view! { <NavLink locale href="/account/sign-in" label=t("nav.sign_in")/> }.into_any())
+                    } else {
+                        None
+                    }}
                 </ul>
             </nav>
         </header>

@@ -25,6 +25,9 @@ pub enum Access {
     SignedIn,
     /// A staff member holding a role that grants this permission.
     Needs(Permission),
+    /// A signed-in participant (never a staff member as such: staff sign in as participants
+    /// separately, if at all).
+    Participant,
 }
 
 /// What a route is. It decides how a refusal looks (a page shows the sign-in or 403 page in
@@ -88,6 +91,7 @@ pub fn rules() -> impl Iterator<Item = &'static Rule> {
         super::responses::RULES,
         super::results::RULES,
         super::feedback::RULES,
+        super::participants::RULES,
     ]
     .into_iter()
     .flatten()
@@ -113,12 +117,14 @@ pub fn find(method: &Method, path: &str) -> Option<&'static Rule> {
     rules().find(|r| r.method == *method && r.path == path)
 }
 
-/// Whether a visitor (`None`: signed out) passes an access rule.
-pub fn allows(access: Access, user: Option<&CurrentUser>) -> bool {
+/// Whether a visitor passes an access rule: `user` is their staff session (`None`: none),
+/// `participant` whether they have a participant session.
+pub fn allows(access: Access, user: Option<&CurrentUser>, participant: bool) -> bool {
     match access {
         Public => true,
         SignedIn => user.is_some(),
         Needs(permission) => user.is_some_and(|u| u.can(permission)),
+        Access::Participant => participant,
     }
 }
 
@@ -138,7 +144,11 @@ pub async fn enforce(mut request: Request<Body>, next: Next) -> Response {
         return StatusCode::FORBIDDEN.into_response();
     };
     let user = request.extensions().get::<CurrentUser>();
-    if allows(rule.access, user) {
+    let participant = request
+        .extensions()
+        .get::<app::participants::CurrentParticipant>()
+        .is_some();
+    if allows(rule.access, user, participant) {
         // A bearer token is sent by a program, never by a browser on its own: no CSRF risk.
         let bearer = request
             .extensions()
@@ -152,7 +162,13 @@ pub async fn enforce(mut request: Request<Body>, next: Next) -> Response {
         }
         return next.run(request).await;
     }
-    let signed_in = user.is_some();
+    // Signed in as what the rule asks for: a participant for participants' pages, staff for
+    // the rest.
+    let signed_in = if rule.access == Access::Participant {
+        participant
+    } else {
+        user.is_some()
+    };
     match (rule.kind, signed_in) {
         (Page, false) => {
             let locale = Locale::from_path(request.uri().path()).unwrap_or_default();
@@ -163,7 +179,12 @@ pub async fn enforce(mut request: Request<Body>, next: Next) -> Response {
                 .unwrap_or("/");
             let next_param: String =
                 url::form_urlencoded::byte_serialize(here.as_bytes()).collect();
-            Redirect::to(&format!("/{}/login?next={next_param}", locale.code())).into_response()
+            let sign_in = if rule.access == Access::Participant {
+                "account/sign-in"
+            } else {
+                "login"
+            };
+            Redirect::to(&format!("/{}/{sign_in}?next={next_param}", locale.code())).into_response()
         }
         (Page, true) => {
             // The page renders the 403 page in the visitor's language instead of itself.

@@ -13,6 +13,7 @@ mod forms;
 mod headers;
 mod locale;
 mod opportunities;
+mod participants;
 mod responses;
 mod results;
 mod session;
@@ -74,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .merge(opportunities::routes())
         .merge(results::routes())
         .merge(feedback::routes())
+        .merge(participants::routes())
         // A form handler's own failure becomes a page with an apology (`forms::server_error`).
         .route_layer(middleware::from_fn_with_state(
             pages.clone(),

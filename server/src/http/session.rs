@@ -36,6 +36,16 @@ pub fn session_cookie(state: &AppState) -> &'static str {
     }
 }
 
+/// The participant's session cookie: a cookie of its own, so a participant session never
+/// reads as a staff one.
+pub fn participant_cookie(state: &AppState) -> &'static str {
+    if state.settings.secure_cookies {
+        "__Host-sharek_participant"
+    } else {
+        "sharek_participant"
+    }
+}
+
 fn csrf_cookie(state: &AppState) -> &'static str {
     if state.settings.secure_cookies {
         "__Host-sharek_csrf"
@@ -95,6 +105,25 @@ async fn live_session(state: &AppState, headers: &HeaderMap) -> Option<(String, 
 #[derive(Debug, Clone)]
 pub struct SessionHash(pub String);
 
+/// The session hash of the signed-in participant, for signing out.
+#[derive(Debug, Clone)]
+pub struct ParticipantSession(pub String);
+
+/// The participant the request's participant cookie names, while their session lives.
+async fn live_participant(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Option<(String, app::participants::Participant)> {
+    let token = cookie(headers, participant_cookie(state))?;
+    match app::participants::actions::live_session(&state.db, &token, Utc::now()).await {
+        Ok(found) => found,
+        Err(error) => {
+            tracing::warn!(%error, "could not read a participant's session");
+            None
+        }
+    }
+}
+
 /// Set when the request was authenticated by an API token rather than a session cookie: the
 /// token's id (an integration's cases remember which token brought them in).
 #[derive(Debug, Clone, Copy)]
@@ -146,13 +175,20 @@ pub async fn load(
         private(&mut response);
         return response;
     }
-    let signed_in = if let Some((hash, user)) = live_session(&state, request.headers()).await {
+    let mut signed_in = if let Some((hash, user)) = live_session(&state, request.headers()).await {
         request.extensions_mut().insert(user);
         request.extensions_mut().insert(SessionHash(hash));
         true
     } else {
         false
     };
+    if let Some((hash, participant)) = live_participant(&state, request.headers()).await {
+        request
+            .extensions_mut()
+            .insert(app::participants::CurrentParticipant(participant));
+        request.extensions_mut().insert(ParticipantSession(hash));
+        signed_in = true;
+    }
     let existing = cookie(request.headers(), csrf_cookie(&state)).filter(|t| is_token(t));
     let token = existing.clone().unwrap_or_else(secrets::new_token);
     request.extensions_mut().insert(CsrfToken(token.clone()));

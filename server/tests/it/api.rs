@@ -337,7 +337,7 @@ async fn the_permission_matrix_holds_for_api_tokens(db: Db) {
                 display_name: String::new(),
                 roles: vec![role],
             });
-            let allowed = server::http::access::allows(rule.access, user.as_ref());
+            let allowed = server::http::access::allows(rule.access, user.as_ref(), false);
             let expected = match (allowed, role) {
                 (true, _) => "allowed",
                 (false, None) => "401",

@@ -10,6 +10,7 @@ mod demo;
 mod feedback;
 mod http;
 mod opportunities;
+mod participants;
 mod responses;
 mod results;
 mod store;

@@ -172,6 +172,7 @@ pub async fn create(
         token_id,
         client_id: token_id.map(|_| client_id),
         webhook_url: webhook,
+        participant: None,
     };
     let received = actions::submit(&state.db, &state.settings.desk, intake, Utc::now()).await?;
     let tracking_url = received.token.as_ref().and_then(|token| {

@@ -7,9 +7,10 @@ use std::net::IpAddr;
 
 use app::Locale;
 use app::feedback::Channel;
-use app::feedback::actions::{self, FeedbackError, Intake, RatingKey};
+use app::feedback::actions::{self, CaseKey, FeedbackError, Intake, RatingKey};
 use app::feedback::rules::{CaseInput, Problems, check};
 use app::page_state::FormFeedback;
+use app::participants::CurrentParticipant;
 use axum::{
     Extension,
     extract::{Path, State},
@@ -114,6 +115,7 @@ pub async fn submit(
         token_id: None,
         client_id: None,
         webhook_url: None,
+        participant: parts.extensions.get::<CurrentParticipant>().map(|p| p.0.id),
     };
     match actions::submit(&state.db, &state.settings.desk, intake, Utc::now()).await {
         Ok(received) => {
@@ -133,17 +135,50 @@ pub async fn message(
     Path((_, token)): Path<(String, String)>,
     Posted { parts, fields }: Posted,
 ) -> Response {
-    if !state.collection.feedback.allow(address(&parts)) {
-        return flooded(&pages, &parts, &fields).await;
+    let page = actions::tracking_path(locale(&parts), &token);
+    add_message(
+        &state,
+        &pages,
+        &parts,
+        &fields,
+        CaseKey::Tracking(&token),
+        &page,
+    )
+    .await
+}
+
+/// `POST /{lang}/account/feedback/{id}`: the same from the signed-in participant's account.
+pub async fn my_message(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    Extension(CurrentParticipant(participant)): Extension<CurrentParticipant>,
+    Path((_, case)): Path<(String, Uuid)>,
+    Posted { parts, fields }: Posted,
+) -> Response {
+    let page = app::participants::case_path(locale(&parts), case);
+    let key = CaseKey::Owner {
+        participant: participant.id,
+        case,
+    };
+    add_message(&state, &pages, &parts, &fields, key, &page).await
+}
+
+async fn add_message(
+    state: &AppState,
+    pages: &Pages,
+    parts: &Parts,
+    fields: &Fields,
+    key: CaseKey<'_>,
+    page: &str,
+) -> Response {
+    if !state.collection.feedback.allow(address(parts)) {
+        return flooded(pages, parts, fields).await;
     }
     let text = fields.get("message");
     let desk = &state.settings.desk;
-    match actions::participant_message(&state.db, desk, &token, &text, Utc::now()).await {
-        Ok(()) => {
-            let page = format!("{}?sent=1", actions::tracking_path(locale(&parts), &token));
-            Redirect::to(&page).into_response()
-        }
-        Err(error) => refused(&pages, &parts, &fields, error).await,
+    match actions::participant_message(&state.db, desk, key, &text, Utc::now()).await {
+        Ok(()) => Redirect::to(&format!("{page}?sent=1")).into_response(),
+        Err(error) => refused(pages, parts, fields, error).await,
     }
 }
 
@@ -163,17 +198,52 @@ pub async fn rate_on_case(
     Path((_, token, reply)): Path<(String, String, String)>,
     Posted { parts, fields }: Posted,
 ) -> Response {
-    let track = actions::tracking_path(locale(&parts), &token);
+    let page = actions::tracking_path(locale(&parts), &token);
+    rate_reply(
+        &state,
+        &pages,
+        &parts,
+        &fields,
+        CaseKey::Tracking(&token),
+        &reply,
+        &page,
+    )
+    .await
+}
+
+/// `POST /{lang}/account/feedback/{id}/rate/{reply}`: the same from the participant's account.
+pub async fn my_rate(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    Extension(CurrentParticipant(participant)): Extension<CurrentParticipant>,
+    Path((_, case, reply)): Path<(String, Uuid, String)>,
+    Posted { parts, fields }: Posted,
+) -> Response {
+    let page = app::participants::case_path(locale(&parts), case);
+    let key = CaseKey::Owner {
+        participant: participant.id,
+        case,
+    };
+    rate_reply(&state, &pages, &parts, &fields, key, &reply, &page).await
+}
+
+/// Rates a reply of the case `key` names; back to its page (`page`) either way.
+async fn rate_reply(
+    state: &AppState,
+    pages: &Pages,
+    parts: &Parts,
+    fields: &Fields,
+    key: CaseKey<'_>,
+    reply: &str,
+    page: &str,
+) -> Response {
     let mut at_case = parts.clone();
-    at_case.uri = track.parse().unwrap_or_default();
+    at_case.uri = page.parse().unwrap_or_default();
     let Ok(reply) = reply.parse::<Uuid>() else {
-        return refused(&pages, &at_case, &fields, FeedbackError::NotFound).await;
+        return refused(pages, &at_case, fields, FeedbackError::NotFound).await;
     };
-    let (score, comment, not_answered) = rating_fields(&fields);
-    let key = RatingKey::Case {
-        tracking: &token,
-        reply,
-    };
+    let (score, comment, not_answered) = rating_fields(fields);
+    let key = RatingKey::Case { case: key, reply };
     let desk = &state.settings.desk;
     match actions::rate(
         &state.db,
@@ -186,8 +256,8 @@ pub async fn rate_on_case(
     )
     .await
     {
-        Ok(()) => Redirect::to(&format!("{track}?rated=1")).into_response(),
-        Err(error) => refused(&pages, &at_case, &fields, error).await,
+        Ok(()) => Redirect::to(&format!("{page}?rated=1")).into_response(),
+        Err(error) => refused(pages, &at_case, fields, error).await,
     }
 }
 
@@ -257,6 +327,7 @@ pub async fn record(
         token_id: None,
         client_id: None,
         webhook_url: None,
+        participant: None,
     };
     match actions::submit(&state.db, &state.settings.desk, intake, Utc::now()).await {
         Ok(received) => {

@@ -29,6 +29,11 @@ pub fn routes() -> Router<AppState> {
             post(forms::rate_on_case),
         )
         .route("/{lang}/feedback/rate/{token}", post(forms::rate))
+        .route("/{lang}/account/feedback/{id}", post(forms::my_message))
+        .route(
+            "/{lang}/account/feedback/{id}/rate/{reply}",
+            post(forms::my_rate),
+        )
         .route("/{lang}/staff/feedback/new", post(forms::record))
         .route("/{lang}/staff/feedback/figures.csv", get(figures::csv))
         .route(

@@ -36,23 +36,42 @@ enum Outcome {
     Refused,
 }
 
-fn expected(access: Access, role: Option<Role>) -> Outcome {
+/// A visitor: anonymous, a staff member with one role, or a signed-in participant.
+#[derive(Debug, Clone, Copy)]
+enum Visitor {
+    Anonymous,
+    Staff(Role),
+    Participant,
+}
+
+fn expected(access: Access, visitor: Visitor) -> Outcome {
+    let role = match visitor {
+        Visitor::Staff(role) => Some(role),
+        _ => None,
+    };
     let user = role.map(|role| app::accounts::CurrentUser {
         id: uuid::Uuid::nil(),
         email: String::new(),
         display_name: String::new(),
         roles: vec![role],
     });
-    match (server::http::access::allows(access, user.as_ref()), role) {
+    let participant = matches!(visitor, Visitor::Participant);
+    match (
+        server::http::access::allows(access, user.as_ref(), participant),
+        role,
+    ) {
         (true, _) => Outcome::Allowed,
+        // Participants' pages send anyone without a participant session to sign in as one.
+        (false, _) if access == Access::Participant => Outcome::SignIn,
         (false, None) => Outcome::SignIn,
         (false, Some(_)) => Outcome::Refused,
     }
 }
 
 fn observed(kind: Kind, reply: &Reply) -> Outcome {
-    let sign_in =
-        reply.location.contains("/login?next=") || reply.status == StatusCode::UNAUTHORIZED;
+    let sign_in = reply.location.contains("/login?next=")
+        || reply.location.contains("/account/sign-in?next=")
+        || reply.status == StatusCode::UNAUTHORIZED;
     let refused = reply.status == StatusCode::FORBIDDEN;
     match (sign_in, refused) {
         (true, _) => Outcome::SignIn,
@@ -80,21 +99,29 @@ pub fn sample_path(pattern: &str) -> String {
         .replace("{reference}", "SHK-2026-000001")
 }
 
-/// Every rule × anonymous and every role: the server allows exactly what the rule says.
+/// Every rule × anonymous, every role and a participant: the server allows exactly what the
+/// rule says, and a participant session reaches no staff page, action or query.
 async fn the_permission_matrix_holds(db: Db) {
-    let mut tokens = Vec::new();
+    let mut visitors = vec![(Visitor::Anonymous, uuid::Uuid::nil())];
     for role in Role::ALL {
         let id = staff_user(&db, &format!("{}@ministry.example", role.code()), &[role]).await;
-        tokens.push((Some(role), id));
+        visitors.push((Visitor::Staff(role), id));
     }
+    visitors.push((Visitor::Participant, uuid::Uuid::nil()));
     for rule in rules() {
         let path = sample_path(rule.path);
-        for (role, id) in std::iter::once((None, uuid::Uuid::nil())).chain(tokens.iter().copied()) {
-            let mut client = match role {
-                Some(_) => {
+        for &(visitor, id) in &visitors {
+            let mut client = match visitor {
+                Visitor::Staff(_) => {
                     Client::with_session(&db, &session_for(&db, id, Utc::now(), Utc::now()).await)
                 }
-                None => Client::new(&db),
+                // A new session each time: the rules include signing out and deleting.
+                Visitor::Participant => {
+                    let (_, token) =
+                        server::testing::participant_session(&db, "participant@example.ae").await;
+                    Client::as_participant(&db, &token)
+                }
+                Visitor::Anonymous => Client::new(&db),
             };
             let reply = match &rule.method {
                 &Method::GET => client.get(&path).await,
@@ -109,8 +136,8 @@ async fn the_permission_matrix_holds(db: Db) {
             };
             assert_eq!(
                 observed(rule.kind, &reply),
-                expected(rule.access, role),
-                "{} {} as {role:?}: {} {}",
+                expected(rule.access, visitor),
+                "{} {} as {visitor:?}: {} {}",
                 rule.method,
                 rule.path,
                 reply.status,

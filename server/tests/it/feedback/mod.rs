@@ -21,6 +21,7 @@ use crate::support::staff;
 mod api;
 mod clock;
 mod intake;
+mod list;
 mod mail;
 mod work;
 
@@ -108,6 +109,7 @@ async fn web_case(db: &Db, topic: &str, email: Option<&str>, at: DateTime<Utc>) 
         token_id: None,
         client_id: None,
         webhook_url: None,
+        participant: None,
     };
     let received = actions::submit(db, &Desk::default(), intake, at)
         .await

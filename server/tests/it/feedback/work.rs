@@ -2,7 +2,7 @@
 //! the participant answers (the due time moves by the pause), the reply, the rating, "not
 //! answered" reopening it, and closing; who may do what, and two staff at once.
 
-use app::feedback::actions::{FeedbackError, RatingKey};
+use app::feedback::actions::{CaseKey, FeedbackError, RatingKey};
 use app::feedback::{CaseState, clock::Counting};
 
 use super::*;
@@ -53,7 +53,7 @@ async fn a_case_from_question_to_rating(db: Db) {
     actions::participant_message(
         &db,
         &desk,
-        &tracking,
+        CaseKey::Tracking(&tracking),
         "The one in Al Ain.",
         start + Duration::hours(13),
     )
@@ -94,7 +94,7 @@ async fn a_case_from_question_to_rating(db: Db) {
     assert!(tracked.replies.iter().all(|r| !r.body.contains("manager")));
 
     let key = RatingKey::Case {
-        tracking: &tracking,
+        case: CaseKey::Tracking(&tracking),
         reply: answer,
     };
     let rated_at = answered_at + Duration::hours(1);
