@@ -12,6 +12,9 @@ pub mod dates;
 pub mod feedback;
 pub mod groups;
 pub mod i18n;
+// Server-side only: its word lists stay out of the browser's bundle.
+#[cfg(not(feature = "hydrate"))]
+pub mod moderation;
 pub mod numbers;
 pub mod opportunities;
 pub mod page_state;
