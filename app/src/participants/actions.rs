@@ -124,13 +124,6 @@ pub async fn redeem_link(
     start(db, sign_in, now).await
 }
 
-/// Whether the page asking for a sign-in's code may still be used.
-pub async fn code_page_open(db: &Db, id: Uuid, now: DateTime<Utc>) -> Result<bool, StoreError> {
-    Ok(db::find_sign_in(db, id)
-        .await?
-        .is_some_and(|s| usable(&s, now)))
-}
-
 /// Signs in with the code from the email, typed on the page the request led to.
 pub async fn redeem_code(
     db: &Db,
