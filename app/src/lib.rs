@@ -13,7 +13,7 @@ pub mod feedback;
 pub mod groups;
 pub mod i18n;
 // Server-side only: its word lists stay out of the browser's bundle.
-#[cfg(not(feature = "hydrate"))]
+pub mod consultations;
 pub mod moderation;
 pub mod numbers;
 pub mod opportunities;
@@ -84,6 +84,16 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("opportunities"), ParamSegment("id"))
                         view=opportunities::views::OpportunityPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("opportunities"), ParamSegment("id"), StaticSegment("comments"))
+                        view=consultations::views::CommentsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("opportunities"), ParamSegment("id"), StaticSegment("comments"), ParamSegment("comment"))
+                        view=consultations::views::ThreadPage
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("policy") view=pages::document::PolicyPage/>
@@ -173,6 +183,21 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("staff"), StaticSegment("opportunities"), ParamSegment("id"))
                         view=opportunities::staff_views::StaffOpportunityPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("opportunities"), ParamSegment("id"), StaticSegment("document"))
+                        view=consultations::staff_views::DocumentPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("opportunities"), ParamSegment("id"), StaticSegment("comments"))
+                        view=consultations::staff_views::StaffCommentsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("moderation"))
+                        view=moderation::views::ModerationPage
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -48,3 +48,15 @@ impl Text {
         self.ar.trim().is_empty() && self.en.trim().is_empty()
     }
 }
+
+/// `text` percent-encoded for a URL's query (everything but unreserved characters).
+pub fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,4 +1,5 @@
-//! `sharek user …`: staff accounts from the command line.
+//! The command line's subcommands: `sharek user …` (staff accounts), `sharek results verify`,
+//! `sharek moderation screen`.
 
 use std::io::{BufRead, IsTerminal};
 
@@ -12,7 +13,7 @@ use app::audit::{AuditEntry, db as audit_db};
 use app::i18n::Locale;
 use app::store::StoreError;
 
-use crate::config::{ResultsCommand, UserCommand};
+use crate::config::{ModerationCommand, ResultsCommand, UserCommand};
 
 /// `sharek results verify [--survey ID] [--repair]`.
 pub async fn results(command: ResultsCommand) -> anyhow::Result<()> {
@@ -142,4 +143,42 @@ fn read_password() -> anyhow::Result<String> {
         std::io::stdin().lock().read_line(&mut line)?;
         Ok(line.trim_end_matches(['\r', '\n']).to_owned())
     }
+}
+
+/// `sharek moderation screen`: JSON lines in, one JSON line out per line (blank lines are
+/// skipped), flushed per line so it can be driven line by line.
+pub fn moderation(command: ModerationCommand) -> anyhow::Result<()> {
+    use std::io::Write;
+    match command {
+        ModerationCommand::Screen => {
+            let stdin = std::io::stdin();
+            let mut out = std::io::stdout().lock();
+            for line in stdin.lock().lines() {
+                let line = line?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let answer = match serde_json::from_str::<ScreenInput>(&line) {
+                    Ok(input) => serde_json::to_string(&app::moderation::screen_text(
+                        &input.text,
+                        input.lang.as_deref(),
+                    ))?,
+                    Err(error) => serde_json::json!({ "error": error.to_string() }).to_string(),
+                };
+                writeln!(out, "{answer}")?;
+                out.flush()?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// One line of `sharek moderation screen`'s input.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScreenInput {
+    pub text: String,
+    /// `ar` or `en`; absent: detected.
+    #[serde(default)]
+    pub lang: Option<String>,
 }

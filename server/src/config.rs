@@ -33,6 +33,19 @@ pub enum Command {
     /// Check (and repair) the running counts behind results.
     #[command(subcommand)]
     Results(ResultsCommand),
+    /// Moderation tools.
+    #[command(subcommand)]
+    Moderation(ModerationCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModerationCommand {
+    /// Screen texts as comments are screened: reads JSON lines `{"text": "...", "lang": "ar"}`
+    /// (`lang` optional: detected) on standard input and writes one JSON line per input:
+    /// `{"decision": "publish"|"hold", "categories": [...], "personal_data": [...],
+    /// "reasons": [...], "lang": "ar"|"en"}`. A line that is not such JSON gets
+    /// `{"error": "..."}`. Needs no database.
+    Screen,
 }
 
 #[derive(Debug, Subcommand)]
@@ -149,6 +162,9 @@ pub struct ServeArgs {
         default_value = "Sharek <no-reply@localhost>"
     )]
     pub mail_from: String,
+    /// Flags from different participants that hold a published comment for a moderator again.
+    #[arg(long, env = "SHAREK_FLAG_THRESHOLD", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub flag_threshold: u32,
     /// Log format: `text` for people, `json` for log collectors.
     #[arg(long, env = "SHAREK_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,

@@ -57,6 +57,8 @@ pub struct Settings {
     /// The key replies to integrations are signed with (`webhooks`); without one, cases
     /// cannot ask for webhook replies.
     pub webhook_secret: Option<String>,
+    /// Flags that hold a published comment again (`--flag-threshold`).
+    pub flag_threshold: i64,
 }
 
 impl Settings {
@@ -69,6 +71,7 @@ impl Settings {
             trusted_proxies: Vec::new(),
             mailer: None,
             webhook_secret: None,
+            flag_threshold: app::consultations::rules::FLAG_THRESHOLD,
             desk: app::feedback::actions::Desk {
                 base_url: base_url.to_string(),
                 ..Default::default()
@@ -124,6 +127,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             mailer: mailer.clone(),
             desk: desk.clone(),
             webhook_secret: args.webhook_secret.clone(),
+            flag_threshold: i64::from(args.flag_threshold),
             ..Settings::new(args.base_url.clone(), args.site_root.clone())
         }),
     };

@@ -28,6 +28,7 @@ async fn run() -> anyhow::Result<()> {
         Some(Command::Serve(args)) => server::serve(args).await,
         Some(Command::User(command)) => server::cli::run(command).await,
         Some(Command::Results(command)) => server::cli::results(command).await,
+        Some(Command::Moderation(command)) => server::cli::moderation(command),
         Some(Command::Migrate(args)) => {
             server::connect(&args.database_url).await?;
             tracing::info!("migrations applied");

@@ -92,6 +92,11 @@ pub enum Permission {
     HandleFeedback,
     /// Read the feedback figures: reply times, service levels met, satisfaction.
     ReadFeedbackFigures,
+    /// Publish held comments, hide comments citing a policy category, restore them; screen
+    /// texts through the API (MISSION.md §3).
+    Moderate,
+    /// Answer participants' comments as the ministry (official replies).
+    AnswerComments,
 }
 
 /// The signed-in staff member, as pages and handlers see them.

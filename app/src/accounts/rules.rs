@@ -23,6 +23,10 @@ impl Role {
             Permission::ReadFeedbackFigures => {
                 matches!(self, Role::Admin | Role::Responder | Role::Analyst)
             }
+            Permission::Moderate => matches!(self, Role::Admin | Role::Moderator),
+            Permission::AnswerComments => {
+                matches!(self, Role::Admin | Role::Author | Role::Moderator)
+            }
         }
     }
 }

@@ -77,6 +77,7 @@ pub fn StaffDashboard(
             let handles_feedback = user.can(Permission::HandleFeedback);
             let reads_figures = user.can(Permission::ReadFeedbackFigures);
             let enters_responses = user.can(Permission::CollectResponses);
+            let moderates = user.can(Permission::Moderate);
             view! {
                 <p>{locale.t_with("staff.signed_in_as", &[("name", &user.display_name), ("email", &user.email)])}</p>
                 <p>{t("staff.your_roles")} " " {roles}</p>
@@ -86,6 +87,12 @@ pub fn StaffDashboard(
                         <li class="card">
                             <h2><a href=format!("/{}/staff/feedback", locale.code())>{t("feedback.staff_title")}</a></h2>
                             <p>{t("staff.feedback_blurb")}</p>
+                        </li>
+                    })}
+                    {moderates.then(|| view! {
+                        <li class="card">
+                            <h2><a href=crate::moderation::queue_path(locale)>{t("moderation.title")}</a></h2>
+                            <p>{t("staff.moderation_blurb")}</p>
                         </li>
                     })}
                     {enters_responses.then(|| view! {

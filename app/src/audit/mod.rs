@@ -74,6 +74,13 @@ pub const ACTIONS: &[&str] = &[
     "feedback.settings",
     "feedback.holiday",
     "feedback.holiday_remove",
+    "document.section_add",
+    "document.section_update",
+    "document.section_remove",
+    "comment.answer",
+    "comment.publish",
+    "comment.hide",
+    "comment.restore",
 ];
 
 /// The client's address as the server determined it (behind a trusted proxy: the address

@@ -1,5 +1,6 @@
-//! Demo opportunities for the quick start: consultations, workshops and events around `now`,
-//! some open, some upcoming, some closed, in both languages.
+//! Demo opportunities for the quick start: consultations (the first with a document in
+//! sections), workshops and events around `now`, some open, some upcoming, some closed, in both
+//! languages.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -231,8 +232,12 @@ fn fields(sample: &Sample, now: DateTime<Utc>) -> OpportunityFields {
 
 /// Inserts the demo opportunities, dated around `now`.
 pub async fn seed(db: &Db, now: DateTime<Utc>) -> Result<(), StoreError> {
-    for sample in SAMPLES {
-        db::create(db, &fields(sample, now), now).await?;
+    for (n, sample) in SAMPLES.iter().enumerate() {
+        let id = db::create(db, &fields(sample, now), now).await?;
+        // The first consultation carries a document in sections to comment on.
+        if n == 0 {
+            crate::consultations::demo::seed(db, id, now).await?;
+        }
     }
     Ok(())
 }

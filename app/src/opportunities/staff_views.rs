@@ -152,6 +152,12 @@ fn EditOpportunity(opportunity: Opportunity) -> impl IntoView {
         {saved.then(|| view! { <div class="notice" role="status">{t("opportunities.saved")}</div> })}
         {public.map(|href| view! { <p><a href=href>{t("opportunities.view_public")}</a></p> })}
         {note.map(|note| view! { <p class="note">{note}</p> })}
+        {(opportunity.kind == OpportunityKind::Consultation).then(|| view! {
+            <ul class="links">
+                <li><a href=crate::consultations::staff_views::document_path(locale, opportunity.id)>{t("consultations.editor_link")}</a></li>
+                <li><a href=crate::consultations::staff_views::staff_comments_path(locale, opportunity.id)>{t("consultations.staff_comments_link")}</a></li>
+            </ul>
+        })}
         {if editable {
             view! {
                 <OpportunityForm action=format!("/{}/staff/opportunities/{}", locale.code(), opportunity.id)

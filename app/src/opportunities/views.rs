@@ -285,6 +285,9 @@ fn OpportunityDetail(opportunity: Opportunity, now: DateTime<Utc>) -> impl IntoV
                 <p><a href=link rel="external noopener">{t("opportunities.more_link")}</a></p>
             })}
             {paragraphs(opportunity.body(locale)).into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+            {(opportunity.kind == OpportunityKind::Consultation).then(|| view! {
+                <crate::consultations::views::ConsultationDocument id=opportunity.id/>
+            })}
             <p><a href=format!("/{}/feedback?about={}", locale.code(), opportunity.id)>{t("opportunities.feedback_link")}</a></p>
             <p><a href=catalogue_path(locale)>{t("opportunities.back")}</a></p>
         </article>

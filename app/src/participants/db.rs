@@ -96,6 +96,11 @@ pub async fn delete(db: &Db, id: Uuid, email: &str) -> Result<(), StoreError> {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+            // Comments stay (others replied to them), by "a former participant".
+            sqlx::query("UPDATE comments SET participant_id = NULL WHERE participant_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("DELETE FROM participant_sessions WHERE participant_id = $1")
                 .bind(id)
                 .execute(&mut *tx)

@@ -138,14 +138,21 @@ fn Account(account: AccountView) -> impl IntoView {
     let locale = use_locale();
     let t = move |key: &str| locale.t(key);
     let feedback = use_page_state().feedback;
-    let (welcome, saved) =
-        use_query_map().with_untracked(|q| (q.get("welcome").is_some(), q.get("saved").is_some()));
+    let (welcome, saved, next) = use_query_map().with_untracked(|q| {
+        (
+            q.get("welcome").is_some(),
+            q.get("saved").is_some(),
+            q.get("next").unwrap_or_default(),
+        )
+    });
+    // Where a new participant was going before choosing their name.
+    let next = feedback.kept("next").unwrap_or(next);
     let me = account.participant;
     let title = t("participants.account_title");
-    let languages = vec![
-        ("ar".to_owned(), "العربية".to_owned()),
-        ("en".to_owned(), "English".to_owned()),
-    ];
+    // Each language named in itself, as language pickers do.
+    let languages = [crate::Locale::Ar, crate::Locale::En]
+        .map(|l| (l.code().to_owned(), l.native_name().to_owned()))
+        .to_vec();
     let group = me.group.map(|g| g.code().to_owned()).unwrap_or_default();
     let here = account_path(locale);
     let now = account.now;
@@ -160,6 +167,7 @@ fn Account(account: AccountView) -> impl IntoView {
         <h2 id="profile">{t("participants.profile")}</h2>
         <form method="post" action=here.clone() novalidate class="narrow">
             <CsrfField/>
+            <input type="hidden" name="next" value=next/>
             <TextField name="display_name" label=t("participants.display_name")
                 hint=t("participants.display_name_hint") autocomplete="nickname" required=true
                 value=me.display_name.clone() feedback=feedback.clone()/>

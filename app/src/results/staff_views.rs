@@ -21,24 +21,19 @@ fn query_string(pairs: &[(String, String)]) -> String {
     let encoded: Vec<String> = pairs
         .iter()
         .filter(|(k, v)| !v.is_empty() && k != "row" && k != "col")
-        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                crate::text::urlencode(k),
+                crate::text::urlencode(v)
+            )
+        })
         .collect();
     if encoded.is_empty() {
         String::new()
     } else {
         format!("?{}", encoded.join("&"))
     }
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// `/{lang}/staff/surveys/{id}/results`: the dashboard.
@@ -365,8 +360,8 @@ pub fn TextAnswersPage() -> impl IntoView {
                 let back = back.clone();
                 answers.get().map(move |result| match result {
                     Ok(Some(a)) => {
-                        let next = a.more.then(|| format!("?search={}&page={}", urlencode(&a.search), a.page + 1));
-                        let previous = (a.page > 0).then(|| format!("?search={}&page={}", urlencode(&a.search), a.page - 1));
+                        let next = a.more.then(|| format!("?search={}&page={}", crate::text::urlencode(&a.search), a.page + 1));
+                        let previous = (a.page > 0).then(|| format!("?search={}&page={}", crate::text::urlencode(&a.search), a.page - 1));
                         view! {
                             <Title text=format!("{} – {}", t("results.text_title"), a.question)/>
                             <p><a href=back.clone()>{t("results.back")}</a></p>

@@ -92,6 +92,8 @@ pub fn rules() -> impl Iterator<Item = &'static Rule> {
         super::results::RULES,
         super::feedback::RULES,
         super::participants::RULES,
+        super::consultations::RULES,
+        super::moderation::RULES,
     ]
     .into_iter()
     .flatten()

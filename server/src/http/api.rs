@@ -78,6 +78,7 @@ pub fn openapi_json() -> &'static str {
         document.merge(super::accounts::api::AccountsApi::openapi());
         document.merge(super::opportunities::api::OpportunitiesApi::openapi());
         document.merge(super::feedback::api::FeedbackApi::openapi());
+        document.merge(super::moderation::api::ModerationApi::openapi());
         document.merge(super::surveys::api::SurveysApi::openapi());
         document.merge(super::responses::api::ResponsesApi::openapi());
         document.merge(super::results::api::ResultsApi::openapi());

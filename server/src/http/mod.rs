@@ -7,11 +7,13 @@ mod accounts;
 pub mod api;
 mod assets;
 pub mod client;
+mod consultations;
 pub(crate) mod encoding;
 mod feedback;
 mod forms;
 mod headers;
 mod locale;
+mod moderation;
 mod opportunities;
 mod participants;
 mod responses;
@@ -76,6 +78,8 @@ pub fn router(state: AppState) -> Router {
         .merge(results::routes())
         .merge(feedback::routes())
         .merge(participants::routes())
+        .merge(consultations::routes())
+        .merge(moderation::routes())
         // A form handler's own failure becomes a page with an apology (`forms::server_error`).
         .route_layer(middleware::from_fn_with_state(
             pages.clone(),

@@ -1,5 +1,5 @@
-//! The `sharek` binary as an operator uses it: bad configuration, `migrate`, and a clean
-//! stop on SIGTERM.
+//! The `sharek` binary as an operator uses it: bad configuration, `migrate`, a clean stop on
+//! SIGTERM, and `moderation screen` over JSON lines.
 
 use std::{
     net::TcpListener,
@@ -185,4 +185,44 @@ fn users_are_added_listed_and_deactivated_from_the_command_line() {
         .expect("list");
     assert!(String::from_utf8_lossy(&list.stdout).contains("deactivated"));
     std::fs::remove_dir_all(dir).expect("clean up");
+}
+
+#[test]
+fn moderation_screen_answers_one_json_line_per_line() {
+    use std::io::Write;
+    let mut child = Command::new(SHAREK)
+        .args(["moderation", "screen"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("run sharek");
+    let input = [
+        r#"{"text": "The new portal is slow and badly designed", "lang": "en"}"#,
+        "",
+        r#"{"text": "راسلني على test@example.com يا حقير"}"#,
+        "not json",
+        r#"{"text": "رقم هويتي ٧٨٤-١٩٨٥-١٢٣٤٥٦٧-٣", "lang": "ar"}"#,
+    ]
+    .join("\n");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    let output = child.wait_with_output().expect("finish");
+    assert!(output.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    assert_eq!(lines[0]["decision"], "publish");
+    assert_eq!(lines[0]["categories"], serde_json::json!([]));
+    assert_eq!(lines[1]["decision"], "hold");
+    assert_eq!(lines[1]["lang"], "ar");
+    assert_eq!(lines[1]["personal_data"], serde_json::json!(["email"]));
+    assert!(lines[1]["reasons"][0]["rule"].is_string());
+    assert!(lines[2]["error"].is_string());
+    assert_eq!(lines[3]["decision"], "hold", "{}", lines[3]);
 }

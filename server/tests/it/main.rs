@@ -6,6 +6,7 @@
 mod accounts;
 mod api;
 mod cli;
+mod consultations;
 mod demo;
 mod feedback;
 mod http;

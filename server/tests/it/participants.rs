@@ -158,7 +158,11 @@ async fn signing_in_by_link_and_by_code(db: Db) {
     let typed = format!("{} {}", &arabic[..6], &arabic[6..]);
     let signed = phone.post(&code_page, &[("code", &typed)]).await;
     assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
-    assert_eq!(signed.location, "/en/account?welcome=1");
+    // A new account chooses its name first, then goes on where it was going.
+    assert_eq!(
+        signed.location,
+        "/en/account?welcome=1&next=%2Fen%2Fopportunities"
+    );
     let used = phone.post(&code_page, &[("code", &code)]).await;
     assert_eq!(used.location, "/en/account/sign-in?expired=1");
 

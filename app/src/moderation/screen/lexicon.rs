@@ -242,6 +242,11 @@ impl Lexicon {
         let everywhere = classes.iter().fold(0, |m, c| m | c);
         let mut hits = Vec::new();
         for (i, token) in tokens.iter().enumerate().take(forms.len()) {
+            // A lone letter is never a term: "xxx" folds to "x", but the "x" of
+            // "example.com/x" is just a letter.
+            if token.text.chars().count() < 2 && token.end - token.start <= 2 {
+                continue;
+            }
             let mut found = self.matches_at(forms, i);
             if token.text.contains('*') {
                 found.extend(self.masked_at(&token.text).map(|index| (index, i)));

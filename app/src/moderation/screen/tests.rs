@@ -174,6 +174,7 @@ fn frank_criticism_publishes() {
         "الخدمة زفت والانتظار ثلاث ساعات",
         "I came to kill time. We shoot a video at the food bank.",
         "نقتل الوقت في بنك الطعام",
+        "The forms are confusing <script>alert(1)</script> see https://example.com/x",
     ] {
         let s = holds(text);
         assert_eq!(s.decision, Decision::Publish, "{text}: {:?}", s.reasons);
@@ -185,6 +186,7 @@ fn abuse_is_held_with_its_category() {
     assert_eq!(categories("you idiot"), vec![Category::Language]);
     assert_eq!(categories("I will kill you"), vec![Category::Security]);
     assert_eq!(categories("يا حمار"), vec![Category::Language]);
+    assert_eq!(categories("free xxx videos"), vec![Category::Obscene]);
 }
 
 #[test]

@@ -171,11 +171,15 @@ pub async fn link(
 }
 
 /// Sets the session cookie and goes on: a new participant to their account to choose a
-/// display name, others where they were going (or their account).
+/// display name (then on where they were going), others where they were going (or their
+/// account).
 fn signed_in(state: &AppState, locale: Locale, started: Started) -> Response {
     let account = account_path(locale);
     let to = if started.new {
-        format!("{account}?welcome=1")
+        match started.next {
+            Some(next) => format!("{account}?welcome=1&next={}", app::text::urlencode(&next)),
+            None => format!("{account}?welcome=1"),
+        }
     } else {
         started.next.unwrap_or(account)
     };
@@ -203,10 +207,14 @@ pub async fn profile(
         language: fields.get("language"),
         group: fields.get("group"),
     };
+    let next = app::participants::rules::safe_next(&fields.get("next"));
     match actions::update_profile(&state.db, &me, &input).await {
-        Ok(()) => {
-            Redirect::to(&format!("{}?saved=1", account_path(locale(&parts)))).into_response()
-        }
+        Ok(()) => match next {
+            Some(next) => Redirect::to(&next).into_response(),
+            None => {
+                Redirect::to(&format!("{}?saved=1", account_path(locale(&parts)))).into_response()
+            }
+        },
         Err(error) => refused(&pages, &parts, &fields, error).await,
     }
 }

@@ -97,6 +97,9 @@ pub fn sample_path(pattern: &str) -> String {
         .replace("{reply}", &uuid::Uuid::nil().to_string())
         .replace("{action}", "note")
         .replace("{reference}", "SHK-2026-000001")
+        .replace("{comment}", &uuid::Uuid::nil().to_string())
+        .replace("{section}", &uuid::Uuid::nil().to_string())
+        .replace("{what}", "helpful")
 }
 
 /// Every rule × anonymous, every role and a participant: the server allows exactly what the

@@ -1,0 +1,27 @@
+//! Moderation over HTTP: moderators' decisions from the queue (`forms`) and the screening
+//! API (`api`), their routes and access rules, side by side. The queue page is the app's
+//! (`app::moderation::views`).
+
+pub mod api;
+mod forms;
+
+use app::accounts::Permission::Moderate;
+use axum::{Router, http::Method, routing::post};
+
+use super::access::{Access::Needs, Kind::*, Rule, rule};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/{lang}/staff/moderation/{comment}", post(forms::decide))
+        .merge(api::routes())
+}
+
+/// Moderators and admins work the queue and screen texts through the API.
+#[rustfmt::skip] // one rule per line reads as a table
+pub const RULES: &[Rule] = &[
+    rule(Method::GET, "/{lang}/staff/moderation", Needs(Moderate), Page),
+    rule(Method::POST, "/{lang}/staff/moderation/{comment}", Needs(Moderate), Action),
+    rule(Method::POST, "/api/moderation/queue", Needs(Moderate), Query),
+    rule(Method::POST, "/api/v1/moderation/screen", Needs(Moderate), Action),
+];
