@@ -36,8 +36,8 @@
 //!
 //! The parts: the load generator (`bench/load.rs`), the server processes and the PostgreSQL
 //! databases under test (`bench/servers.rs`), the baseline server (`bench/baseline.rs`), the
-//! report (`bench/report.rs`), the results bench (`bench/results.rs`), and the feedback bench
-//! (`bench/feedback.rs`).
+//! report (`bench/report.rs`), the results bench (`bench/results.rs`), the feedback bench
+//! (`bench/feedback.rs`) and the comments bench (`bench/comments.rs`).
 
 use std::{
     net::SocketAddr,
@@ -50,6 +50,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 #[path = "bench/baseline.rs"]
 mod baseline;
+#[path = "bench/comments.rs"]
+mod comments;
 #[path = "bench/feedback.rs"]
 mod feedback;
 #[path = "bench/load.rs"]
@@ -125,6 +127,13 @@ enum Internal {
         /// How many cases to write before measuring the list.
         #[arg(long, default_value_t = 100_000)]
         cases: u64,
+    },
+    /// Comments (issue 15): screening throughput on one thread, and pages of comments over a
+    /// consultation with `--comments` comments.
+    Comments {
+        /// How many top-level comments to write.
+        #[arg(long, default_value_t = 10_000)]
+        comments: u64,
     },
     /// The baseline server the bench starts (not meant to be run by hand).
     #[command(hide = true)]
@@ -213,6 +222,9 @@ async fn main() -> Result<ExitCode> {
     if let Some(Internal::Feedback { cases }) = &cli.command {
         return feedback_bench(&cli, *cases, &sharek, &work).await;
     }
+    if let Some(Internal::Comments { comments }) = &cli.command {
+        return comments_bench(&cli, *comments, &sharek, &work).await;
+    }
     print_machine(&cli, &work);
     let backends: &[Backend] = match cli.backend {
         Which::Sqlite => &[Backend::Sqlite],
@@ -244,6 +256,40 @@ async fn main() -> Result<ExitCode> {
 }
 
 /// `sharek-bench feedback`: each backend in turn, then the tables.
+async fn comments_bench(cli: &Cli, n: u64, sharek: &Path, work: &Path) -> Result<ExitCode> {
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    println!(
+        "Machine: {cpus} CPUs (nproc); screening for {} s",
+        cli.seconds
+    );
+    let screening = comments::screening(cli.seconds);
+    let backends: &[Backend] = match cli.backend {
+        Which::Sqlite => &[Backend::Sqlite],
+        Which::Postgres => &[Backend::Postgres],
+        Which::Both => &[Backend::Sqlite, Backend::Postgres],
+    };
+    let mut pages = Vec::new();
+    let mut failed = false;
+    for &backend in backends {
+        match comments::run(backend, n, &cli.pg_url, sharek, work).await {
+            Ok(p) => pages.push(p),
+            Err(error) => {
+                eprintln!("{} failed: {error:#}", backend.name());
+                failed = true;
+            }
+        }
+    }
+    if let Err(error) = std::fs::remove_dir_all(work) {
+        eprintln!("could not remove {}: {error}", work.display());
+    }
+    let held = comments::report(&screening, &pages);
+    Ok(if held && !failed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
 async fn feedback_bench(cli: &Cli, cases: u64, sharek: &Path, work: &Path) -> Result<ExitCode> {
     let backends: &[Backend] = match cli.backend {
         Which::Sqlite => &[Backend::Sqlite],

@@ -1,0 +1,370 @@
+//! `sharek-bench comments`: screening and the comment pages at scale (issue 15).
+//!
+//! - **Screening**, in this process on one thread: the repository's labelled examples (Arabic
+//!   and English, held and published) screened over and over for `--seconds`: comments per
+//!   second; then 2,000-character comments (examples joined until that long, in both
+//!   languages) one by one: p50 and p99 per comment.
+//! - **Comment pages**, for each backend: a fresh database with one open consultation of three
+//!   sections and `--comments` comments (10,000 by default; one in ten with two replies, one in
+//!   fifty hidden), written in bulk; the release `sharek` server started on it; then the first
+//!   page, a page deep in the list, a section's page and a thread, each one warm-up then ten
+//!   times over a fresh connection: the median and the slowest.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use app::store::Db;
+use chrono::{DateTime, Utc};
+use http_body_util::{BodyExt, Full};
+use hyper::{Request, StatusCode, body::Bytes, header};
+use sqlx::QueryBuilder;
+use uuid::Uuid;
+
+use super::Backend;
+use super::servers::{PgAdmin, ServerProcess, connect, free_port};
+
+/// The labelled examples the screening is evaluated on (`label<TAB>text` lines).
+const EXAMPLES: &str = include_str!("../../../../app/src/moderation/examples.tsv");
+
+/// Screening on one thread.
+pub struct Screening {
+    pub texts: usize,
+    pub per_s: f64,
+    pub long_p50_ms: f64,
+    pub long_p99_ms: f64,
+}
+
+/// One backend's comment pages.
+pub struct Pages {
+    pub backend: Backend,
+    pub comments: u64,
+    /// Each page with its median and slowest time, in ms.
+    pub pages: Vec<(&'static str, f64, f64)>,
+}
+
+fn texts() -> Vec<String> {
+    EXAMPLES
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split('\t').nth(1))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn percentile(sorted_ms: &[f64], q: f64) -> f64 {
+    if sorted_ms.is_empty() {
+        return 0.0;
+    }
+    let rank = (q * sorted_ms.len() as f64).ceil() as usize;
+    sorted_ms[rank.clamp(1, sorted_ms.len()) - 1]
+}
+
+/// Screens the examples for `seconds`, then 2,000-character comments.
+pub fn screening(seconds: u64) -> Screening {
+    let texts = texts();
+    let until = Instant::now() + Duration::from_secs(seconds);
+    let began = Instant::now();
+    let mut done = 0usize;
+    while Instant::now() < until {
+        for text in &texts {
+            std::hint::black_box(app::moderation::screen::screen(text, None));
+        }
+        done += texts.len();
+    }
+    let per_s = done as f64 / began.elapsed().as_secs_f64();
+    // Long comments: examples of one language joined until 2,000 characters.
+    let mut long = Vec::new();
+    for arabic in [true, false] {
+        for start in 0..texts.len() {
+            let mut text = String::new();
+            for t in texts.iter().cycle().skip(start) {
+                let is_arabic = t.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+                if is_arabic == arabic {
+                    text.push_str(t);
+                    text.push(' ');
+                }
+                if text.chars().count() >= 2000 {
+                    break;
+                }
+            }
+            long.push(text.chars().take(2000).collect::<String>());
+            if long.len() % 200 == 0 {
+                break;
+            }
+        }
+    }
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        for text in &long {
+            let began = Instant::now();
+            std::hint::black_box(app::moderation::screen::screen(text, None));
+            times.push(ms(began.elapsed()));
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    Screening {
+        texts: texts.len(),
+        per_s,
+        long_p50_ms: percentile(&times, 0.5),
+        long_p99_ms: percentile(&times, 0.99),
+    }
+}
+
+/// Writes the consultation, its sections, participants and `n` comments; answers (the
+/// consultation, a section, a comment with replies).
+async fn fill(db: &Db, n: u64, now: DateTime<Utc>) -> Result<(Uuid, Uuid, Uuid)> {
+    let fields = app::opportunities::rules::OpportunityFields {
+        kind: app::opportunities::OpportunityKind::Consultation,
+        title_ar: "استشارة".into(),
+        title_en: "Consultation".into(),
+        summary_ar: "ملخص".into(),
+        summary_en: "Summary".into(),
+        body_ar: String::new(),
+        body_en: String::new(),
+        topic: "social_services".into(),
+        groups: Vec::new(),
+        starts_at: Some(now - chrono::Duration::days(30)),
+        ends_at: Some(now + chrono::Duration::days(30)),
+        location: String::new(),
+        link: String::new(),
+        published: true,
+    };
+    let opportunity = app::opportunities::db::create(db, &fields, now).await?;
+    let mut sections = Vec::new();
+    for n in 1..=3 {
+        let input = app::consultations::rules::SectionInput {
+            heading_ar: format!("القسم {n}"),
+            heading_en: format!("Section {n}"),
+            body_ar: "نص القسم".into(),
+            body_en: "The section's text".into(),
+        };
+        sections.push(app::consultations::db::insert_section(db, opportunity, &input, now).await?);
+    }
+    let mut participants = Vec::new();
+    for p in 0..100 {
+        let (participant, _) = app::participants::db::find_or_create(
+            db,
+            &format!("p{p}@bench.example"),
+            app::Locale::Ar,
+            now,
+        )
+        .await?;
+        participants.push(participant.id);
+    }
+    let began = Instant::now();
+    let texts = texts();
+    let mut with_replies = None;
+    let mut written = 0u64;
+    while written < n {
+        let chunk = (n - written).min(500);
+        // (id, parent, section, participant, text, state, created)
+        let mut rows = Vec::new();
+        for i in written..written + chunk {
+            let id = Uuid::now_v7();
+            let created = now - chrono::Duration::seconds(i64::try_from(n - i).unwrap_or(0) * 60);
+            let section = match i % 4 {
+                0 => None,
+                k => Some(sections[(k - 1) as usize]),
+            };
+            let state = if i % 50 == 0 { "hidden" } else { "published" };
+            let text = &texts[(i as usize) % texts.len()];
+            let who = participants[(i as usize) % participants.len()];
+            rows.push((id, None, section, who, text.clone(), state, created));
+            if i % 10 == 5 {
+                for r in 0..2 {
+                    let reply = participants[(i as usize + r + 1) % participants.len()];
+                    let at = created + chrono::Duration::seconds(10 * (r as i64 + 1));
+                    rows.push((
+                        Uuid::now_v7(),
+                        Some(id),
+                        section,
+                        reply,
+                        "I agree.".to_owned(),
+                        "published",
+                        at,
+                    ));
+                }
+                with_replies.get_or_insert(id);
+            }
+        }
+        app::on_db!(db, |pool| {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO comments (id, opportunity_id, section_id, parent_id, participant_id,
+                 body, lang, state, hidden_category, screening, helpful, created_at) ",
+            );
+            q.push_values(
+                &rows,
+                |mut row, (id, parent, section, who, text, state, at)| {
+                    row.push_bind(*id)
+                        .push_bind(opportunity)
+                        .push_bind(*section)
+                        .push_bind(*parent)
+                        .push_bind(*who)
+                        .push_bind(text.as_str())
+                        .push_bind("ar")
+                        .push_bind(*state)
+                        .push_bind((*state == "hidden").then_some("language"))
+                        .push_bind("")
+                        .push_bind(i64::from(id.as_bytes()[15] % 7))
+                        .push_bind(*at);
+                },
+            );
+            q.build().execute(pool).await.map(|_| ())
+        })?;
+        written += chunk;
+    }
+    eprintln!(
+        "  wrote {n} comments in {:.1} s",
+        began.elapsed().as_secs_f64()
+    );
+    let thread = with_replies.context("no comment with replies")?;
+    Ok((opportunity, sections[0], thread))
+}
+
+/// One GET over a fresh connection; answers (status, elapsed).
+async fn get(addr: SocketAddr, path: &str) -> Result<(StatusCode, Duration)> {
+    let mut sender = connect(addr).await?;
+    let request = Request::get(path)
+        .header(header::HOST, addr.to_string())
+        .body(Full::new(Bytes::new()))?;
+    let began = Instant::now();
+    let response = sender.send_request(request).await?;
+    let status = response.status();
+    response.into_body().collect().await?;
+    Ok((status, began.elapsed()))
+}
+
+async fn measure(backend: Backend, url: &str, n: u64, sharek: &Path, site: &Path) -> Result<Pages> {
+    let db = server::connect(url).await?;
+    let now = Utc::now();
+    eprintln!("{}: writing {n} comments", backend.name());
+    let (opportunity, section, thread) = fill(&db, n, now).await?;
+    if let Db::Postgres(pool) = &db {
+        sqlx::query("VACUUM ANALYZE comments").execute(pool).await?;
+    }
+    let addr = free_port()?;
+    let mut process = ServerProcess {
+        child: std::process::Command::new(sharek)
+            .arg("serve")
+            .env("DATABASE_URL", url)
+            .env("SHAREK_ADDR", addr.to_string())
+            .env("SHAREK_BASE_URL", format!("http://{addr}"))
+            .env("SHAREK_SITE_ROOT", site)
+            .env("RUST_LOG", "warn")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .context("cannot start the server")?,
+    };
+    process.wait_healthy(addr).await?;
+    let base = format!("/ar/opportunities/{opportunity}/comments");
+    let deep = (n / 4 / 20).max(1);
+    let paths: [(&'static str, String); 4] = [
+        ("all comments, page 1", base.clone()),
+        ("all comments, a deep page", format!("{base}?page={deep}")),
+        ("one section, page 1", format!("{base}?section={section}")),
+        ("a thread with its replies", format!("{base}/{thread}")),
+    ];
+    let mut pages = Vec::new();
+    for (name, path) in &paths {
+        let mut times = Vec::new();
+        for round in 0..11 {
+            let (status, took) = get(addr, path).await?;
+            if status != StatusCode::OK {
+                bail!("{path} answered {status}");
+            }
+            if round > 0 {
+                times.push(ms(took));
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        pages.push((
+            *name,
+            percentile(&times, 0.5),
+            times.last().copied().unwrap_or(0.0),
+        ));
+    }
+    process.stop().await?;
+    db.close().await;
+    Ok(Pages {
+        backend,
+        comments: n,
+        pages,
+    })
+}
+
+/// Measures the comment pages on one backend.
+pub async fn run(
+    backend: Backend,
+    n: u64,
+    pg_url: &str,
+    sharek: &Path,
+    work: &Path,
+) -> Result<Pages> {
+    let site = work.join("site");
+    std::fs::create_dir_all(&site)?;
+    match backend {
+        Backend::Sqlite => {
+            let url = format!("sqlite://{}", work.join("comments.db").display());
+            measure(backend, &url, n, sharek, &site).await
+        }
+        Backend::Postgres => {
+            let name = format!("sharek_comments_{}", std::process::id());
+            let admin = PgAdmin::connect(pg_url).await?;
+            let outcome = async {
+                let url = admin.create(&name).await?;
+                measure(backend, &url, n, sharek, &site).await
+            }
+            .await;
+            if let Err(error) = admin.drop(&name).await {
+                eprintln!("could not drop the database {name}: {error:#}");
+            }
+            outcome
+        }
+    }
+}
+
+/// Prints the figures as Markdown tables with the targets; answers whether they hold
+/// (≥ 5,000 comments/s, p99 under 5 ms for 2,000 characters, every page under 50 ms).
+pub fn report(screening: &Screening, pages: &[Pages]) -> bool {
+    let mut held = screening.per_s >= 5000.0 && screening.long_p99_ms < 5.0;
+    println!("| screening (one thread) | value |");
+    println!("|---|---:|");
+    println!(
+        "| comments/s ({} labelled examples, Arabic and English) | {:.0} |",
+        screening.texts, screening.per_s
+    );
+    println!(
+        "| 2,000-character comment, p50 ms | {:.2} |",
+        screening.long_p50_ms
+    );
+    println!(
+        "| 2,000-character comment, p99 ms | {:.2} |",
+        screening.long_p99_ms
+    );
+    println!();
+    println!("| backend | comments | page | median ms | slowest ms |");
+    println!("|---|---:|---|---:|---:|");
+    for p in pages {
+        for (name, median, slowest) in &p.pages {
+            held &= *slowest < 50.0;
+            println!(
+                "| {} | {} | {name} | {median:.1} | {slowest:.1} |",
+                p.backend.name(),
+                p.comments
+            );
+        }
+    }
+    println!(
+        "\nTargets: ≥ 5,000 comments/s, p99 < 5 ms at 2,000 characters, a page of comments < 50 ms: {}",
+        if held { "held" } else { "NOT held" }
+    );
+    held
+}
