@@ -201,6 +201,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("staff"), StaticSegment("moderation"), StaticSegment("appeals"))
+                        view=moderation::bans_views::AppealsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("staff"), StaticSegment("tokens"))
                         view=accounts::token_views::TokensPage
                         ssr=SsrMode::Async
@@ -222,6 +227,11 @@ pub fn App() -> impl IntoView {
                         view=participants::views::LinkPage
                     />
                     <Route path=(StaticSegment("account"), StaticSegment("delete")) view=participants::views::DeletePage/>
+                    <Route
+                        path=(StaticSegment("account"), StaticSegment("ban"))
+                        view=moderation::bans_views::BanPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=(StaticSegment("account"), StaticSegment("feedback"), ParamSegment("id"))
                         view=participants::views::MyCasePage

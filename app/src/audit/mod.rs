@@ -81,6 +81,9 @@ pub const ACTIONS: &[&str] = &[
     "comment.publish",
     "comment.hide",
     "comment.restore",
+    "participant.ban",
+    "participant.appeal_upheld",
+    "participant.appeal_lifted",
 ];
 
 /// The client's address as the server determined it (behind a trusted proxy: the address

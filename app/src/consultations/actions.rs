@@ -35,6 +35,9 @@ pub enum CommentError {
     /// Marking one's own comment helpful, or flagging it.
     #[error("own comment")]
     Own,
+    /// A moderator banned this participant from commenting (for now).
+    #[error("banned")]
+    Banned,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -90,17 +93,26 @@ pub async fn document(db: &Db, id: Uuid) -> Result<Option<Document>, StoreError>
 }
 
 /// What this participant (or visitor) can do about commenting on `opportunity` now.
-fn commenting(
+async fn commenting(
+    db: &Db,
     opportunity: &Opportunity,
     participant: Option<&Participant>,
     now: DateTime<Utc>,
-) -> Commenting {
-    match (opportunity.status(now), participant) {
+) -> Result<Commenting, StoreError> {
+    if let Some(p) = participant
+        && opportunity.status(now) == Status::Open
+        && crate::moderation::db::active_ban(db, p.id, now)
+            .await?
+            .is_some()
+    {
+        return Ok(Commenting::Banned);
+    }
+    Ok(match (opportunity.status(now), participant) {
         (Status::Open, None) => Commenting::SignIn,
         (Status::Open, Some(p)) if p.display_name.is_empty() => Commenting::NeedsName,
         (Status::Open, Some(_)) => Commenting::Open,
         (status, _) => Commenting::Closed(status),
-    }
+    })
 }
 
 /// A stored comment as `viewer` sees it (hidden text stays with staff).
@@ -243,7 +255,7 @@ pub async fn discussion(
         page,
         pages,
         count,
-        commenting: commenting(&opportunity, participant, now),
+        commenting: commenting(db, &opportunity, participant, now).await?,
         closes_at: opportunity.ends_at,
         now,
     }))
@@ -282,7 +294,7 @@ pub async fn thread(
         title: title_of(&opportunity),
         section,
         comment,
-        commenting: commenting(&opportunity, participant, now),
+        commenting: commenting(db, &opportunity, participant, now).await?,
         now,
     }))
 }
@@ -394,6 +406,12 @@ pub async fn post(
         Ok(body) if problems.is_empty() => body,
         _ => return Err(CommentError::Invalid(problems)),
     };
+    if crate::moderation::db::active_ban(db, participant.id, now)
+        .await?
+        .is_some()
+    {
+        return Err(CommentError::Banned);
+    }
     let since = now - Duration::minutes(rules::RATE_MINUTES);
     if db::posted_since(db, participant.id, since).await? >= rules::RATE_LIMIT {
         return Err(CommentError::TooMany);

@@ -141,6 +141,8 @@ pub enum Commenting {
     SignIn,
     /// Signed in but without a display name yet: the form asks for one.
     NeedsName,
+    /// A moderator banned them from commenting for now (answering surveys stays open).
+    Banned,
     /// Not open yet, or closed.
     Closed(Status),
 }

@@ -253,6 +253,7 @@ fn CommentForm(discussion: Discussion, selected: String, here: String) -> impl I
             </p>
         }
         .into_any(),
+        Commenting::Banned => view! { <BannedNotice/> }.into_any(),
         Commenting::Closed(Status::Upcoming) => {
             view! { <p class="notice">{t("consultations.not_open")}</p> }.into_any()
         }
@@ -303,6 +304,27 @@ fn CommentForm(discussion: Discussion, selected: String, here: String) -> impl I
             }
             .into_any()
         }
+    }
+}
+
+/// "You cannot comment for now", with the way to the ban's reasons and the appeal.
+#[component]
+fn BannedNotice() -> impl IntoView {
+    let locale = use_locale();
+    // What they had typed stays on the page, to copy.
+    let kept = use_page_state()
+        .feedback
+        .kept("body")
+        .filter(|b| !b.trim().is_empty());
+    view! {
+        <p class="notice notice-warning">
+            {locale.t("consultations.banned")} " "
+            <a href=crate::moderation::bans::ban_path(locale)>{locale.t("consultations.banned_link")}</a>
+        </p>
+        {kept.map(|text| view! {
+            <h2>{locale.t("consultations.not_posted")}</h2>
+            <blockquote class="prewrap">{text}</blockquote>
+        })}
     }
 }
 
@@ -495,6 +517,7 @@ fn ThreadView(thread: Thread) -> impl IntoView {
                     </p>
                 }.into_any(),
                 Commenting::Closed(_) => view! { <p class="notice">{t("consultations.closed_short")}</p> }.into_any(),
+                Commenting::Banned => view! { <BannedNotice/> }.into_any(),
                 _ if can_reply => view! {
                     <form method="post" action=here.clone() class="comment-form" novalidate>
                         <h2>{t("consultations.reply_title")}</h2>

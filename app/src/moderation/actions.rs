@@ -122,3 +122,143 @@ pub async fn decide(
         .await;
     Ok(state)
 }
+
+/// Why a ban or an appeal did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum BanError {
+    #[error("invalid input")]
+    Invalid(Vec<(&'static str, &'static str)>),
+    /// No such comment or ban, or a comment with no participant behind it (an official reply,
+    /// a former participant).
+    #[error("not found")]
+    NotFound,
+    /// The moderator who made a ban cannot decide its appeal.
+    #[error("same moderator")]
+    SameModerator,
+    /// Decided (or appealed) already.
+    #[error("already done")]
+    Already,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Bans the author of `comment` from commenting for `days` (or for good), citing `category`;
+/// the participant is emailed in their language.
+pub async fn ban(
+    db: &Db,
+    actor: &Actor,
+    comment: Uuid,
+    category: &str,
+    days: Option<i64>,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<Uuid, BanError> {
+    let mut problems = Vec::new();
+    if !CATEGORIES.contains(&category) {
+        problems.push(("category", "moderation.error.category"));
+    }
+    if days.is_some_and(|d| !super::bans::DURATIONS.contains(&Some(d))) {
+        problems.push(("days", "moderation.error.days"));
+    }
+    let note = super::bans::check_text(note, "moderation.error.note_missing")
+        .map_err(|key| problems.push(("note", key)));
+    let Ok(note) = note else {
+        return Err(BanError::Invalid(problems));
+    };
+    if !problems.is_empty() {
+        return Err(BanError::Invalid(problems));
+    }
+    let participant = db::find(db, comment)
+        .await?
+        .and_then(|row| row.participant_id)
+        .ok_or(BanError::NotFound)?;
+    let participant = crate::participants::db::find(db, participant)
+        .await?
+        .ok_or(BanError::NotFound)?;
+    let ends_at = days.map(|d| now + chrono::Duration::days(d));
+    let id = super::db::insert_ban(
+        db,
+        &super::db::NewBan {
+            participant: participant.id,
+            category,
+            note: &note,
+            ends_at,
+            by: actor.user.id,
+            now,
+        },
+    )
+    .await?;
+    let letter = super::mail::banned(participant.language, category, &note, ends_at);
+    crate::store::outbox::enqueue(db, &participant.email, &letter.subject, &letter.body, now)
+        .await?;
+    actor
+        .audit(
+            db,
+            "participant.ban",
+            participant.id.to_string(),
+            Some(category.to_owned()),
+        )
+        .await;
+    Ok(id)
+}
+
+/// A participant appeals their current ban, once.
+pub async fn appeal(
+    db: &Db,
+    participant: &crate::participants::Participant,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<(), BanError> {
+    let text = super::bans::check_text(text, "moderation.error.appeal_missing")
+        .map_err(|key| BanError::Invalid(vec![("appeal", key)]))?;
+    let ban = super::db::active_ban(db, participant.id, now)
+        .await?
+        .ok_or(BanError::NotFound)?;
+    if !super::db::appeal(db, ban.id, participant.id, &text, now).await? {
+        return Err(BanError::Already);
+    }
+    Ok(())
+}
+
+/// A moderator other than the one who banned upholds or lifts an appealed ban; the
+/// participant is emailed the outcome in their language.
+pub async fn decide_appeal(
+    db: &Db,
+    actor: &Actor,
+    ban: Uuid,
+    lift: bool,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<(), BanError> {
+    let note = super::bans::check_text(note, "moderation.error.note_missing")
+        .map_err(|key| BanError::Invalid(vec![("note", key)]))?;
+    let found = super::db::ban_for(db, ban)
+        .await?
+        .filter(|b| b.appealed)
+        .ok_or(BanError::NotFound)?;
+    if found.banned_by == actor.user.id {
+        return Err(BanError::SameModerator);
+    }
+    if found.decided || !super::db::decide_appeal(db, ban, lift, &note, actor.user.id, now).await? {
+        return Err(BanError::Already);
+    }
+    if let Some(participant) = crate::participants::db::find(db, found.participant).await? {
+        let letter = super::mail::appeal_decided(participant.language, lift, &note);
+        crate::store::outbox::enqueue(db, &participant.email, &letter.subject, &letter.body, now)
+            .await?;
+    }
+    let action = if lift {
+        "participant.appeal_lifted"
+    } else {
+        "participant.appeal_upheld"
+    };
+    actor
+        .audit(
+            db,
+            action,
+            found.participant.to_string(),
+            Some(ban.to_string()),
+        )
+        .await;
+    Ok(())
+}

@@ -1,7 +1,8 @@
 //! Moderation (issue 15, MISSION.md §3): the automatic screening of comments and feedback
 //! into the policy's nine categories and personal data, pure and in-process (`screen`); its
 //! one report shape for storage, the CLI and the API ([`Report`]); moderators' decisions on
-//! comments (`actions`) and their queue (`views`).
+//! comments (`actions`) and their queue (`views`); bans, appeals and the figures (`bans`,
+//! SQL in `db`, emails in `mail`, pages in `bans_views`).
 //!
 //! Invariants: the category keys are the policy's, in its order ([`CATEGORIES`]), everywhere
 //! (API, CLI, exports, storage). A decision applies only to the version of the comment the
@@ -10,6 +11,12 @@
 
 #[cfg(feature = "ssr")]
 pub mod actions;
+pub mod bans;
+pub mod bans_views;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod mail;
 #[cfg(not(feature = "hydrate"))]
 #[path = "screen.rs"]
 pub mod screen;

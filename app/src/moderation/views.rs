@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{CATEGORIES, Queue, Queued, ReasonReport, moderation_queue, queue_path};
 use crate::consultations::{Author, category_label_key, thread_path};
-use crate::shell::forms::CsrfField;
+use crate::shell::forms::{CsrfField, ErrorSummary, title_with_errors};
 use crate::shell::{When, use_locale};
 
 /// The text cut into (piece, found) parts: what screening found is marked.
@@ -84,14 +84,16 @@ fn QueueView(queue: Queue) -> impl IntoView {
     let locale = use_locale();
     let t = move |key: &str| locale.t(key);
     let notice = use_query_map().with_untracked(|q| q.get("done"));
+    let feedback = crate::page_state::use_page_state().feedback;
     let base = queue_path(locale);
     let held = queue.state == "held";
     let count = queue.count.to_string();
     let (page, pages) = (queue.page, queue.pages);
     let state = queue.state.clone();
     view! {
-        <Title text=t("moderation.title")/>
+        <Title text=title_with_errors(locale, t("moderation.title"), &feedback)/>
         <div class="moderation">
+            <ErrorSummary feedback=feedback.clone()/>
             {notice.map(|done| view! {
                 <p class="notice" role="status">
                     {locale.t(&format!("moderation.done.{done}"))}
@@ -99,10 +101,12 @@ fn QueueView(queue: Queue) -> impl IntoView {
             })}
             <h1>{t("moderation.title")}</h1>
             <p>{t("moderation.lead")}</p>
+            <super::bans_views::ModerationFigures/>
             <nav class="tabs" aria-label=t("moderation.tabs")>
                 <ul>
                     <li><a href=base.clone() aria-current=held.then_some("page")>{t("moderation.held")}</a></li>
                     <li><a href=format!("{base}?state=hidden") aria-current=(!held).then_some("page")>{t("moderation.hidden")}</a></li>
+                    <li><a href=super::bans::appeals_path(locale)>{t("moderation.appeals_title")}</a></li>
                 </ul>
             </nav>
             <p role="status">{locale.t_with(if held { "moderation.count_held" } else { "moderation.count_hidden" }, &[("count", &count)])}</p>
@@ -147,6 +151,7 @@ fn QueuedItem(item: Queued, held: bool) -> impl IntoView {
     );
     let select_id = format!("category-{id}");
     let heading_id = format!("queued-{id}");
+    let bannable = matches!(comment.author, Author::Participant(_));
     let why = match item.held_by.as_deref() {
         Some("flags") => t("moderation.held_by_flags"),
         _ => t("moderation.held_by_screening"),
@@ -216,6 +221,7 @@ fn QueuedItem(item: Queued, held: bool) -> impl IntoView {
                     </form>
                 })}
             </div>
+            {bannable.then(|| view! { <super::bans_views::BanForm comment=id/> })}
         </article>
     }
     .into_any()

@@ -1,5 +1,5 @@
 //! The staff area's home: what each role works on first (a responder's open feedback cases, due
-//! soonest), then the cards of everything the visitor may reach.
+//! soonest; a moderator's figures), then the cards of everything the visitor may reach.
 
 use leptos::prelude::*;
 
@@ -13,9 +13,13 @@ pub fn StaffHomePage() -> impl IntoView {
     let responder = use_page_state()
         .user
         .is_some_and(|u| u.can(Permission::HandleFeedback));
+    let moderator = use_page_state()
+        .user
+        .is_some_and(|u| u.can(Permission::Moderate));
     view! {
         <StaffDashboard>
             {responder.then(|| view! { <MyOpenCases/> })}
+            {moderator.then(|| view! { <crate::moderation::bans_views::ModerationFigures/> })}
         </StaffDashboard>
     }
 }

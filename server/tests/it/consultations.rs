@@ -495,7 +495,137 @@ async fn the_screening_api_is_for_moderators(db: Db) {
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
+async fn bans_stop_commenting_and_appeals_go_to_another_moderator(db: Db) {
+    let id = consultation(&db, 48).await;
+    let list = format!("/en/opportunities/{id}/comments");
+    let (participant, mut rude) = participant(&db, "rude@example.ae").await;
+    let posted = rude.post(&list, &[("body", "You are all idiots")]).await;
+    assert!(posted.location.contains("held=1"), "{}", posted.location);
+    let comment = comment_in(&posted.location);
+    let (_, mut first) = staff(&db, "ban1@example.ae", &[Role::Moderator]).await;
+    let (_, mut second) = staff(&db, "ban2@example.ae", &[Role::Moderator]).await;
+
+    // A ban needs a note; a mistake keeps what was typed.
+    let ban = format!("/en/staff/moderation/{comment}/ban");
+    let fields = [
+        ("comment", comment.to_string()),
+        ("category", "language".to_owned()),
+        ("days", "7".to_owned()),
+    ];
+    let mut form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = first.post(&ban, &form).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("Write a note explaining the decision.")
+    );
+    form.push(("note", "Insults are not allowed."));
+    let banned = first.post(&ban, &form).await;
+    assert!(
+        banned.location.ends_with("done=banned"),
+        "{}",
+        banned.location
+    );
+    let mail: String = app::on_db!(&db, |pool| {
+        sqlx::query_scalar("SELECT subject FROM outbox WHERE to_address = 'rude@example.ae'")
+            .fetch_one(pool)
+            .await
+    })
+    .expect("ban email");
+    assert_eq!(mail, "You cannot comment on Sharek for now");
+
+    // The participant cannot comment (the text is kept), sees why, and appeals once.
+    let page = rude.get(&list).await;
+    assert!(
+        page.body
+            .contains("A moderator has stopped you from commenting for now.")
+    );
+    let blocked = rude
+        .post(&list, &[("body", "Let me say one more thing")])
+        .await;
+    assert_eq!(blocked.status, StatusCode::FORBIDDEN);
+    assert!(blocked.body.contains("Let me say one more thing"));
+    let page = rude.get("/en/account/ban").await;
+    assert!(
+        page.body.contains("Insults are not allowed."),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("uses inappropriate language"));
+    let empty = rude.post("/en/account/ban", &[("appeal", "")]).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let appealed = rude
+        .post(
+            "/en/account/ban",
+            &[("appeal", "I was angry; I apologise.")],
+        )
+        .await;
+    assert!(
+        appealed.location.ends_with("appealed=1"),
+        "{}",
+        appealed.location
+    );
+
+    // The moderator who banned cannot decide; another lifts the ban, and the participant hears.
+    let appeals = first.get("/en/staff/moderation/appeals").await;
+    assert!(appeals.body.contains("I was angry; I apologise."));
+    assert!(appeals.body.contains("another moderator must decide"));
+    let ban_id: Uuid = app::on_db!(&db, |pool| {
+        sqlx::query_scalar("SELECT id FROM participant_bans WHERE participant_id = $1")
+            .bind(participant)
+            .fetch_one(pool)
+            .await
+    })
+    .expect("ban");
+    let decide = format!("/en/staff/moderation/appeals/{ban_id}");
+    let own = first
+        .post(&decide, &[("decision", "lift"), ("note", "ok")])
+        .await;
+    assert!(
+        own.location.ends_with("done=same_moderator"),
+        "{}",
+        own.location
+    );
+    let lifted = second
+        .post(
+            &decide,
+            &[("decision", "lift"), ("note", "Apology accepted.")],
+        )
+        .await;
+    assert!(
+        lifted.location.ends_with("done=lifted"),
+        "{}",
+        lifted.location
+    );
+    let again = rude
+        .post(&list, &[("body", "Thank you for lifting the ban")])
+        .await;
+    assert!(again.location.contains("posted=1"), "{}", again.location);
+    let subjects: Vec<String> = app::on_db!(&db, |pool| {
+        sqlx::query_scalar(
+            "SELECT subject FROM outbox WHERE to_address = 'rude@example.ae' ORDER BY created_at",
+        )
+        .fetch_all(pool)
+        .await
+    })
+    .expect("emails");
+    assert_eq!(
+        subjects.last().map(String::as_str),
+        Some("Your appeal: the ban was lifted")
+    );
+
+    // The figures count what was decided and what waits.
+    let staff_home = second.get("/en/staff").await;
+    assert!(
+        staff_home.body.contains("Moderation figures"),
+        "{}",
+        staff_home.body
+    );
+}
+
 server::on_both_backends!(
+    bans_stop_commenting_and_appeals_go_to_another_moderator,
     comments_on_a_document_in_sections,
     screening_holds_and_moderators_decide,
     flags_hold_a_comment_again,

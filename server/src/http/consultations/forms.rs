@@ -70,6 +70,10 @@ async fn refused(
             vec![(String::new(), "consultations.error.own")],
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
+        CommentError::Banned => (
+            vec![(String::new(), "consultations.error.banned")],
+            StatusCode::FORBIDDEN,
+        ),
         CommentError::NotFound => (
             vec![(String::new(), "consultations.error.not_found")],
             StatusCode::NOT_FOUND,

@@ -1,19 +1,23 @@
-//! The moderation queue's form: publish, hide citing a category, or restore, applied only to
-//! the version of the comment the moderator saw.
+//! The moderation forms: publish, hide citing a category, or restore (applied only to the
+//! version of the comment the moderator saw); ban a comment's author; a participant's appeal
+//! and a moderator's decision on it.
 
 use app::Locale;
-use app::moderation::actions::{self, Decision, ModerationError};
+use app::moderation::actions as bans;
+use app::moderation::actions::{self, BanError, Decision, ModerationError};
 use app::moderation::queue_path;
+use app::participants::CurrentParticipant;
 use axum::{
+    Extension,
     extract::{Path, State},
-    http::StatusCode,
+    http::{StatusCode, request::Parts},
     response::{IntoResponse, Redirect, Response},
 };
 use chrono::Utc;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::http::forms::{Posted, actor, server_error};
+use crate::http::forms::{Feedback, Fields, Pages, Posted, actor, server_error};
 
 /// `POST /{lang}/staff/moderation/{comment}`: back to the queue the moderator was on, saying
 /// what happened (or that another moderator decided first and nothing changed).
@@ -60,5 +64,130 @@ pub async fn decide(
         Err(ModerationError::NotFound) => back("not_found"),
         Err(ModerationError::NoCategory) => back("no_category"),
         Err(ModerationError::Store(error)) => server_error(&error),
+    }
+}
+
+/// The page at `path` again with what was typed and one problem per key (in the summary).
+async fn again(
+    pages: &Pages,
+    parts: &Parts,
+    path: &str,
+    fields: &Fields,
+    keys: &[&str],
+) -> Response {
+    let mut feedback = Feedback::default().keep_all(fields);
+    for key in keys {
+        feedback.error("", key);
+    }
+    let mut parts = parts.clone();
+    parts.uri = path.parse().unwrap_or_default();
+    pages
+        .show(
+            &parts,
+            feedback.into_inner(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await
+}
+
+fn locale_of(parts: &Parts) -> Locale {
+    Locale::from_path(parts.uri.path()).unwrap_or_default()
+}
+
+/// `POST /{lang}/staff/moderation/{comment}/ban`: bans the comment's author.
+pub async fn ban(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    Path((_, comment)): Path<(String, String)>,
+    Posted { parts, fields }: Posted,
+) -> Response {
+    let Some(actor) = actor(&parts) else {
+        return StatusCode::FORBIDDEN.into_response();
+    };
+    let queue = queue_path(locale_of(&parts));
+    let Ok(comment) = comment.parse::<Uuid>() else {
+        return Redirect::to(&format!("{queue}?done=not_found")).into_response();
+    };
+    let days = match fields.get("days").as_str() {
+        "permanent" => None,
+        days => Some(days.parse::<i64>().unwrap_or(-1)),
+    };
+    let (category, note) = (fields.get("category"), fields.get("note"));
+    match bans::ban(
+        &state.db,
+        &actor,
+        comment,
+        &category,
+        days,
+        &note,
+        Utc::now(),
+    )
+    .await
+    {
+        Ok(_) => Redirect::to(&format!("{queue}?done=banned")).into_response(),
+        Err(BanError::Invalid(problems)) => {
+            let keys: Vec<&str> = problems.iter().map(|(_, k)| *k).collect();
+            again(&pages, &parts, &queue, &fields, &keys).await
+        }
+        Err(BanError::NotFound | BanError::SameModerator | BanError::Already) => {
+            Redirect::to(&format!("{queue}?done=not_found")).into_response()
+        }
+        Err(BanError::Store(error)) => server_error(&error),
+    }
+}
+
+/// `POST /{lang}/account/ban`: the participant appeals their ban.
+pub async fn appeal(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    Extension(CurrentParticipant(me)): Extension<CurrentParticipant>,
+    Posted { parts, fields }: Posted,
+) -> Response {
+    let path = app::moderation::bans::ban_path(locale_of(&parts));
+    match bans::appeal(&state.db, &me, &fields.get("appeal"), Utc::now()).await {
+        Ok(()) => Redirect::to(&format!("{path}?appealed=1")).into_response(),
+        Err(BanError::Invalid(problems)) => {
+            let mut feedback = Feedback::default().keep_all(&fields);
+            for (field, key) in problems {
+                feedback.error(field, key);
+            }
+            pages.show_again(&parts, feedback.into_inner()).await
+        }
+        Err(BanError::Store(error)) => server_error(&error),
+        Err(_) => Redirect::to(&path).into_response(),
+    }
+}
+
+/// `POST /{lang}/staff/moderation/appeals/{ban}`: upholds or lifts an appealed ban.
+pub async fn decide_appeal(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    Path((_, ban)): Path<(String, String)>,
+    Posted { parts, fields }: Posted,
+) -> Response {
+    let Some(actor) = actor(&parts) else {
+        return StatusCode::FORBIDDEN.into_response();
+    };
+    let path = app::moderation::bans::appeals_path(locale_of(&parts));
+    let Ok(ban) = ban.parse::<Uuid>() else {
+        return Redirect::to(&format!("{path}?done=not_found")).into_response();
+    };
+    let lift = fields.get("decision") == "lift";
+    let note = fields.get("note");
+    match bans::decide_appeal(&state.db, &actor, ban, lift, &note, Utc::now()).await {
+        Ok(()) => {
+            let done = if lift { "lifted" } else { "upheld" };
+            Redirect::to(&format!("{path}?done={done}")).into_response()
+        }
+        Err(BanError::Invalid(problems)) => {
+            let keys: Vec<&str> = problems.iter().map(|(_, k)| *k).collect();
+            again(&pages, &parts, &path, &fields, &keys).await
+        }
+        Err(BanError::SameModerator) => {
+            Redirect::to(&format!("{path}?done=same_moderator")).into_response()
+        }
+        Err(BanError::Already) => Redirect::to(&format!("{path}?done=stale")).into_response(),
+        Err(BanError::NotFound) => Redirect::to(&format!("{path}?done=not_found")).into_response(),
+        Err(BanError::Store(error)) => server_error(&error),
     }
 }

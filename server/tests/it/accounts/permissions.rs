@@ -100,6 +100,7 @@ pub fn sample_path(pattern: &str) -> String {
         .replace("{comment}", &uuid::Uuid::nil().to_string())
         .replace("{section}", &uuid::Uuid::nil().to_string())
         .replace("{what}", "helpful")
+        .replace("{ban}", &uuid::Uuid::nil().to_string())
 }
 
 /// Every rule × anonymous, every role and a participant: the server allows exactly what the
