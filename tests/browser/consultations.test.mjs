@@ -30,7 +30,7 @@ const TEXT = {
     name: 'منى سالم', empty: 'اكتب تعليقك.', posted: 'شكراً لك: نُشر تعليقك.',
     fair: 'المنصة الحالية بطيئة جداً والقرار بتقليص ساعات المراكز فاشل.', rude: 'الموظف المسؤول حمار ولا يفهم شيئاً',
     heldNotice: 'بانتظار المشرف', hiddenNotice: 'أخفاه المشرف: يتضمن لغة غير لائقة', official: 'رد رسمي',
-    answer: 'شكراً لك: سنطلق نسخة أسرع من المنصة هذا الربع.', reply: 'أوافق، والتسجيل معقد أيضاً.', replyName: 'عمر',
+    answer: 'شكراً لك: سنطلق نسخة أسرع من المنصة هذا الربع.', banNote: 'الإساءة للموظفين غير مقبولة.', banTitle: 'لا يمكنك التعليق حالياً', appeal: 'كنت غاضباً وأعتذر.', appealSent: 'أُرسل تظلّمك. سيقرر مشرف آخر وسنراسلك بالبريد الإلكتروني.', reply: 'أوافق، والتسجيل معقد أيضاً.', replyName: 'عمر',
   },
   en: {
     consultation: 'Public consultation on the draft national volunteering strategy', section: 'Goal 1: Volunteering open to everyone',
@@ -38,7 +38,7 @@ const TEXT = {
     name: 'Mona Salem', empty: 'Write your comment.', posted: 'Thank you: your comment is published.',
     fair: 'The current platform is far too slow, and cutting the centres’ hours is a bad decision.', rude: 'The officer in charge is an idiot who understands nothing',
     heldNotice: 'Waiting for a moderator', hiddenNotice: 'Hidden by a moderator: uses inappropriate language', official: 'Official reply',
-    answer: 'Thank you: a faster version of the platform launches this quarter.', reply: 'I agree, and registering is complicated too.', replyName: 'Omar',
+    answer: 'Thank you: a faster version of the platform launches this quarter.', banNote: 'Insulting staff is not allowed.', banTitle: 'You cannot comment for now', appeal: 'I was angry and I apologise.', appealSent: 'Your appeal has been sent. A different moderator will decide and we will email you.', reply: 'I agree, and registering is complicated too.', replyName: 'Omar',
   },
 };
 
@@ -143,13 +143,38 @@ for (const lang of ['ar', 'en']) {
       await staffPhone.context().addCookies(await staff.context().cookies());
       await staffPhone.goto(`${env.base}/${lang}/staff/moderation`);
       assert.ok(await noScroll(staffPhone) <= PHONE.width, `queue: ${await noScroll(staffPhone)} px wide`);
-      await item.locator('select').selectOption('language');
+      await item.locator('.hide-form select').selectOption('language');
       assert.equal((await post(staff, '.queued .hide-form button')).status(), 303);
       assert.ok(staff.url().endsWith('done=hidden'), staff.url());
       await hydrated(staff);
       await assertAccessible(staff, assert);
+      const listUrl = page.url().replace(/[?#].*$/, '');
+      // The author is banned from commenting: the ban page says why and takes an appeal; the
+      // appeals page tells the banning moderator another must decide.
+      await staff.goto(`${env.base}/${lang}/staff/moderation?state=hidden`);
+      const hiddenItem = staff.locator('.queued', { hasText: t.rude.slice(0, 12) });
+      await hiddenItem.locator('details.ban summary').click();
+      await hiddenItem.locator('textarea[name="note"]').fill(t.banNote);
+      assert.equal((await post(staff, '.queued details.ban[open] button[type="submit"]')).status(), 303);
+      assert.ok(staff.url().endsWith('done=banned'), staff.url());
+      await hydrated(staff);
+      await assertAccessible(staff, assert);
+      await page.goto(`${env.base}/${lang}/account/ban`);
+      await hydrated(page);
+      assert.equal(await text(page, 'h1'), t.banTitle);
+      await assertAccessible(page, assert);
+      await page.fill('#field-appeal', t.appeal);
+      assert.equal((await post(page, 'main form button[type="submit"]')).status(), 303);
+      assert.equal(await text(page, 'main .notice'), t.appealSent);
+      await hydrated(page);
+      await assertAccessible(page, assert);
+      await staff.goto(`${env.base}/${lang}/staff/moderation/appeals`);
+      await hydrated(staff);
+      assert.equal(await staff.locator('.queued', { hasText: t.appeal }).count(), 1);
+      await assertAccessible(staff, assert);
+
       const visitor = await newPage(env.browser);
-      await visitor.goto(page.url().replace(/[?#].*$/, ''));
+      await visitor.goto(listUrl);
       assert.ok((await text(visitor, '.comment-hidden')).startsWith(t.hiddenNotice));
       assert.ok(!(await visitor.content()).includes(t.rude));
       await hydrated(visitor);

@@ -94,7 +94,10 @@ mod tests {
 
     #[test]
     fn comments_are_trimmed_and_bounded() {
-        assert_eq!(check_comment("  good idea \r\n").unwrap(), "good idea");
+        assert_eq!(
+            check_comment("  good idea \r\n").expect("fine"),
+            "good idea"
+        );
         assert_eq!(check_comment("   "), Err("consultations.error.empty"));
         assert_eq!(check_comment("a"), Err("consultations.error.too_short"));
         assert!(check_comment(&"ب".repeat(COMMENT_MAX)).is_ok());
@@ -106,7 +109,7 @@ mod tests {
 
     #[test]
     fn a_section_needs_a_heading_and_text_in_one_language() {
-        let empty = check_section(&SectionInput::default()).unwrap_err();
+        let empty = check_section(&SectionInput::default()).expect_err("empty");
         assert!(empty.contains(&("heading_ar", "consultations.error.heading_missing")));
         assert!(empty.contains(&("body_ar", "consultations.error.body_missing")));
         let arabic_only = SectionInput {
@@ -114,6 +117,9 @@ mod tests {
             body_ar: "نص".into(),
             ..SectionInput::default()
         };
-        assert_eq!(check_section(&arabic_only).unwrap().heading_ar, "المادة ١");
+        assert_eq!(
+            check_section(&arabic_only).expect("fine").heading_ar,
+            "المادة ١"
+        );
     }
 }

@@ -153,7 +153,8 @@ pub struct BanFor {
 }
 
 pub async fn ban_for(db: &Db, id: Uuid) -> Result<Option<BanFor>, StoreError> {
-    let row: Option<(Uuid, Uuid, Option<String>, Option<DateTime<Utc>>)> = on_db!(db, |pool| {
+    type Row = (Uuid, Uuid, Option<String>, Option<DateTime<Utc>>);
+    let row: Option<Row> = on_db!(db, |pool| {
         sqlx::query_as(
             "SELECT participant_id, banned_by, appeal_decision, appealed_at
              FROM participant_bans WHERE id = $1",

@@ -244,8 +244,8 @@ mod tests {
     #[test]
     fn found_text_is_marked_and_overlaps_merge() {
         let text = "يا حمار call 0501234567";
-        let a = text.find("حمار").unwrap();
-        let p = text.find("0501").unwrap();
+        let a = text.find("حمار").expect("in the text");
+        let p = text.find("0501").expect("in the text");
         let parts = highlighted(
             text,
             &[

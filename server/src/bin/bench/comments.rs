@@ -25,7 +25,8 @@ use uuid::Uuid;
 use super::Backend;
 use super::servers::{PgAdmin, ServerProcess, connect, free_port};
 
-/// The labelled examples the screening is evaluated on (`label<TAB>text` lines).
+/// The labelled examples the screening is evaluated on
+/// (`categories<TAB>personal_data<TAB>lang<TAB>text` lines).
 const EXAMPLES: &str = include_str!("../../../../app/src/moderation/examples.tsv");
 
 /// Screening on one thread.
@@ -44,13 +45,21 @@ pub struct Pages {
     pub pages: Vec<(&'static str, f64, f64)>,
 }
 
-fn texts() -> Vec<String> {
+/// The examples' texts with their language ("ar" or "en").
+fn examples() -> Vec<(String, String)> {
     EXAMPLES
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| l.split('\t').nth(1))
-        .map(str::to_owned)
+        .filter_map(|l| {
+            let mut parts = l.split('\t');
+            let lang = parts.nth(2)?;
+            Some((lang.to_owned(), parts.next()?.to_owned()))
+        })
         .collect()
+}
+
+fn texts() -> Vec<String> {
+    examples().into_iter().map(|(_, text)| text).collect()
 }
 
 fn ms(d: Duration) -> f64 {
@@ -78,25 +87,26 @@ pub fn screening(seconds: u64) -> Screening {
         done += texts.len();
     }
     let per_s = done as f64 / began.elapsed().as_secs_f64();
-    // Long comments: examples of one language joined until 2,000 characters.
+    // Long comments: 200 per language, examples of that language joined from a different
+    // starting point each until 2,000 characters.
+    let examples = examples();
     let mut long = Vec::new();
-    for arabic in [true, false] {
-        for start in 0..texts.len() {
+    for lang in ["ar", "en"] {
+        let of_lang: Vec<&str> = examples
+            .iter()
+            .filter(|(l, _)| l == lang)
+            .map(|(_, t)| t.as_str())
+            .collect();
+        for start in 0..200 {
             let mut text = String::new();
-            for t in texts.iter().cycle().skip(start) {
-                let is_arabic = t.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
-                if is_arabic == arabic {
-                    text.push_str(t);
-                    text.push(' ');
-                }
+            for t in of_lang.iter().cycle().skip(start % of_lang.len().max(1)) {
                 if text.chars().count() >= 2000 {
                     break;
                 }
+                text.push_str(t);
+                text.push(' ');
             }
             long.push(text.chars().take(2000).collect::<String>());
-            if long.len() % 200 == 0 {
-                break;
-            }
         }
     }
     let mut times = Vec::new();
