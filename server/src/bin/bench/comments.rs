@@ -10,20 +10,18 @@
 //!   page, a page deep in the list, a section's page and a thread, each one warm-up then ten
 //!   times over a fresh connection: the median and the slowest.
 
-use std::net::SocketAddr;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use app::store::Db;
 use chrono::{DateTime, Utc};
-use http_body_util::{BodyExt, Full};
-use hyper::{Request, StatusCode, body::Bytes, header};
+use hyper::StatusCode;
 use sqlx::QueryBuilder;
 use uuid::Uuid;
 
 use super::Backend;
-use super::servers::{PgAdmin, ServerProcess, connect, free_port};
+use super::servers::{PgAdmin, ServerProcess, free_port, ms, percentile, timed_get};
 
 /// The labelled examples the screening is evaluated on
 /// (`categories<TAB>personal_data<TAB>lang<TAB>text` lines).
@@ -60,18 +58,6 @@ fn examples() -> Vec<(String, String)> {
 
 fn texts() -> Vec<String> {
     examples().into_iter().map(|(_, text)| text).collect()
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn percentile(sorted_ms: &[f64], q: f64) -> f64 {
-    if sorted_ms.is_empty() {
-        return 0.0;
-    }
-    let rank = (q * sorted_ms.len() as f64).ceil() as usize;
-    sorted_ms[rank.clamp(1, sorted_ms.len()) - 1]
 }
 
 /// Screens the examples for `seconds`, then 2,000-character comments.
@@ -237,19 +223,6 @@ async fn fill(db: &Db, n: u64, now: DateTime<Utc>) -> Result<(Uuid, Uuid, Uuid)>
     Ok((opportunity, sections[0], thread))
 }
 
-/// One GET over a fresh connection; answers (status, elapsed).
-async fn get(addr: SocketAddr, path: &str) -> Result<(StatusCode, Duration)> {
-    let mut sender = connect(addr).await?;
-    let request = Request::get(path)
-        .header(header::HOST, addr.to_string())
-        .body(Full::new(Bytes::new()))?;
-    let began = Instant::now();
-    let response = sender.send_request(request).await?;
-    let status = response.status();
-    response.into_body().collect().await?;
-    Ok((status, began.elapsed()))
-}
-
 async fn measure(backend: Backend, url: &str, n: u64, sharek: &Path, site: &Path) -> Result<Pages> {
     let db = server::connect(url).await?;
     let now = Utc::now();
@@ -286,7 +259,7 @@ async fn measure(backend: Backend, url: &str, n: u64, sharek: &Path, site: &Path
     for (name, path) in &paths {
         let mut times = Vec::new();
         for round in 0..11 {
-            let (status, took) = get(addr, path).await?;
+            let (status, took) = timed_get(addr, path, None).await?;
             if status != StatusCode::OK {
                 bail!("{path} answered {status}");
             }

@@ -26,7 +26,7 @@ use sqlx::QueryBuilder;
 use uuid::Uuid;
 
 use super::Backend;
-use super::servers::{PgAdmin, ServerProcess, connect, free_port};
+use super::servers::{PgAdmin, ServerProcess, connect, free_port, ms, percentile, timed_get};
 
 /// What one backend measured.
 pub struct Figures {
@@ -127,32 +127,6 @@ async fn fill(db: &Db, n: u64, team: Uuid, responder: Uuid, now: DateTime<Utc>) 
     Ok(())
 }
 
-/// One GET with a cookie over a fresh connection; answers (status, elapsed).
-async fn get(addr: SocketAddr, path: &str, cookie: &str) -> Result<(StatusCode, Duration)> {
-    let mut sender = connect(addr).await?;
-    let request = Request::get(path)
-        .header(header::HOST, addr.to_string())
-        .header(header::COOKIE, cookie)
-        .body(Full::new(Bytes::new()))?;
-    let began = Instant::now();
-    let response = sender.send_request(request).await?;
-    let status = response.status();
-    response.into_body().collect().await?;
-    Ok((status, began.elapsed()))
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn percentile(sorted_ms: &[f64], q: f64) -> f64 {
-    if sorted_ms.is_empty() {
-        return 0.0;
-    }
-    let rank = (q * sorted_ms.len() as f64).ceil() as usize;
-    sorted_ms[rank.clamp(1, sorted_ms.len()) - 1]
-}
-
 /// The list URLs, one warm-up then ten times each.
 async fn time_lists(
     addr: SocketAddr,
@@ -164,7 +138,7 @@ async fn time_lists(
         let path = path.replace("{team}", &team.to_string());
         let mut times = Vec::new();
         for round in 0..11 {
-            let (status, took) = get(addr, &path, cookie).await?;
+            let (status, took) = timed_get(addr, &path, Some(cookie)).await?;
             if status != StatusCode::OK {
                 bail!("{path} answered {status}");
             }

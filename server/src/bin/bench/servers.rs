@@ -131,6 +131,40 @@ pub async fn connect(addr: SocketAddr) -> Result<SendRequest<Full<Bytes>>> {
     });
     Ok(sender)
 }
+/// One GET (with a cookie, if any) over a fresh connection; answers (status, elapsed).
+pub async fn timed_get(
+    addr: SocketAddr,
+    path: &str,
+    cookie: Option<&str>,
+) -> Result<(StatusCode, Duration)> {
+    use http_body_util::BodyExt;
+    let mut sender = connect(addr).await?;
+    let mut request = Request::get(path).header(header::HOST, addr.to_string());
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let request = request.body(Full::new(Bytes::new()))?;
+    let began = Instant::now();
+    let response = sender.send_request(request).await?;
+    let status = response.status();
+    response.into_body().collect().await?;
+    Ok((status, began.elapsed()))
+}
+
+/// A duration in milliseconds.
+pub fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// The `q` quantile (nearest rank) of sorted milliseconds; 0 when there are none.
+pub fn percentile(sorted_ms: &[f64], q: f64) -> f64 {
+    if sorted_ms.is_empty() {
+        return 0.0;
+    }
+    let rank = (q * sorted_ms.len() as f64).ceil() as usize;
+    sorted_ms[rank.clamp(1, sorted_ms.len()) - 1]
+}
+
 /// Creates and drops the bench databases on PostgreSQL.
 pub struct PgAdmin {
     url: url::Url,
