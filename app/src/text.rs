@@ -26,15 +26,7 @@ impl Text {
 
     /// The text in `locale`, falling back to the other language when it is not written.
     pub fn get(&self, locale: Locale) -> &str {
-        let (first, second) = match locale {
-            Locale::Ar => (&self.ar, &self.en),
-            Locale::En => (&self.en, &self.ar),
-        };
-        if first.trim().is_empty() {
-            second
-        } else {
-            first
-        }
+        in_locale(locale, &self.ar, &self.en)
     }
 
     pub fn in_language(&self, locale: Locale) -> &str {
@@ -59,4 +51,18 @@ pub fn urlencode(text: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// Of a text's two languages, the one in `locale`, or the other when it is not written (for
+/// rows that keep the two in separate columns).
+pub fn in_locale<'a>(locale: Locale, ar: &'a str, en: &'a str) -> &'a str {
+    let (first, second) = match locale {
+        Locale::Ar => (ar, en),
+        Locale::En => (en, ar),
+    };
+    if first.trim().is_empty() {
+        second
+    } else {
+        first
+    }
 }

@@ -30,6 +30,7 @@ use uuid::Uuid;
 use crate::Locale;
 use crate::opportunities::Status;
 use crate::text::Text;
+use crate::text::in_locale;
 
 /// A section of a consultation's document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,19 +41,6 @@ pub struct Section {
     pub heading_en: String,
     pub body_ar: String,
     pub body_en: String,
-}
-
-/// The text in `locale`, or in the other language when it has none in this one.
-fn in_locale<'a>(locale: Locale, ar: &'a str, en: &'a str) -> &'a str {
-    let (first, second) = match locale {
-        Locale::Ar => (ar, en),
-        Locale::En => (en, ar),
-    };
-    if first.trim().is_empty() {
-        second
-    } else {
-        first
-    }
 }
 
 impl Section {

@@ -8,8 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use uuid::Uuid;
 
 use super::{
-    Author, Comment, CommentState, Discussion, Section, category_label_key, staff_comments,
-    staff_document,
+    Comment, CommentState, Discussion, Section, category_label_key, staff_comments, staff_document,
 };
 use crate::moderation::queue_path;
 use crate::opportunities::views::paragraphs;
@@ -251,11 +250,7 @@ fn StaffComment(comment: Comment, opportunity: Uuid, feedback: FormFeedback) -> 
         staff_comments_path(locale, opportunity),
         comment.id
     );
-    let name = match &comment.author {
-        Author::Participant(name) => name.clone(),
-        Author::Former => t("consultations.former"),
-        Author::Ministry => t("consultations.ministry"),
-    };
+    let name = super::views::author_name(locale, &comment.author);
     let state = match comment.state {
         CommentState::Published => t("consultations.state.published"),
         CommentState::Held => t("consultations.state.held"),

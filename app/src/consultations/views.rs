@@ -329,7 +329,7 @@ fn BannedNotice() -> impl IntoView {
 }
 
 /// The name shown with a comment.
-fn author_name(locale: Locale, author: &Author) -> String {
+pub fn author_name(locale: Locale, author: &Author) -> String {
     match author {
         Author::Participant(name) => name.clone(),
         Author::Former => locale.t("consultations.former"),

@@ -139,11 +139,7 @@ fn QueuedItem(item: Queued, held: bool) -> impl IntoView {
         .map(|r| r.reasons.clone())
         .unwrap_or_default();
     let parts = highlighted(&comment.body, &reasons);
-    let author = match &comment.author {
-        Author::Participant(name) => name.clone(),
-        Author::Former => t("consultations.former"),
-        Author::Ministry => t("consultations.ministry"),
-    };
+    let author = crate::consultations::views::author_name(locale, &comment.author);
     let thread = thread_path(
         locale,
         item.opportunity_id,

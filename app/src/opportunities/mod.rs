@@ -26,6 +26,7 @@ use uuid::Uuid;
 
 use crate::Locale;
 pub use crate::surveys::StakeholderGroup;
+use crate::text::in_locale;
 pub use catalogue::{FEATURED, Filter, catalogue_order, featured};
 
 /// What kind of participation an opportunity offers.
@@ -168,19 +169,6 @@ pub struct Opportunity {
     pub published: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-}
-
-/// The text in `locale`, or in the other language when it has none in this one.
-fn in_locale<'a>(locale: Locale, ar: &'a str, en: &'a str) -> &'a str {
-    let (first, second) = match locale {
-        Locale::Ar => (ar, en),
-        Locale::En => (en, ar),
-    };
-    if first.trim().is_empty() {
-        second
-    } else {
-        first
-    }
 }
 
 impl Opportunity {

@@ -52,6 +52,25 @@ impl Pages {
         self.show_again(&parts, feedback).await
     }
 
+    /// Renders the page at `path` again with everything typed and one problem per
+    /// `(field, key)` ("" for the form as a whole), with `status`.
+    pub async fn show_typed<F: AsRef<str>>(
+        &self,
+        parts: &Parts,
+        path: &str,
+        fields: &Fields,
+        problems: &[(F, &str)],
+        status: StatusCode,
+    ) -> Response {
+        let mut feedback = Feedback::default().keep_all(fields);
+        for (field, key) in problems {
+            feedback.error(field.as_ref(), key);
+        }
+        let mut parts = parts.clone();
+        parts.uri = path.parse().unwrap_or_default();
+        self.show(&parts, feedback.into_inner(), status).await
+    }
+
     /// Renders the page at `path` with one problem for the form as a whole.
     pub async fn show_with_error(&self, parts: Parts, path: &str, key: &str) -> Response {
         let mut feedback = FormFeedback::default();

@@ -232,21 +232,7 @@ async fn measure(backend: Backend, url: &str, n: u64, sharek: &Path, site: &Path
         sqlx::query("VACUUM ANALYZE comments").execute(pool).await?;
     }
     let addr = free_port()?;
-    let mut process = ServerProcess {
-        child: std::process::Command::new(sharek)
-            .arg("serve")
-            .env("DATABASE_URL", url)
-            .env("SHAREK_ADDR", addr.to_string())
-            .env("SHAREK_BASE_URL", format!("http://{addr}"))
-            .env("SHAREK_SITE_ROOT", site)
-            .env("RUST_LOG", "warn")
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::inherit())
-            .spawn()
-            .context("cannot start the server")?,
-    };
-    process.wait_healthy(addr).await?;
+    let mut process = ServerProcess::serve(sharek, url, addr, site, &[]).await?;
     let base = format!("/ar/opportunities/{opportunity}/comments");
     let deep = (n / 4 / 20).max(1);
     let paths: [(&'static str, String); 4] = [

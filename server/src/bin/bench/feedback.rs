@@ -311,22 +311,8 @@ async fn measure(
     let session = server::testing::session_for(&db, responder, now, now).await;
     let token = server::testing::api_token_for(&db, responder, None).await;
     let addr = free_port()?;
-    let mut process = ServerProcess {
-        child: std::process::Command::new(sharek)
-            .arg("serve")
-            .env("DATABASE_URL", url)
-            .env("SHAREK_ADDR", addr.to_string())
-            .env("SHAREK_BASE_URL", format!("http://{addr}"))
-            .env("SHAREK_SITE_ROOT", site)
-            .env("SHAREK_SUBMIT_LIMIT", "0")
-            .env("RUST_LOG", "warn")
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::inherit())
-            .spawn()
-            .context("cannot start the server")?,
-    };
-    process.wait_healthy(addr).await?;
+    let mut process =
+        ServerProcess::serve(sharek, url, addr, site, &[("SHAREK_SUBMIT_LIMIT", "0")]).await?;
     let cookie = format!("sharek_session={session}");
     let lists = time_lists(addr, &cookie, team).await?;
     let before = count(&db).await?;

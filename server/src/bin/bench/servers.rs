@@ -47,6 +47,34 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
+    /// Starts the release server on `url` at `addr` with the site at `site` and these extra
+    /// environment variables, and waits until it answers `/healthz`.
+    pub async fn serve(
+        sharek: &std::path::Path,
+        url: &str,
+        addr: SocketAddr,
+        site: &std::path::Path,
+        env: &[(&str, &str)],
+    ) -> Result<Self> {
+        let mut command = std::process::Command::new(sharek);
+        command
+            .arg("serve")
+            .env("DATABASE_URL", url)
+            .env("SHAREK_ADDR", addr.to_string())
+            .env("SHAREK_BASE_URL", format!("http://{addr}"))
+            .env("SHAREK_SITE_ROOT", site)
+            .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit());
+        let mut process = ServerProcess {
+            child: command.spawn().context("cannot start the server")?,
+        };
+        process.wait_healthy(addr).await?;
+        Ok(process)
+    }
+
     pub async fn wait_healthy(&mut self, addr: SocketAddr) -> Result<()> {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {

@@ -19,28 +19,10 @@ use chrono::Utc;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::http::forms::{Feedback, Fields, Pages, Posted as PostedForm, actor, server_error};
+use crate::http::forms::{Fields, Pages, Posted as PostedForm, actor, server_error};
 
 fn locale(parts: &Parts) -> Locale {
     Locale::from_path(parts.uri.path()).unwrap_or_default()
-}
-
-/// The page at `path` again with what was typed and the problems.
-async fn again(
-    pages: &Pages,
-    parts: &Parts,
-    path: &str,
-    fields: &Fields,
-    problems: &[(String, &str)],
-    status: StatusCode,
-) -> Response {
-    let mut feedback = Feedback::default().keep_all(fields);
-    for (field, key) in problems {
-        feedback.error(field, key);
-    }
-    let mut parts = parts.clone();
-    parts.uri = path.parse().unwrap_or_default();
-    pages.show(&parts, feedback.into_inner(), status).await
 }
 
 /// What a form shows when the action did not happen, at `path`; `rename` names the fields of
@@ -80,7 +62,9 @@ async fn refused(
         ),
         CommentError::Store(error) => return server_error(&error),
     };
-    again(pages, parts, path, fields, &problems, status).await
+    pages
+        .show_typed(parts, path, fields, &problems, status)
+        .await
 }
 
 fn same(field: &str) -> String {

@@ -17,7 +17,7 @@ use chrono::Utc;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::http::forms::{Feedback, Fields, Pages, Posted, actor, server_error};
+use crate::http::forms::{Pages, Posted, actor, server_error};
 
 /// `POST /{lang}/staff/moderation/{comment}`: back to the queue the moderator was on, saying
 /// what happened (or that another moderator decided first and nothing changed).
@@ -67,29 +67,6 @@ pub async fn decide(
     }
 }
 
-/// The page at `path` again with what was typed and one problem per key (in the summary).
-async fn again(
-    pages: &Pages,
-    parts: &Parts,
-    path: &str,
-    fields: &Fields,
-    keys: &[&str],
-) -> Response {
-    let mut feedback = Feedback::default().keep_all(fields);
-    for key in keys {
-        feedback.error("", key);
-    }
-    let mut parts = parts.clone();
-    parts.uri = path.parse().unwrap_or_default();
-    pages
-        .show(
-            &parts,
-            feedback.into_inner(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await
-}
-
 fn locale_of(parts: &Parts) -> Locale {
     Locale::from_path(parts.uri.path()).unwrap_or_default()
 }
@@ -126,8 +103,12 @@ pub async fn ban(
     {
         Ok(_) => Redirect::to(&format!("{queue}?done=banned")).into_response(),
         Err(BanError::Invalid(problems)) => {
-            let keys: Vec<&str> = problems.iter().map(|(_, k)| *k).collect();
-            again(&pages, &parts, &queue, &fields, &keys).await
+            // The ban form repeats on the page: its problems go in the summary.
+            let problems: Vec<(&str, &str)> = problems.iter().map(|(_, k)| ("", *k)).collect();
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            pages
+                .show_typed(&parts, &queue, &fields, &problems, status)
+                .await
         }
         Err(BanError::NotFound | BanError::SameModerator | BanError::Already) => {
             Redirect::to(&format!("{queue}?done=not_found")).into_response()
@@ -147,11 +128,10 @@ pub async fn appeal(
     match bans::appeal(&state.db, &me, &fields.get("appeal"), Utc::now()).await {
         Ok(()) => Redirect::to(&format!("{path}?appealed=1")).into_response(),
         Err(BanError::Invalid(problems)) => {
-            let mut feedback = Feedback::default().keep_all(&fields);
-            for (field, key) in problems {
-                feedback.error(field, key);
-            }
-            pages.show_again(&parts, feedback.into_inner()).await
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            pages
+                .show_typed(&parts, &path, &fields, &problems, status)
+                .await
         }
         Err(BanError::Store(error)) => server_error(&error),
         Err(_) => Redirect::to(&path).into_response(),
@@ -180,8 +160,11 @@ pub async fn decide_appeal(
             Redirect::to(&format!("{path}?done={done}")).into_response()
         }
         Err(BanError::Invalid(problems)) => {
-            let keys: Vec<&str> = problems.iter().map(|(_, k)| *k).collect();
-            again(&pages, &parts, &path, &fields, &keys).await
+            let problems: Vec<(&str, &str)> = problems.iter().map(|(_, k)| ("", *k)).collect();
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            pages
+                .show_typed(&parts, &path, &fields, &problems, status)
+                .await
         }
         Err(BanError::SameModerator) => {
             Redirect::to(&format!("{path}?done=same_moderator")).into_response()

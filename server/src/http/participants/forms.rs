@@ -18,7 +18,7 @@ use chrono::Utc;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::http::forms::{Feedback, Fields, Pages, Posted, client_address, server_error};
+use crate::http::forms::{Fields, Pages, Posted, client_address, server_error};
 use crate::http::session::{ParticipantSession, cookie_value, participant_cookie};
 
 fn locale(parts: &Parts) -> Locale {
@@ -39,11 +39,10 @@ async fn again(
     problems: &[(&str, &str)],
     status: StatusCode,
 ) -> Response {
-    let mut feedback = Feedback::default().keep_all(fields);
-    for (field, key) in problems {
-        feedback.error(field, key);
-    }
-    pages.show(parts, feedback.into_inner(), status).await
+    let path = parts.uri.to_string();
+    pages
+        .show_typed(parts, &path, fields, problems, status)
+        .await
 }
 
 /// What a sign-in form shows when it did not work.
