@@ -1,5 +1,6 @@
 // The survey editor in a real browser: an author creates a survey, adds and edits questions
-// (with a show-if rule), previews it (rules hide and show questions live), and publishes it.
+// (with a show-if rule), previews it (rules hide and show questions live), publishes it, then
+// stages a change on the open survey, previews and publishes that.
 // Both languages; axe-core on every page; the same flow without JavaScript.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -78,6 +79,34 @@ for (const lang of ['ar', 'en']) {
       await page.waitForSelector('.status-open');
       await hydrated(page);
       await assertAccessible(page, assert);
+
+      // On the open survey a new question is staged: participants do not see it until the
+      // changes are published, after a preview.
+      const publicUrl = surveyUrl.replace(/\/staff\/surveys\//, '/s/');
+      await page.selectOption('select[name="type"]', 'short_text');
+      await Promise.all([page.waitForURL(/\/questions\/q3$/), page.click('form[action$="/questions"] button')]);
+      await page.fill('#field-text_ar', 'ما الذي تقترحه للمكتبة؟');
+      await page.fill('#field-text_en', 'What would you suggest for the library?');
+      await Promise.all([page.waitForURL(/#sections$/), page.click('main form button[type="submit"]')]);
+      await page.waitForSelector('section.staged');
+      await hydrated(page);
+      await assertAccessible(page, assert);
+      const visitor = await newPage(env.browser);
+      await visitor.goto(publicUrl);
+      assert.equal(await visitor.locator('#question-q3').count(), 0, 'not on the public form yet');
+      await page.goto(`${surveyUrl}/preview`);
+      await page.waitForSelector('#question-q3');
+      assert.equal(await page.locator('p.notice').count(), 1, 'the preview says it shows unpublished changes');
+      await page.goto(surveyUrl);
+      await hydrated(page);
+      await Promise.all([page.waitForURL(/changes=published/), page.click('form[action$="/changes"] input[value="publish"] ~ button')]);
+      await page.waitForSelector('p.notice[role="status"]');
+      assert.equal(await page.locator('section.staged').count(), 0);
+      await hydrated(page);
+      await assertAccessible(page, assert);
+      await visitor.goto(publicUrl);
+      await visitor.waitForSelector('#question-q3');
+      await visitor.context().close();
       assert.deepEqual(page.problems.filter((p) => !expectedNoise(p)), []);
       await page.context().close();
     });

@@ -87,13 +87,15 @@ pub async fn queue(
     })
 }
 
-/// Applies a moderator's decision to the version of the comment they saw.
+/// Applies a moderator's decision to the version of the comment they saw; the comment's
+/// author (if a participant) is emailed where it now stands, with a link under `site`.
 pub async fn decide(
     db: &Db,
     actor: &Actor,
     comment: Uuid,
     version: i64,
     decision: &Decision,
+    site: &str,
     now: DateTime<Utc>,
 ) -> Result<CommentState, ModerationError> {
     let row = db::find(db, comment)
@@ -120,7 +122,43 @@ pub async fn decide(
     actor
         .audit(db, action, comment.to_string(), category.map(str::to_owned))
         .await;
+    if let Some(author) = row.participant_id {
+        tell_author(db, &row, author, state, category, site, now).await?;
+    }
     Ok(state)
+}
+
+/// Emails a comment's author the moderator's decision, in their language.
+async fn tell_author(
+    db: &Db,
+    row: &db::CommentRow,
+    author: Uuid,
+    state: CommentState,
+    category: Option<&str>,
+    site: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let Some(participant) = crate::participants::db::find(db, author).await? else {
+        return Ok(());
+    };
+    let locale = participant.language;
+    let site = site.trim_end_matches('/');
+    let thread = crate::consultations::thread_path(
+        locale,
+        row.opportunity_id,
+        row.parent_id.unwrap_or(row.id),
+    );
+    let letter = super::mail::decided(
+        locale,
+        state,
+        row.state() == CommentState::Hidden,
+        category,
+        &format!("{site}{thread}"),
+        &format!("{site}/{}/policy", locale.code()),
+    );
+    crate::store::outbox::enqueue(db, &participant.email, &letter.subject, &letter.body, now)
+        .await?;
+    Ok(())
 }
 
 /// Why a ban or an appeal did not happen.

@@ -1,5 +1,6 @@
-//! Emails to a banned participant: the ban (why, until when, how to appeal) and the appeal's
-//! outcome, in their language.
+//! Emails to participants about moderation, in their language: a held comment published, a
+//! comment hidden (citing the policy's category) or restored, a ban (why, until when, how to
+//! appeal) and the appeal's outcome.
 
 use chrono::{DateTime, Utc};
 
@@ -36,5 +37,33 @@ pub fn appeal_decided(locale: Locale, lifted: bool, note: &str) -> Letter {
     Letter {
         subject: locale.t(&format!("moderation.mail.{key}_subject")),
         body: locale.t_with(&format!("moderation.mail.{key}_body"), &[("note", note)]),
+    }
+}
+
+/// A moderator's decision on the participant's comment: `state` is where it now stands;
+/// `restored` when it was hidden before. `link` opens its thread.
+pub fn decided(
+    locale: Locale,
+    state: crate::consultations::CommentState,
+    restored: bool,
+    category: Option<&str>,
+    link: &str,
+    policy: &str,
+) -> Letter {
+    use crate::consultations::CommentState;
+    let key = match state {
+        CommentState::Published if restored => "restored",
+        CommentState::Published | CommentState::Held => "published",
+        CommentState::Hidden => "hidden",
+    };
+    let category = locale.t(&crate::consultations::category_label_key(
+        category.unwrap_or_default(),
+    ));
+    Letter {
+        subject: locale.t(&format!("moderation.mail.{key}_subject")),
+        body: locale.t_with(
+            &format!("moderation.mail.{key}_body"),
+            &[("category", &category), ("link", link), ("policy", policy)],
+        ),
     }
 }

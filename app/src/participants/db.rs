@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::rules::Profile;
-use super::{MyCase, Participant};
+use super::{MyCase, MyComment, Participant};
 use crate::Locale;
 use crate::feedback::CaseState;
 use crate::groups::StakeholderGroup;
@@ -96,7 +96,13 @@ pub async fn delete(db: &Db, id: Uuid, email: &str) -> Result<(), StoreError> {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-            // Comments stay (others replied to them), by "a former participant".
+            // Comments no one else has seen (held for a moderator) go; published and hidden
+            // ones stay (others replied to them, or a notice stands in their place), by "a
+            // former participant".
+            sqlx::query("DELETE FROM comments WHERE participant_id = $1 AND state = 'held'")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("UPDATE comments SET participant_id = NULL WHERE participant_id = $1")
                 .bind(id)
                 .execute(&mut *tx)
@@ -144,6 +150,58 @@ pub async fn cases(db: &Db, participant: Uuid) -> Result<Vec<MyCase>, StoreError
                 due_at,
             })
         })
+        .collect())
+}
+
+/// How much of a comment the account's list shows.
+const EXCERPT_CHARS: usize = 140;
+
+/// The participant's comments and replies, newest first (the latest 200).
+pub async fn comments(db: &Db, participant: Uuid) -> Result<Vec<MyComment>, StoreError> {
+    type Row = (
+        Uuid,
+        Uuid,
+        Option<Uuid>,
+        String,
+        String,
+        String,
+        Option<String>,
+        DateTime<Utc>,
+        String,
+        String,
+    );
+    let rows: Vec<Row> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT c.id, c.opportunity_id, c.parent_id, c.body, c.lang, c.state, c.hidden_category,
+                    c.created_at, o.title_ar, o.title_en
+             FROM comments c JOIN opportunities o ON o.id = c.opportunity_id
+             WHERE c.participant_id = $1 ORDER BY c.created_at DESC, c.id LIMIT 200",
+        )
+        .bind(participant)
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .filter_map(
+            |(id, opportunity_id, parent_id, body, lang, state, hidden_category, created_at, ar, en)| {
+                let mut excerpt: String = body.chars().take(EXCERPT_CHARS).collect();
+                if excerpt.len() < body.len() {
+                    excerpt.push('…');
+                }
+                Some(MyComment {
+                    id,
+                    opportunity_id,
+                    parent_id,
+                    title: crate::text::Text::new(ar, en),
+                    excerpt,
+                    lang: Locale::from_code(&lang).unwrap_or_default(),
+                    state: crate::consultations::CommentState::from_code(&state)?,
+                    hidden_category,
+                    created_at,
+                })
+            },
+        )
         .collect())
 }
 

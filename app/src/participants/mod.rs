@@ -27,7 +27,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::Locale;
+use crate::consultations::CommentState;
 use crate::feedback::{CaseState, Tracked};
+use crate::text::Text;
 use crate::groups::StakeholderGroup;
 
 /// A participant's account.
@@ -57,11 +59,42 @@ pub struct MyCase {
     pub due_at: DateTime<Utc>,
 }
 
+/// A comment or reply in the participant's account, with where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyComment {
+    pub id: Uuid,
+    pub opportunity_id: Uuid,
+    /// The comment it answers, for a reply.
+    pub parent_id: Option<Uuid>,
+    /// The consultation's title.
+    pub title: Text,
+    /// The start of the comment, as typed.
+    pub excerpt: String,
+    /// The language it was written in.
+    pub lang: Locale,
+    pub state: CommentState,
+    /// A policy category key, when hidden.
+    pub hidden_category: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl MyComment {
+    /// The thread it belongs to (a reply's is its parent's).
+    pub fn thread_path(&self, locale: Locale) -> String {
+        crate::consultations::thread_path(
+            locale,
+            self.opportunity_id,
+            self.parent_id.unwrap_or(self.id),
+        )
+    }
+}
+
 /// The account page: the profile and what the participant sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountView {
     pub participant: Participant,
     pub cases: Vec<MyCase>,
+    pub comments: Vec<MyComment>,
     pub now: DateTime<Utc>,
 }
 
@@ -100,9 +133,13 @@ pub async fn my_account() -> Result<Option<AccountView>, leptos::prelude::Server
             .map_err(crate::server_fns::storage_failure(
                 "listing a participant's cases",
             ))?;
+    let comments = db::comments(&db, participant.id).await.map_err(
+        crate::server_fns::storage_failure("listing a participant's comments"),
+    )?;
     Ok(Some(AccountView {
         participant,
         cases,
+        comments,
         now: Utc::now(),
     }))
 }

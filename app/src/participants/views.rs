@@ -8,7 +8,10 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 use uuid::Uuid;
 
-use super::{AccountView, MyCase, account_path, case_path, my_account, my_feedback_case};
+use super::{
+    AccountView, MyCase, MyComment, account_path, case_path, my_account, my_feedback_case,
+};
+use crate::consultations::CommentState;
 use crate::feedback::topic_label_key;
 use crate::feedback::views::{Tracking, group_options};
 use crate::page_state::use_page_state;
@@ -184,6 +187,9 @@ fn Account(account: AccountView) -> impl IntoView {
         <MyCases cases=account.cases now/>
         <p><a href=format!("/{}/feedback", locale.code())>{t("participants.send_feedback")}</a></p>
 
+        <h2 id="comments">{t("participants.your_comments")}</h2>
+        <MyComments comments=account.comments/>
+
         <h2 id="session">{t("participants.sign_out_title")}</h2>
         <form method="post" action=format!("{here}/sign-out")>
             <CsrfField/>
@@ -243,6 +249,54 @@ fn MyCases(cases: Vec<MyCase>, now: chrono::DateTime<chrono::Utc>) -> impl IntoV
     .into_any()
 }
 
+#[component]
+fn MyComments(comments: Vec<MyComment>) -> impl IntoView {
+    let locale = use_locale();
+    let t = move |key: &str| locale.t(key);
+    if comments.is_empty() {
+        return view! {
+            <p>{t("participants.no_comments")} " "
+                <a href=format!("/{}/opportunities", locale.code())>{t("participants.find_consultations")}</a>
+            </p>
+        }
+        .into_any();
+    }
+    view! {
+        <ul class="my-comments">
+            {comments.into_iter().map(|comment| {
+                let state = match comment.state {
+                    CommentState::Hidden => locale.t_with(
+                        "consultations.state.hidden",
+                        &[("category", &locale.t(&crate::consultations::category_label_key(
+                            comment.hidden_category.as_deref().unwrap_or_default(),
+                        )))],
+                    ),
+                    other => locale.t(&format!("consultations.state.{}", other.code())),
+                };
+                let class = format!("badge comment-state-{}", comment.state.code());
+                let kind = if comment.parent_id.is_some() {
+                    t("participants.comment_reply")
+                } else {
+                    t("participants.comment_comment")
+                };
+                let href = comment.thread_path(locale);
+                let title = comment.title.get(locale).to_owned();
+                view! {
+                    <li>
+                        <p class="my-comment-head">
+                            <a href=href>{locale.t_with("participants.comment_on", &[("kind", &kind), ("title", &title)])}</a>
+                            " " <span class=class>{state}</span>
+                        </p>
+                        <p class="my-comment-text" lang=comment.lang.code()>{comment.excerpt.clone()}</p>
+                        <p class="note"><When at=comment.created_at/></p>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
 /// `/{lang}/account/delete`: what deleting the account does, and the button that does it.
 #[component]
 pub fn DeletePage() -> impl IntoView {
@@ -258,6 +312,7 @@ pub fn DeletePage() -> impl IntoView {
             <ul>
                 <li>{t("participants.delete_profile")}</li>
                 <li>{t("participants.delete_feedback")}</li>
+                <li>{t("participants.delete_comments")}</li>
                 <li>{t("participants.delete_answers")}</li>
             </ul>
             <div class="danger-zone">

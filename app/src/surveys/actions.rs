@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::lifecycle::{Move, Status, can_move};
 use super::validate::{self, Problem};
-use super::{Definition, Survey, db};
+use super::{Definition, Seen, Survey, db};
 use crate::accounts::Permission;
 use crate::audit::Actor;
 use crate::store::{Db, StoreError};
@@ -86,18 +86,60 @@ pub async fn import(
     Ok(id)
 }
 
-/// Saves a new version of a survey's definition: `change` edits a copy of the stored one
-/// (made from `version`, refused as stale otherwise), the result is checked like any
-/// definition and, once answers exist, against them; then saved and audited. Answers what
-/// `change` answered and the new version number.
+/// Changes a survey's definition from the editor: `change` edits a copy of what the editor
+/// showed (made from `seen`, refused as stale otherwise), checked like any definition and,
+/// once answers exist, against them. A draft survey is saved as a new version at once; on a
+/// survey participants can see ([`Survey::is_live`]) the change is staged in its draft, which
+/// [`publish_changes`] publishes. Audited either way. Answers what `change` answered.
 pub async fn revise<T, E>(
     db: &Db,
     actor: &Actor,
     id: Uuid,
-    version: u32,
+    seen: Seen,
     now: DateTime<Utc>,
     change: impl FnOnce(&mut Definition) -> Result<T, E>,
-) -> Result<(T, u32), SurveyError<E>> {
+) -> Result<T, SurveyError<E>> {
+    may_author(actor)?;
+    let survey = load(db, id).await?;
+    if survey.status == Status::Archived {
+        return Err(SurveyError::Archived);
+    }
+    if survey.seen() != seen {
+        return Err(SurveyError::Stale);
+    }
+    let live = survey.is_live();
+    let mut definition = if live {
+        survey.draft.clone().unwrap_or_else(|| survey.definition.clone())
+    } else {
+        survey.definition.clone()
+    };
+    let answer = change(&mut definition).map_err(SurveyError::Change)?;
+    check(db, &survey, &definition, validate::structure(&definition)).await?;
+    if live {
+        match db::save_draft(db, id, &definition, seen.version, seen.draft_revision, now).await {
+            Ok(_) => {}
+            Err(StoreError::Conflict) => return Err(SurveyError::Stale),
+            Err(error) => return Err(error.into()),
+        }
+        actor.audit(db, "survey.stage", id.to_string(), None).await;
+    } else {
+        save(db, actor, &survey, &definition, None, "survey.update", now).await?;
+    }
+    Ok(answer)
+}
+
+/// Replaces a survey's definition at once (the API's deliberate whole-definition save), made
+/// from `version`: checked like any definition, against the answers collected, and — on a
+/// survey participants can see — by the rules of publishing. Drops any staged draft.
+/// Answers the new version.
+pub async fn replace(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    version: u32,
+    definition: Definition,
+    now: DateTime<Utc>,
+) -> Result<u32, SurveyError> {
     may_author(actor)?;
     let survey = load(db, id).await?;
     if survey.status == Status::Archived {
@@ -106,35 +148,115 @@ pub async fn revise<T, E>(
     if survey.version != version {
         return Err(SurveyError::Stale);
     }
-    let mut definition = survey.definition.clone();
-    let answer = change(&mut definition).map_err(SurveyError::Change)?;
     let mut problems = validate::structure(&definition);
+    if survey.is_live() {
+        problems.extend(validate::for_publishing(&definition));
+    }
+    check(db, &survey, &definition, problems).await?;
+    save(db, actor, &survey, &definition, None, "survey.update", now).await
+}
+
+/// Publishes a live survey's staged draft as its next version, made from `seen`: the draft
+/// must pass the rules of first publishing and fit the answers already collected.
+pub async fn publish_changes(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    seen: Seen,
+    now: DateTime<Utc>,
+) -> Result<u32, SurveyError> {
+    may_author(actor)?;
+    let survey = load(db, id).await?;
+    if survey.seen() != seen {
+        return Err(SurveyError::Stale);
+    }
+    let Some(draft) = survey.draft.clone() else {
+        return Err(SurveyError::NotAllowed(survey.status));
+    };
+    let mut ready = survey.clone();
+    ready.definition = draft.clone();
+    match check(db, &survey, &draft, ready.publishing_problems()).await {
+        Err(SurveyError::Problems(problems)) => return Err(SurveyError::NotReady(problems)),
+        other => other?,
+    }
+    let draft_revision = Some(seen.draft_revision);
+    save(db, actor, &survey, &draft, draft_revision, "survey.publish_changes", now).await
+}
+
+/// Drops a live survey's staged draft, made from `seen`.
+pub async fn discard_changes(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    seen: Seen,
+    now: DateTime<Utc>,
+) -> Result<(), SurveyError> {
+    may_author(actor)?;
+    let survey = load(db, id).await?;
+    if survey.seen() != seen || !db::discard_draft(db, id, seen.draft_revision, now).await? {
+        return Err(SurveyError::Stale);
+    }
+    actor.audit(db, "survey.discard_changes", id.to_string(), None).await;
+    Ok(())
+}
+
+/// `problems` plus, once answers exist, what the new definition would break in them.
+async fn check<E>(
+    db: &Db,
+    survey: &Survey,
+    definition: &Definition,
+    mut problems: Vec<Problem>,
+) -> Result<(), SurveyError<E>> {
     if survey.has_responses {
-        let answered = db::answered(db, id).await?;
+        let answered = db::answered(db, survey.id).await?;
         problems.extend(validate::check_edit(
             &survey.definition,
-            &definition,
+            definition,
             &answered,
         ));
     }
-    if !problems.is_empty() {
-        return Err(SurveyError::Problems(problems));
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(SurveyError::Problems(problems))
     }
-    let saved =
-        match db::save_definition(db, id, &definition, version, Some(actor.user.id), now).await {
-            Ok(saved) => saved,
-            Err(StoreError::Conflict) => return Err(SurveyError::Stale),
-            Err(error) => return Err(error.into()),
-        };
+}
+
+/// Saves `definition` as the survey's next version (compare and set) and audits it as
+/// `action`.
+async fn save<E>(
+    db: &Db,
+    actor: &Actor,
+    survey: &Survey,
+    definition: &Definition,
+    draft: Option<u32>,
+    action: &str,
+    now: DateTime<Utc>,
+) -> Result<u32, SurveyError<E>> {
+    let saved = match db::save_definition(
+        db,
+        survey.id,
+        definition,
+        survey.version,
+        draft,
+        Some(actor.user.id),
+        now,
+    )
+    .await
+    {
+        Ok(saved) => saved,
+        Err(StoreError::Conflict) => return Err(SurveyError::Stale),
+        Err(error) => return Err(error.into()),
+    };
     actor
         .audit(
             db,
-            "survey.update",
-            id.to_string(),
+            action,
+            survey.id.to_string(),
             Some(format!("version {saved}")),
         )
         .await;
-    Ok((answer, saved))
+    Ok(saved)
 }
 
 /// Moves a survey through its lifecycle: checks the move is allowed and, to publish, that the

@@ -53,6 +53,11 @@ pub struct Survey {
     pub definition: Definition,
     /// Incremented by every saved change; older versions are kept.
     pub version: u32,
+    /// Changes staged on a survey participants can see, waiting to be published as its next
+    /// version (issue 21 §1); participants see `definition` meanwhile.
+    pub draft: Option<Definition>,
+    /// Counts every change to the draft, for compare-and-set.
+    pub draft_revision: u32,
     pub has_responses: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -68,7 +73,47 @@ pub struct Wave {
     pub closes_at: DateTime<Utc>,
 }
 
+/// What an editor's change was made from: the survey's version and its draft's revision,
+/// written `3.5` in the editor's forms. Either having moved since means someone else saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seen {
+    pub version: u32,
+    pub draft_revision: u32,
+}
+
+impl Seen {
+    /// Reads a form's `version` field (`3` alone: a survey that never had a draft); `None`
+    /// when it was not made from any saved survey.
+    pub fn parse(text: &str) -> Option<Seen> {
+        let text = text.trim();
+        let (version, draft) = text.split_once('.').unwrap_or((text, "0"));
+        Some(Seen {
+            version: version.parse().ok()?,
+            draft_revision: draft.parse().ok()?,
+        })
+    }
+}
+
+impl std::fmt::Display for Seen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.version, self.draft_revision)
+    }
+}
+
 impl Survey {
+    /// What the editor's forms carry back, to detect someone else's change.
+    pub fn seen(&self) -> Seen {
+        Seen {
+            version: self.version,
+            draft_revision: self.draft_revision,
+        }
+    }
+
+    /// Whether participants can see it (or soon will): changes to it are staged.
+    pub fn is_live(&self) -> bool {
+        matches!(self.status, Status::Scheduled | Status::Open | Status::Closed)
+    }
+
     /// What stands in the way of publishing: the definition's problems
     /// ([`validate::for_publishing`]) and, for a periodic survey, a missing opening date (its
     /// first wave opens then). Empty: it can be published. The editor, the form handler and the

@@ -347,6 +347,36 @@ async fn screening_holds_and_moderators_decide(db: Db) {
     })
     .expect("audit");
     assert_eq!(actions, ["comment.hide", "comment.restore"]);
+
+    // The author heard of each decision, in their language (English), with the thread's link.
+    let mails: Vec<(String, String)> = app::on_db!(&db, |pool| {
+        sqlx::query_as(
+            "SELECT subject, body FROM outbox WHERE to_address = 'sara@example.ae'
+             ORDER BY created_at",
+        )
+        .fetch_all(pool)
+        .await
+    })
+    .expect("emails");
+    let subjects: Vec<&str> = mails.iter().map(|(s, _)| s.as_str()).collect();
+    assert_eq!(
+        subjects,
+        ["Your comment was hidden", "Your comment is visible again"]
+    );
+    assert!(
+        mails[0].1.contains("uses inappropriate language")
+            && mails[0].1.contains(&format!("/en/opportunities/{id}/comments/{held}")),
+        "{}",
+        mails[0].1
+    );
+
+    // Their account lists what they wrote and where each stands.
+    let account = author.get("/en/account").await;
+    assert!(account.body.contains("Your comments"), "{}", account.body);
+    assert!(account.body.contains("call me on 050 123 4567"));
+    assert!(account.body.contains("Waiting for a moderator"));
+    assert!(account.body.contains(&format!("/en/opportunities/{id}/comments/{held}")));
+    assert_eq!(account.body.matches("badge comment-state-published").count(), 2);
 }
 
 async fn flags_hold_a_comment_again(db: Db) {

@@ -33,9 +33,11 @@ type SurveyRow = (
     i32,
     DateTime<Utc>,
     DateTime<Utc>,
+    Option<String>,
+    i32,
 );
 
-const SURVEY_COLUMNS: &str = "id, status, opens_at, closes_at, recurrence, wave_days, definition, version, created_at, updated_at";
+const SURVEY_COLUMNS: &str = "id, status, opens_at, closes_at, recurrence, wave_days, definition, version, created_at, updated_at, draft, draft_revision";
 
 fn parse_definition(json: &str) -> Result<Definition, StoreError> {
     serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("survey definition: {e}")))
@@ -57,6 +59,8 @@ fn survey_from(row: SurveyRow, has_responses: bool) -> Result<Survey, StoreError
         version,
         created_at,
         updated_at,
+        draft,
+        draft_revision,
     ) = row;
     Ok(Survey {
         id,
@@ -68,6 +72,8 @@ fn survey_from(row: SurveyRow, has_responses: bool) -> Result<Survey, StoreError
         wave_days: wave_days.and_then(|d| u32::try_from(d).ok()),
         definition: parse_definition(&definition)?,
         version: u32::try_from(version).unwrap_or_default(),
+        draft: draft.as_deref().map(parse_definition).transpose()?,
+        draft_revision: u32::try_from(draft_revision).unwrap_or_default(),
         has_responses,
         created_at,
         updated_at,
@@ -195,14 +201,17 @@ pub async fn answered(db: &Db, id: Uuid) -> Result<BTreeMap<String, BTreeSet<Str
     Ok(used)
 }
 
-/// Saves a new version of the definition and keeps the catalogue entry's texts in step.
-/// `expected_version` guards against two authors overwriting each other: on a mismatch
-/// nothing is saved and `StoreError::Conflict` is returned.
+/// Saves a new version of the definition, drops any staged draft (it was made from the
+/// version this one replaces, or is this one) and keeps the catalogue entry's texts in step.
+/// `expected_version` (and, publishing a draft, `expected_draft`: its revision) guards against
+/// two authors overwriting each other: on a mismatch nothing is saved and
+/// `StoreError::Conflict` is returned.
 pub async fn save_definition(
     db: &Db,
     id: Uuid,
     definition: &Definition,
     expected_version: u32,
+    expected_draft: Option<u32>,
     by: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<u32, StoreError> {
@@ -210,14 +219,27 @@ pub async fn save_definition(
     let next = i32::try_from(expected_version)
         .unwrap_or(i32::MAX)
         .saturating_add(1);
+    // -1 matches no revision: with no draft expected, any is replaced.
+    let (guard, draft) = match expected_draft {
+        Some(revision) => (
+            "AND draft IS NOT NULL AND draft_revision = $6",
+            i32::try_from(revision).unwrap_or(-1),
+        ),
+        None => ("AND $6 = $6", -1),
+    };
+    let update = format!(
+        "UPDATE surveys SET definition = $1, version = $2, updated_at = $3, draft = NULL
+         WHERE id = $4 AND version = $5 {guard}"
+    );
     on_db!(db, |pool| async {
         let mut tx = pool.begin().await?;
-        let done = sqlx::query("UPDATE surveys SET definition = $1, version = $2, updated_at = $3 WHERE id = $4 AND version = $5")
+        let done = sqlx::query(&update)
             .bind(&json)
             .bind(next)
             .bind(now)
             .bind(id)
             .bind(next - 1)
+            .bind(draft)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -249,6 +271,66 @@ pub async fn save_definition(
     .await)
     .map_err(StoreError::from)
     .and_then(|saved| if saved { Ok(next.unsigned_abs()) } else { Err(StoreError::Conflict) })
+}
+
+/// Stages a change to a survey participants can see: saves `definition` as the draft of its
+/// next version, if the survey is still at `version` and its draft at `draft_revision`
+/// (`StoreError::Conflict` otherwise). Answers the draft's new revision.
+pub async fn save_draft(
+    db: &Db,
+    id: Uuid,
+    definition: &Definition,
+    version: u32,
+    draft_revision: u32,
+    now: DateTime<Utc>,
+) -> Result<u32, StoreError> {
+    let json = encode(definition)?;
+    let (version, revision) = (
+        i32::try_from(version).unwrap_or(-1),
+        i32::try_from(draft_revision).unwrap_or(-1),
+    );
+    let done = on_db!(db, |pool| {
+        sqlx::query(
+            "UPDATE surveys SET draft = $1, draft_revision = draft_revision + 1, updated_at = $2
+             WHERE id = $3 AND version = $4 AND draft_revision = $5",
+        )
+        .bind(&json)
+        .bind(now)
+        .bind(id)
+        .bind(version)
+        .bind(revision)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    if done == 1 {
+        Ok(draft_revision + 1)
+    } else {
+        Err(StoreError::Conflict)
+    }
+}
+
+/// Drops a survey's staged draft, if it is still at `draft_revision`; false when it was not.
+pub async fn discard_draft(
+    db: &Db,
+    id: Uuid,
+    draft_revision: u32,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let revision = i32::try_from(draft_revision).unwrap_or(-1);
+    let done = on_db!(db, |pool| {
+        sqlx::query(
+            "UPDATE surveys SET draft = NULL, draft_revision = draft_revision + 1, updated_at = $1
+             WHERE id = $2 AND draft IS NOT NULL AND draft_revision = $3",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(revision)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    Ok(done == 1)
 }
 
 /// A survey's schedule and catalogue settings.

@@ -16,6 +16,7 @@ pub(super) fn DetailsForm(data: EditorData, base: String, feedback: FormFeedback
     let locale = use_locale();
     let t = move |key: &str| locale.t(key);
     let survey = data.survey;
+    let seen = survey.seen().to_string();
     let definition = survey.definition;
     let kept = |field: &str, stored: String| feedback.kept(field).unwrap_or(stored);
     let recurrence = kept(
@@ -42,7 +43,7 @@ pub(super) fn DetailsForm(data: EditorData, base: String, feedback: FormFeedback
             <h2 id="details-title">{t("surveys.details")}</h2>
             <form method="post" action=format!("{base}/details") novalidate>
                 <CsrfField/>
-                <input type="hidden" name="version" value=survey.version.to_string()/>
+                <input type="hidden" name="version" value=seen.clone()/>
                 <TextField name="title_ar" label=t("surveys.title_ar") value=definition.title.ar.clone() feedback=feedback.clone()/>
                 <TextField name="title_en" label=t("surveys.title_en") value=definition.title.en.clone() feedback=feedback.clone()/>
                 <TextArea name="description_ar" label=t("surveys.description_ar") value=definition.description.ar.clone() feedback=feedback.clone()/>

@@ -38,8 +38,12 @@ pub struct EditorData {
     pub topic: String,
     pub groups: Vec<String>,
     pub waves: Vec<Wave>,
-    /// What stands in the way of publishing (empty: it can be published).
+    /// What stands in the way of publishing (empty: it can be published) — on a live survey
+    /// with staged changes, of publishing them.
     pub publish_problems: Vec<Problem>,
+    /// The survey's `definition` is the draft of its next version: changes staged on a live
+    /// survey, not yet seen by participants (who see version `survey.version`).
+    pub staged: bool,
 }
 
 /// Every survey, for the staff list.
@@ -58,8 +62,16 @@ pub async fn load_survey(id: Uuid) -> Result<Option<EditorData>, ServerFnError> 
     use crate::accounts::{authorize, storage_failure};
     let db = authorize(Permission::ReadSurveys)?;
     let failed = storage_failure("loading a survey");
-    let Some(survey) = super::db::get(&db, id).await.map_err(&failed)? else {
+    let Some(mut survey) = super::db::get(&db, id).await.map_err(&failed)? else {
         return Ok(None);
+    };
+    // The editor and its preview show (and change) the staged draft, when there is one.
+    let staged = match survey.draft.take() {
+        Some(draft) => {
+            survey.definition = draft;
+            true
+        }
+        None => false,
     };
     let (topic, groups) = super::db::catalogue_settings(&db, id)
         .await
@@ -72,6 +84,7 @@ pub async fn load_survey(id: Uuid) -> Result<Option<EditorData>, ServerFnError> 
         groups,
         waves,
         publish_problems,
+        staged,
     }))
 }
 

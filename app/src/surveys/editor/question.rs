@@ -76,7 +76,7 @@ fn QuestionEditor(data: EditorData, question: Question) -> impl IntoView {
         {survey.has_responses.then(|| view! { <p class="notice" role="note">{t("surveys.answered_note")}</p> })}
         <form method="post" action=action novalidate>
             <CsrfField/>
-            <input type="hidden" name=form::VERSION value=survey.version.to_string()/>
+            <input type="hidden" name=form::VERSION value=survey.seen().to_string()/>
             <TextArea name=form::TEXT_AR label=t("surveys.question_ar") value=question.text.ar.clone() feedback=feedback.clone()/>
             <TextArea name=form::TEXT_EN label=t("surveys.question_en") value=question.text.en.clone() feedback=feedback.clone()/>
             <TextField name=form::HELP_AR label=t("surveys.help_ar") value=question.help.ar.clone() feedback=feedback.clone()/>

@@ -44,7 +44,8 @@ fn SurveyEditor(data: EditorData) -> impl IntoView {
         name
     };
     let editable = can_edit() && survey.status != Status::Archived;
-    let version = survey.version.to_string();
+    let version = survey.seen().to_string();
+    let shown_version = survey.version.to_string();
     view! {
         <Title text=title_with_errors(locale, name.clone(), &feedback)/>
         <ErrorSummary feedback=feedback.clone()/>
@@ -52,7 +53,7 @@ fn SurveyEditor(data: EditorData) -> impl IntoView {
         <h1>{name}</h1>
         <p>
             <span class=format!("status status-{}", survey.status.code())>{t(&survey.status.label_key())}</span>
-            " · " {locale.t_with("surveys.version", &[("version", &version)])}
+            " · " {locale.t_with("surveys.version", &[("version", &shown_version)])}
             {survey.has_responses.then(|| view! { " · " {t("surveys.has_responses")} })}
         </p>
         <p class="actions">
@@ -64,6 +65,7 @@ fn SurveyEditor(data: EditorData) -> impl IntoView {
             " "
             <a class="button button-secondary" href=format!("{base}/results")>{t("results.title")}</a>
         </p>
+        {(editable && survey.is_live()).then(|| view! { <Staged data=data.clone() base=base.clone()/> })}
         <Lifecycle data=data.clone() base=base.clone() editable=can_edit()/>
         {editable.then(|| view! { <DetailsForm data=data.clone() base=base.clone() feedback=feedback.clone()/> })}
         {(!data.waves.is_empty()).then(|| view! { <WaveTable waves=data.waves.clone() recurrence=survey.recurrence/> })}
@@ -133,7 +135,7 @@ fn Lifecycle(data: EditorData, base: String, editable: bool) -> impl IntoView {
         .collect();
     let problems = data.publish_problems;
     let can_publish = problems.is_empty();
-    let version = survey.version.to_string();
+    let version = survey.seen().to_string();
     view! {
         <section class="card" aria-labelledby="lifecycle-title">
             <h2 id="lifecycle-title">{t("surveys.lifecycle")}</h2>
@@ -144,23 +146,94 @@ fn Lifecycle(data: EditorData, base: String, editable: bool) -> impl IntoView {
                     {problems.iter().map(|p| view! { <li><code dir="ltr">{p.path.clone()}</code> " " {p.message(locale)}</li> }).collect_view()}
                 </ul>
             })}
-            {editable.then(|| view! {
-                <div class="actions">
-                    {moves.into_iter().map(|action| {
-                        let disabled = action == Move::Publish && !can_publish;
-                        view! {
-                            <form method="post" action=format!("{base}/status") class="inline-form">
-                                <CsrfField/>
-                                <input type="hidden" name="version" value=version.clone()/>
-                                <input type="hidden" name="move" value=action.code()/>
-                                <button type="submit" class="button" disabled=disabled>
-                                    {t(&format!("surveys.move.{}", action.code()))}
-                                </button>
-                            </form>
-                        }
-                    }).collect_view()}
-                </div>
+            {editable.then(|| {
+                // Closing, archiving and unpublishing stop participants: they look different
+                // and sit apart from the everyday moves.
+                let (dangerous, everyday): (Vec<Move>, Vec<Move>) = moves
+                    .into_iter()
+                    .partition(|m| matches!(m, Move::CloseNow | Move::Archive | Move::BackToDraft));
+                let form = move |action: Move, class: &'static str| {
+                    let disabled = action == Move::Publish && !can_publish;
+                    view! {
+                        <form method="post" action=format!("{base}/status") class="inline-form">
+                            <CsrfField/>
+                            <input type="hidden" name="version" value=version.clone()/>
+                            <input type="hidden" name="move" value=action.code()/>
+                            <button type="submit" class=class disabled=disabled>
+                                {t(&format!("surveys.move.{}", action.code()))}
+                            </button>
+                        </form>
+                    }
+                };
+                let form_too = form.clone();
+                view! {
+                    {(!everyday.is_empty()).then(|| view! {
+                        <div class="actions">
+                            {everyday.into_iter().map(|action| form(action, "button")).collect_view()}
+                        </div>
+                    })}
+                    {(!dangerous.is_empty()).then(|| view! {
+                        <div class="actions actions-danger">
+                            {dangerous.into_iter().map(|action| form_too(action, "button button-danger-quiet")).collect_view()}
+                        </div>
+                    })}
+                }
             })}
+        </section>
+    }
+    .into_any()
+}
+
+/// On a survey participants can see: that changes are staged, and — when some are — the
+/// preview, publishing them in one step, or discarding them (set apart, as a danger).
+#[component]
+fn Staged(data: EditorData, base: String) -> impl IntoView {
+    let locale = use_locale();
+    let t = move |key: &str| locale.t(key);
+    let done = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("changes"));
+    let done = done.filter(|d| d == "published" || d == "discarded").map(|d| {
+        view! { <p class="notice" role="status">{t(&format!("surveys.changes.done_{d}"))}</p> }
+    });
+    let version = data.survey.seen().to_string();
+    let live = data.survey.version.to_string();
+    if !data.staged {
+        return view! {
+            {done}
+            <p class="notice staged-note">{t("surveys.changes.none")}</p>
+        }
+        .into_any();
+    }
+    let problems = data.publish_problems;
+    let ready = problems.is_empty();
+    view! {
+        {done}
+        <section class="card staged" aria-labelledby="staged-title">
+            <h2 id="staged-title">{t("surveys.changes.title")}</h2>
+            <p>{locale.t_with("surveys.changes.lead", &[("version", &live)])}</p>
+            {(!ready).then(|| view! {
+                <p>{t("surveys.changes.not_ready")}</p>
+                <ul class="problems">
+                    {problems.iter().map(|p| view! { <li>{p.message(locale)}</li> }).collect_view()}
+                </ul>
+            })}
+            <div class="actions">
+                <a class="button button-secondary" href=format!("{base}/preview")>{t("surveys.changes.preview")}</a>
+                <form method="post" action=format!("{base}/changes") class="inline-form">
+                    <CsrfField/>
+                    <input type="hidden" name="version" value=version.clone()/>
+                    <input type="hidden" name="do" value="publish"/>
+                    <button type="submit" class="button" disabled=!ready>{t("surveys.changes.publish")}</button>
+                </form>
+            </div>
+            <div class="danger-zone">
+                <form method="post" action=format!("{base}/changes") class="inline-form">
+                    <CsrfField/>
+                    <input type="hidden" name="version" value=version/>
+                    <input type="hidden" name="do" value="discard"/>
+                    <button type="submit" class="button danger">{t("surveys.changes.discard")}</button>
+                </form>
+                <p class="note">{t("surveys.changes.discard_note")}</p>
+            </div>
         </section>
     }
     .into_any()
@@ -245,10 +318,10 @@ fn QuestionRow(
                         <input type="hidden" name="direction" value="down"/>
                         <button type="submit" class="button button-secondary" aria-label=down>{t("surveys.move_down")}</button>
                     </form>
-                    <form method="post" action=format!("{path}/delete") class="inline-form">
+                    <form method="post" action=format!("{path}/delete") class="inline-form apart">
                         <CsrfField/>
                         <input type="hidden" name="version" value=version.clone()/>
-                        <button type="submit" class="button button-secondary" aria-label=delete>{t("surveys.delete")}</button>
+                        <button type="submit" class="button button-danger-quiet" aria-label=delete>{t("surveys.delete")}</button>
                     </form>
                 </div>
             })}
@@ -302,7 +375,7 @@ fn SectionForms(
                 </div>
                 <button type="submit" class="button">{t("surveys.save")}</button>
                 {section.questions.is_empty().then(|| view! {
-                    " " <button type="submit" name="delete" value="1" class="button button-secondary">{t("surveys.delete_section")}</button>
+                    " " <button type="submit" name="delete" value="1" class="button button-danger-quiet apart">{t("surveys.delete_section")}</button>
                 })}
             </form>
         </details>
@@ -323,9 +396,11 @@ pub fn PreviewPage() -> impl IntoView {
                     let definition = data.survey.definition;
                     let back = format!("/{}/staff/surveys/{}", locale.code(), data.survey.id);
                     let title = locale.t_with("surveys.preview_of", &[("title", definition.title.get(locale))]);
+                    let staged = data.staged;
                     view! {
                         <Title text=title/>
                         <p><a href=back>{t("surveys.back_to_survey")}</a></p>
+                        {staged.then(|| view! { <p class="notice" role="status">{t("surveys.changes.previewing")}</p> })}
                         <crate::surveys::render::SurveyForm definition preview=true locale/>
                     }.into_any()
                 }

@@ -54,7 +54,15 @@ pub async fn decide(
         "hide" => Decision::Hide(fields.get("category")),
         _ => return back("not_found"),
     };
-    match actions::decide(&state.db, &actor, comment, version, &decision, Utc::now()).await {
+    match actions::decide(
+        &state.db,
+        &actor,
+        comment,
+        version,
+        &decision,
+        state.settings.base_url.as_str(),
+        Utc::now(),
+    ).await {
         Ok(_) => back(match (&decision, from) {
             (Decision::Publish, "hidden") => "restored",
             (Decision::Publish, _) => "published",

@@ -173,7 +173,9 @@ async fn import(
     }
 }
 
-/// Saves a new version of a survey's definition. Refused with 409 when someone saved since
+/// Saves a new version of a survey's definition at once, dropping any changes staged in the
+/// editor; on a survey participants can see it must also pass the rules of publishing.
+/// Refused with 409 when someone saved since
 /// `version`; with 400 when the definition is invalid or would corrupt collected answers.
 #[utoipa::path(put, path = "/api/v1/surveys/{id}/definition", tag = "surveys",
     params(("id" = Uuid, Path, description = "The survey's id")),
@@ -200,11 +202,7 @@ async fn save_definition(
         Ok(definition) => definition,
         Err(list) => return Ok(problems(list)),
     };
-    let replace = |stored: &mut Definition| {
-        *stored = definition;
-        Ok(())
-    };
-    match actions::revise(&state.db, &actor, id, request.version, Utc::now(), replace).await {
+    match actions::replace(&state.db, &actor, id, request.version, definition, Utc::now()).await {
         Ok(_) => reread(state, actor, id).await,
         Err(error) => refusal(error),
     }

@@ -9,7 +9,7 @@
 use app::numbers::parse_number;
 use app::surveys::actions::{self, SurveyError};
 use app::surveys::{
-    Definition, Recurrence, StakeholderGroup, db as surveys_db,
+    Definition, Recurrence, Seen, StakeholderGroup, db as surveys_db,
     editor::question_form,
     lifecycle::{Move, start_of},
     model::{Languages, Text},
@@ -159,17 +159,16 @@ pub(super) async fn edit(
     };
     let page = page.unwrap_or_else(|| survey_page(&parts, id));
     // A version that does not parse was not made from any saved one.
-    let version = fields
-        .get(question_form::VERSION)
-        .trim()
-        .parse()
-        .unwrap_or(u32::MAX);
-    let revised = actions::revise(&state.db, &actor, id, version, Utc::now(), |definition| {
+    let seen = Seen::parse(&fields.get(question_form::VERSION)).unwrap_or(Seen {
+        version: u32::MAX,
+        draft_revision: u32::MAX,
+    });
+    let revised = actions::revise(&state.db, &actor, id, seen, Utc::now(), |definition| {
         change(definition, fields)
     })
     .await;
     match revised {
-        Ok((back, _)) => Redirect::to(&back).into_response(),
+        Ok(back) => Redirect::to(&back).into_response(),
         Err(SurveyError::Change(feedback)) => {
             pages.show_at(parts, &page, feedback.into_inner()).await
         }
@@ -316,6 +315,44 @@ pub async fn details(
     }
     apply_schedule(&state).await;
     Redirect::to(&survey_page(&parts, id)).into_response()
+}
+
+/// Publishes or discards a live survey's staged changes (`surveys::actions::publish_changes`,
+/// `discard_changes`), then back to its page saying which.
+pub async fn changes(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    Path((_lang, id)): Path<(String, String)>,
+    Posted { parts, fields }: Posted,
+) -> Response {
+    let Ok(id) = id.parse::<Uuid>() else {
+        return not_found(&pages, parts).await;
+    };
+    let Some(actor) = forms::actor(&parts) else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let page = survey_page(&parts, id);
+    let Some(seen) = Seen::parse(&fields.get(question_form::VERSION)) else {
+        return pages.show_with_error(parts, &page, "surveys.stale").await;
+    };
+    let now = Utc::now();
+    let done = match fields.get("do").as_str() {
+        "publish" => actions::publish_changes(&state.db, &actor, id, seen, now)
+            .await
+            .map(|_| "published"),
+        "discard" => actions::discard_changes(&state.db, &actor, id, seen, now)
+            .await
+            .map(|()| "discarded"),
+        _ => {
+            return pages
+                .show_with_error(parts, &page, "surveys.bad_choice")
+                .await;
+        }
+    };
+    match done {
+        Ok(done) => Redirect::to(&format!("{page}?changes={done}")).into_response(),
+        Err(error) => refused(&pages, parts, &page, error).await,
+    }
 }
 
 /// Publish, close, reopen, archive, or back to draft (`surveys::actions::move_survey`).

@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/{lang}/staff/surveys/{id}/export.json", get(export))
         .route("/{lang}/staff/surveys/{id}/details", post(details))
         .route("/{lang}/staff/surveys/{id}/status", post(status))
+        .route("/{lang}/staff/surveys/{id}/changes", post(changes))
         .route("/{lang}/staff/surveys/{id}/sections", post(add_section))
         .route("/{lang}/staff/surveys/{id}/sections/{key}", post(section))
         .route("/{lang}/staff/surveys/{id}/questions", post(add_question))
@@ -51,6 +52,7 @@ pub const RULES: &[Rule] = &[
     rule(Method::GET, "/{lang}/staff/surveys/{id}/export.json", Needs(ReadSurveys), Query),
     rule(Method::POST, "/{lang}/staff/surveys/{id}/details", Needs(AuthorSurveys), Action),
     rule(Method::POST, "/{lang}/staff/surveys/{id}/status", Needs(AuthorSurveys), Action),
+    rule(Method::POST, "/{lang}/staff/surveys/{id}/changes", Needs(AuthorSurveys), Action),
     rule(Method::POST, "/{lang}/staff/surveys/{id}/sections", Needs(AuthorSurveys), Action),
     rule(Method::POST, "/{lang}/staff/surveys/{id}/sections/{key}", Needs(AuthorSurveys), Action),
     rule(Method::POST, "/{lang}/staff/surveys/{id}/questions", Needs(AuthorSurveys), Action),

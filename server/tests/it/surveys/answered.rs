@@ -154,11 +154,21 @@ async fn answered_questions_and_choices_cannot_be_removed_but_wording_can_change
         "answers keep it published"
     );
 
-    // A wording fix is a new version; the old one is kept.
+    // A wording fix is staged, then published as a new version; the old one is kept.
     let form = colour_rows([("أحمر", "Red"), ("أزرق", "Blue"), ("أخضر", "Green")])
         .with("text_ar", "ما لونك المفضل؟")
         .with("text_en", "Which colour do you prefer?");
     let reply = change(&mut client, &db, id, "/questions/q1", form).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(stored(&db, id).await.version, before.version, "staged");
+    let reply = change(
+        &mut client,
+        &db,
+        id,
+        "/changes",
+        Form::default().with("do", "publish"),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     let after = stored(&db, id).await;
     assert_eq!(after.version, before.version + 1);
@@ -201,7 +211,8 @@ async fn answered_questions_and_choices_cannot_be_removed_but_wording_can_change
     );
     let keys: Vec<String> = stored(&db, id)
         .await
-        .definition
+        .draft
+        .expect("the staged changes")
         .questions()
         .map(|(_, q)| q.key.clone())
         .collect();

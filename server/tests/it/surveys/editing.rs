@@ -51,8 +51,8 @@ async fn two_authors_saving_at_once_cannot_both_win(db: Db) {
     second.title.en = "Second author's title".into();
     let now = Utc::now();
     let (a, b) = tokio::join!(
-        surveys_db::save_definition(&db, id, &first, 1, None, now),
-        surveys_db::save_definition(&db, id, &second, 1, None, now),
+        surveys_db::save_definition(&db, id, &first, 1, None, None, now),
+        surveys_db::save_definition(&db, id, &second, 1, None, None, now),
     );
     let saved: Vec<&Definition> = [(&a, &first), (&b, &second)]
         .into_iter()

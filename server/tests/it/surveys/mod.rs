@@ -27,6 +27,7 @@ mod import;
 mod lifecycle;
 mod permissions;
 mod question_types;
+mod staged;
 mod waves;
 
 // ---------------------------------------------------------------------------------------------
@@ -132,10 +133,10 @@ async fn add_question(client: &mut Client, db: &Db, id: Uuid, code: &str) -> Str
     key
 }
 
-/// Posts a form to a survey's path with the survey's current version.
+/// Posts a form to a survey's path with the survey's current version (and draft revision).
 async fn change(client: &mut Client, db: &Db, id: Uuid, path: &str, form: Form) -> Reply {
-    let version = stored(db, id).await.version;
-    let mut fields = Form::default().with("version", version);
+    let seen = stored(db, id).await.seen();
+    let mut fields = Form::default().with("version", seen);
     fields.0.extend(form.0);
     post(client, &format!("{}{path}", page(id)), &fields).await
 }
