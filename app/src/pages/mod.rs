@@ -4,4 +4,5 @@
 pub mod document;
 pub mod home;
 mod outlines;
+pub mod overview;
 pub mod staff_home;

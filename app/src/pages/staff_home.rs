@@ -1,5 +1,6 @@
-//! The staff area's home: what each role works on first (a responder's open feedback cases, due
-//! soonest; a moderator's figures), then the cards of everything the visitor may reach.
+//! The staff area's home: what each role works on first (for those who read surveys, the
+//! overview's figures; a responder's open feedback cases, due soonest; a moderator's figures),
+//! then the cards of everything the visitor may reach.
 
 use leptos::prelude::*;
 
@@ -16,8 +17,12 @@ pub fn StaffHomePage() -> impl IntoView {
     let moderator = use_page_state()
         .user
         .is_some_and(|u| u.can(Permission::Moderate));
+    let reader = use_page_state()
+        .user
+        .is_some_and(|u| u.can(Permission::ReadSurveys));
     view! {
         <StaffDashboard>
+            {reader.then(|| view! { <super::overview::StaffOverview/> })}
             {responder.then(|| view! { <MyOpenCases/> })}
             {moderator.then(|| view! { <crate::moderation::bans_views::ModerationFigures/> })}
         </StaffDashboard>

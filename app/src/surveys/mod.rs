@@ -38,6 +38,8 @@ pub struct SurveySummary {
     pub updated_at: DateTime<Utc>,
     /// How many questions it asks (besides the stakeholder group).
     pub questions: u32,
+    /// How many responses it has had (every wave).
+    pub responses: i64,
 }
 
 /// A stored survey: its settings and definition.

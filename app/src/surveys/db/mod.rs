@@ -153,6 +153,19 @@ pub async fn list(db: &Db) -> Result<Vec<SurveySummary>, StoreError> {
         .fetch_all(pool)
         .await
     })?;
+    // From the running totals: a few rows a survey, whatever the number of responses.
+    let counts: Vec<(Uuid, Option<i64>)> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT survey_id, CAST(SUM(n) AS BIGINT) FROM result_totals
+             WHERE question = '' AND item = '' AND value = '' GROUP BY survey_id",
+        )
+        .fetch_all(pool)
+        .await
+    })?;
+    let counts: BTreeMap<Uuid, i64> = counts
+        .into_iter()
+        .map(|(id, n)| (id, n.unwrap_or(0)))
+        .collect();
     rows.into_iter()
         .map(|row| {
             let survey = survey_from(row, false)?;
@@ -166,6 +179,7 @@ pub async fn list(db: &Db) -> Result<Vec<SurveySummary>, StoreError> {
                 recurrence: survey.recurrence,
                 updated_at: survey.updated_at,
                 questions: u32::try_from(survey.definition.questions().count()).unwrap_or(u32::MAX),
+                responses: counts.get(&survey.id).copied().unwrap_or(0),
             })
         })
         .collect()

@@ -89,6 +89,7 @@ fn SurveyTable(surveys: Vec<SurveySummary>) -> impl IntoView {
                     <th scope="col">{t("surveys.opens")}</th>
                     <th scope="col">{t("surveys.closes")}</th>
                     <th scope="col">{t("surveys.questions")}</th>
+                    <th scope="col">{t("surveys.responses")}</th>
                 </tr>
             </thead>
             <tbody>
@@ -98,6 +99,7 @@ fn SurveyTable(surveys: Vec<SurveySummary>) -> impl IntoView {
                         _ if !survey.title_en.is_empty() => survey.title_en.clone(),
                         _ => survey.title_ar.clone(),
                     };
+                    let title_for_label = title.clone();
                     let periodic = survey.recurrence.map(|r| locale.t(&format!("surveys.recurrence_{}", r.code())));
                     view! {
                         <tr>
@@ -109,6 +111,12 @@ fn SurveyTable(surveys: Vec<SurveySummary>) -> impl IntoView {
                             <td dir="ltr">{date_value(survey.opens_at)}</td>
                             <td dir="ltr">{date_value(survey.closes_at)}</td>
                             <td>{survey.questions}</td>
+                            <td>
+                                <a href=format!("/{}/staff/surveys/{}/results", locale.code(), survey.id)>
+                                    {survey.responses.to_string()}
+                                    <span class="visually-hidden">" — " {locale.t_with("surveys.results_of", &[("title", &title_for_label)])}</span>
+                                </a>
+                            </td>
                         </tr>
                     }
                 }).collect_view()}

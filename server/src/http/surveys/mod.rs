@@ -62,6 +62,7 @@ pub const RULES: &[Rule] = &[
     rule(Method::POST, "/{lang}/staff/surveys/{id}/questions/{key}/delete", Needs(AuthorSurveys), Action),
     rule(Method::POST, "/api/surveys/list", Needs(ReadSurveys), Query),
     rule(Method::POST, "/api/surveys/load", Needs(ReadSurveys), Query),
+    rule(Method::POST, "/api/pages/overview", Needs(ReadSurveys), Query),
     rule(Method::GET, "/api/v1/surveys", Needs(ReadSurveys), Query),
     rule(Method::POST, "/api/v1/surveys/import", Needs(AuthorSurveys), Action),
     rule(Method::GET, "/api/v1/surveys/{id}", Needs(ReadSurveys), Query),

@@ -2,10 +2,9 @@
 
 use super::*;
 
-/// Stores a response as collection (issue 5) will.
 /// Stores a response the way the demo does (`insert_responses`: the row and its running
-/// counts, which the edit checks read).
-async fn insert_response(db: &Db, survey: Uuid, version: u32, answers: &Answers) {
+/// counts, which the edit checks and the overview read).
+pub(super) async fn insert_response(db: &Db, survey: Uuid, version: u32, answers: &Answers) {
     let response = surveys_db::NewResponse {
         survey,
         wave: None,

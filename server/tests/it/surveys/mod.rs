@@ -25,6 +25,7 @@ mod editing;
 mod errors;
 mod import;
 mod lifecycle;
+mod overview;
 mod permissions;
 mod question_types;
 mod staged;
