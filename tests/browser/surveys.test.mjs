@@ -96,7 +96,7 @@ for (const lang of ['ar', 'en']) {
       assert.equal(await visitor.locator('#question-q3').count(), 0, 'not on the public form yet');
       await page.goto(`${surveyUrl}/preview`);
       await page.waitForSelector('#question-q3');
-      assert.equal(await page.locator('p.notice').count(), 1, 'the preview says it shows unpublished changes');
+      assert.equal(await page.locator('p.staged-preview').count(), 1, 'the preview says it shows unpublished changes');
       await page.goto(surveyUrl);
       await hydrated(page);
       await Promise.all([page.waitForURL(/changes=published/), page.click('form[action$="/changes"] input[value="publish"] ~ button')]);

@@ -49,7 +49,9 @@ pub async fn staff_overview() -> Result<Overview, ServerFnError> {
         Utc::now(),
     )
     .await
-    .map_err(crate::server_fns::storage_failure("reading the staff overview"))
+    .map_err(crate::server_fns::storage_failure(
+        "reading the staff overview",
+    ))
 }
 
 #[cfg(feature = "ssr")]

@@ -184,7 +184,18 @@ pub async fn comments(db: &Db, participant: Uuid) -> Result<Vec<MyComment>, Stor
     Ok(rows
         .into_iter()
         .filter_map(
-            |(id, opportunity_id, parent_id, body, lang, state, hidden_category, created_at, ar, en)| {
+            |(
+                id,
+                opportunity_id,
+                parent_id,
+                body,
+                lang,
+                state,
+                hidden_category,
+                created_at,
+                ar,
+                en,
+            )| {
                 let mut excerpt: String = body.chars().take(EXCERPT_CHARS).collect();
                 if excerpt.len() < body.len() {
                     excerpt.push('…');

@@ -29,8 +29,8 @@ use uuid::Uuid;
 use crate::Locale;
 use crate::consultations::CommentState;
 use crate::feedback::{CaseState, Tracked};
-use crate::text::Text;
 use crate::groups::StakeholderGroup;
+use crate::text::Text;
 
 /// A participant's account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,9 +133,12 @@ pub async fn my_account() -> Result<Option<AccountView>, leptos::prelude::Server
             .map_err(crate::server_fns::storage_failure(
                 "listing a participant's cases",
             ))?;
-    let comments = db::comments(&db, participant.id).await.map_err(
-        crate::server_fns::storage_failure("listing a participant's comments"),
-    )?;
+    let comments =
+        db::comments(&db, participant.id)
+            .await
+            .map_err(crate::server_fns::storage_failure(
+                "listing a participant's comments",
+            ))?;
     Ok(Some(AccountView {
         participant,
         cases,

@@ -109,7 +109,10 @@ pub async fn revise<T, E>(
     }
     let live = survey.is_live();
     let mut definition = if live {
-        survey.draft.clone().unwrap_or_else(|| survey.definition.clone())
+        survey
+            .draft
+            .clone()
+            .unwrap_or_else(|| survey.definition.clone())
     } else {
         survey.definition.clone()
     };
@@ -180,7 +183,16 @@ pub async fn publish_changes(
         other => other?,
     }
     let draft_revision = Some(seen.draft_revision);
-    save(db, actor, &survey, &draft, draft_revision, "survey.publish_changes", now).await
+    save(
+        db,
+        actor,
+        &survey,
+        &draft,
+        draft_revision,
+        "survey.publish_changes",
+        now,
+    )
+    .await
 }
 
 /// Drops a live survey's staged draft, made from `seen`.
@@ -196,7 +208,9 @@ pub async fn discard_changes(
     if survey.seen() != seen || !db::discard_draft(db, id, seen.draft_revision, now).await? {
         return Err(SurveyError::Stale);
     }
-    actor.audit(db, "survey.discard_changes", id.to_string(), None).await;
+    actor
+        .audit(db, "survey.discard_changes", id.to_string(), None)
+        .await;
     Ok(())
 }
 

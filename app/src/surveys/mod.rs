@@ -113,7 +113,10 @@ impl Survey {
 
     /// Whether participants can see it (or soon will): changes to it are staged.
     pub fn is_live(&self) -> bool {
-        matches!(self.status, Status::Scheduled | Status::Open | Status::Closed)
+        matches!(
+            self.status,
+            Status::Scheduled | Status::Open | Status::Closed
+        )
     }
 
     /// What stands in the way of publishing: the definition's problems

@@ -365,7 +365,9 @@ async fn screening_holds_and_moderators_decide(db: Db) {
     );
     assert!(
         mails[0].1.contains("uses inappropriate language")
-            && mails[0].1.contains(&format!("/en/opportunities/{id}/comments/{held}")),
+            && mails[0]
+                .1
+                .contains(&format!("/en/opportunities/{id}/comments/{held}")),
         "{}",
         mails[0].1
     );
@@ -375,8 +377,18 @@ async fn screening_holds_and_moderators_decide(db: Db) {
     assert!(account.body.contains("Your comments"), "{}", account.body);
     assert!(account.body.contains("call me on 050 123 4567"));
     assert!(account.body.contains("Waiting for a moderator"));
-    assert!(account.body.contains(&format!("/en/opportunities/{id}/comments/{held}")));
-    assert_eq!(account.body.matches("badge comment-state-published").count(), 2);
+    assert!(
+        account
+            .body
+            .contains(&format!("/en/opportunities/{id}/comments/{held}"))
+    );
+    assert_eq!(
+        account
+            .body
+            .matches("badge comment-state-published")
+            .count(),
+        2
+    );
 }
 
 async fn flags_hold_a_comment_again(db: Db) {

@@ -143,7 +143,7 @@ fn Lifecycle(data: EditorData, base: String, editable: bool) -> impl IntoView {
             {(survey.status == Status::Draft && !can_publish).then(|| view! {
                 <p>{t("surveys.cannot_publish_yet")}</p>
                 <ul class="problems">
-                    {problems.iter().map(|p| view! { <li><code dir="ltr">{p.path.clone()}</code> " " {p.message(locale)}</li> }).collect_view()}
+                    {problems.iter().map(|p| view! { <li>{problem_text(p, &survey.definition, locale)}</li> }).collect_view()}
                 </ul>
             })}
             {editable.then(|| {
@@ -184,6 +184,18 @@ fn Lifecycle(data: EditorData, base: String, editable: bool) -> impl IntoView {
     .into_any()
 }
 
+/// A problem as an author reads it: where it is, in words, then what it is.
+fn problem_text(
+    problem: &crate::surveys::validate::Problem,
+    definition: &Definition,
+    locale: crate::Locale,
+) -> String {
+    match problem.place(definition, locale) {
+        Some(place) => format!("{place}: {}", problem.message(locale)),
+        None => problem.message(locale),
+    }
+}
+
 /// On a survey participants can see: that changes are staged, and — when some are — the
 /// preview, publishing them in one step, or discarding them (set apart, as a danger).
 #[component]
@@ -191,9 +203,11 @@ fn Staged(data: EditorData, base: String) -> impl IntoView {
     let locale = use_locale();
     let t = move |key: &str| locale.t(key);
     let done = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("changes"));
-    let done = done.filter(|d| d == "published" || d == "discarded").map(|d| {
-        view! { <p class="notice" role="status">{t(&format!("surveys.changes.done_{d}"))}</p> }
-    });
+    let done = done
+        .filter(|d| d == "published" || d == "discarded")
+        .map(|d| {
+            view! { <p class="notice" role="status">{t(&format!("surveys.changes.done_{d}"))}</p> }
+        });
     let version = data.survey.seen().to_string();
     let live = data.survey.version.to_string();
     if !data.staged {
@@ -213,7 +227,7 @@ fn Staged(data: EditorData, base: String) -> impl IntoView {
             {(!ready).then(|| view! {
                 <p>{t("surveys.changes.not_ready")}</p>
                 <ul class="problems">
-                    {problems.iter().map(|p| view! { <li>{p.message(locale)}</li> }).collect_view()}
+                    {problems.iter().map(|p| view! { <li>{problem_text(p, &data.survey.definition, locale)}</li> }).collect_view()}
                 </ul>
             })}
             <div class="actions">
@@ -400,7 +414,7 @@ pub fn PreviewPage() -> impl IntoView {
                     view! {
                         <Title text=title/>
                         <p><a href=back>{t("surveys.back_to_survey")}</a></p>
-                        {staged.then(|| view! { <p class="notice" role="status">{t("surveys.changes.previewing")}</p> })}
+                        {staged.then(|| view! { <p class="notice staged-preview" role="status">{t("surveys.changes.previewing")}</p> })}
                         <crate::surveys::render::SurveyForm definition preview=true locale/>
                     }.into_any()
                 }

@@ -51,6 +51,38 @@ impl Problem {
     }
 }
 
+impl Problem {
+    /// Where in `definition` the problem is, in words an author reads ("Part 1, question 2:
+    /// “Your age?”"), from its JSON path; `None` for the survey as a whole.
+    pub fn place(&self, definition: &Definition, locale: Locale) -> Option<String> {
+        let index = |name: &str| -> Option<usize> {
+            let start = self.path.find(&format!("{name}["))? + name.len() + 1;
+            self.path[start..].split(']').next()?.parse().ok()
+        };
+        let s = index("sections")?;
+        let section = definition.sections.get(s)?;
+        let part = (s + 1).to_string();
+        let Some(q) = index("questions") else {
+            return Some(locale.t_with("validate_place.section", &[("part", &part)]));
+        };
+        let question = section.questions.get(q)?;
+        let text = question.text.get(locale);
+        let text = if text.is_empty() {
+            locale.t("surveys.untitled_question")
+        } else {
+            text.to_owned()
+        };
+        Some(locale.t_with(
+            "validate_place.question",
+            &[
+                ("part", &part),
+                ("n", &(q + 1).to_string()),
+                ("text", &text),
+            ],
+        ))
+    }
+}
+
 /// Imports bigger than this are refused before parsing.
 pub const MAX_IMPORT_BYTES: usize = 1 << 20;
 /// Limits that keep a survey usable (and a hostile import small).

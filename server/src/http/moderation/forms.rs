@@ -62,7 +62,9 @@ pub async fn decide(
         &decision,
         state.settings.base_url.as_str(),
         Utc::now(),
-    ).await {
+    )
+    .await
+    {
         Ok(_) => back(match (&decision, from) {
             (Decision::Publish, "hidden") => "restored",
             (Decision::Publish, _) => "published",

@@ -202,7 +202,16 @@ async fn save_definition(
         Ok(definition) => definition,
         Err(list) => return Ok(problems(list)),
     };
-    match actions::replace(&state.db, &actor, id, request.version, definition, Utc::now()).await {
+    match actions::replace(
+        &state.db,
+        &actor,
+        id,
+        request.version,
+        definition,
+        Utc::now(),
+    )
+    .await
+    {
         Ok(_) => reread(state, actor, id).await,
         Err(error) => refusal(error),
     }

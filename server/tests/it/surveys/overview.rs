@@ -27,31 +27,42 @@ async fn the_staff_home_opens_with_figures(db: Db) {
         Some(value.to_owned())
     };
     assert_eq!(figure(&home.body, "Open surveys").as_deref(), Some("1"));
-    assert_eq!(figure(&home.body, "Responses in the last 7 days").as_deref(), Some("3"));
+    assert_eq!(
+        figure(&home.body, "Responses in the last 7 days").as_deref(),
+        Some("3")
+    );
     // An analyst neither answers feedback nor moderates: those figures are not theirs.
     assert!(figure(&home.body, "Feedback past its reply deadline").is_none());
     assert!(figure(&home.body, "Comments waiting for a moderator").is_none());
     let mut admin = staff(&db, "boss@example.ae", &[Role::Admin]).await;
     let home = admin.get("/ar/staff").await;
     assert!(home.body.contains("نظرة سريعة"));
-    assert_eq!(figure(&home.body, "تعليقات بانتظار المشرف").as_deref(), Some("0"));
+    assert_eq!(
+        figure(&home.body, "تعليقات بانتظار المشرف").as_deref(),
+        Some("0")
+    );
 
     // Closed with responses and results not public: listed to publish, linked to its results.
     let reply = set_move(&mut author_client, id, "close").await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     let home = analyst.get("/en/staff").await;
-    assert_eq!(figure(&home.body, "Closed, results not published").as_deref(), Some("1"));
-    assert!(home.body.contains(&format!("/en/staff/surveys/{id}/results")));
+    assert_eq!(
+        figure(&home.body, "Closed, results not published").as_deref(),
+        Some("1")
+    );
+    assert!(
+        home.body
+            .contains(&format!("/en/staff/surveys/{id}/results"))
+    );
 
     // The survey list counts responses and links to the results.
     let list = analyst.get("/en/staff/surveys").await;
     assert!(
-        list.body.contains(&format!("/en/staff/surveys/{id}/results\">3<")),
+        list.body
+            .contains(&format!("/en/staff/surveys/{id}/results\">3<")),
         "{}",
         list.body
     );
 }
 
-server::on_both_backends!(
-    the_staff_home_opens_with_figures,
-);
+server::on_both_backends!(the_staff_home_opens_with_figures,);
