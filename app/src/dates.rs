@@ -42,6 +42,11 @@ pub fn date_text(locale: Locale, at: DateTime<Utc>) -> String {
     )
 }
 
+/// A calendar day in words, e.g. "31 March 2027" / "31 مارس 2027".
+pub fn day_text(locale: Locale, day: chrono::NaiveDate) -> String {
+    date_text(locale, from_uae(day.and_time(chrono::NaiveTime::MIN)))
+}
+
 /// A date and time in words, in UAE time and saying so.
 pub fn when_text(locale: Locale, at: DateTime<Utc>) -> String {
     locale.t_with(

@@ -17,6 +17,7 @@ pub mod consultations;
 pub mod moderation;
 pub mod numbers;
 pub mod opportunities;
+pub mod outcomes;
 pub mod page_state;
 pub mod pages;
 pub mod participants;
@@ -94,6 +95,32 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("opportunities"), ParamSegment("id"), StaticSegment("comments"), ParamSegment("comment"))
                         view=consultations::views::ThreadPage
+                        ssr=SsrMode::Async
+                    />
+                    // "You said, we did": static segments before the outcome's id.
+                    <Route path=StaticSegment("outcomes") view=outcomes::views::OutcomesPage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("outcomes"), StaticSegment("unsubscribe"), ParamSegment("token"))
+                        view=outcomes::views::UnsubscribePage
+                    />
+                    <Route
+                        path=(StaticSegment("outcomes"), ParamSegment("id"))
+                        view=outcomes::views::OutcomePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("outcomes"))
+                        view=outcomes::staff_views::StaffOutcomesPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("outcomes"), StaticSegment("new"))
+                        view=outcomes::staff_views::StaffOutcomePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("outcomes"), ParamSegment("id"))
+                        view=outcomes::staff_views::StaffOutcomePage
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("policy") view=pages::document::PolicyPage/>

@@ -73,9 +73,12 @@ pub async fn ensure_demo_content(state: &AppState) -> anyhow::Result<()> {
     app::feedback::demo::seed(db, &state.settings.desk, staff, now)
         .await
         .context("seeding the demo feedback desk")?;
+    app::outcomes::demo::seed(db, now)
+        .await
+        .context("seeding the demo outcomes")?;
     app::store::set_meta(db, DEMO_MARKER, &now.to_rfc3339()).await?;
     println!(
-        "  Demo content added: surveys (one periodic, with three waves of responses), participation opportunities, and a feedback desk with a team and a few cases.\n"
+        "  Demo content added: surveys (one periodic, with three waves of responses), participation opportunities, a feedback desk with a team and a few cases, and two “you said, we did” outcomes.\n"
     );
     Ok(())
 }

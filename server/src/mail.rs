@@ -9,7 +9,10 @@ use anyhow::{Context, bail};
 use app::store::{Db, outbox};
 use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-    message::{Mailbox, header::ContentType},
+    message::{
+        Mailbox,
+        header::{ContentType, HeaderName, HeaderValue},
+    },
     transport::smtp::authentication::Credentials,
 };
 
@@ -55,11 +58,24 @@ impl Mailer {
     }
 
     async fn send(&self, mail: &outbox::Mail) -> anyhow::Result<()> {
-        let message = Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(mail.to.parse().context("recipient")?)
             .subject(mail.subject.clone())
-            .header(ContentType::TEXT_PLAIN)
+            .header(ContentType::TEXT_PLAIN);
+        if let Some(url) = &mail.unsubscribe {
+            // RFC 8058: mail programs show an "Unsubscribe" button that POSTs this body.
+            builder = builder
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{url}>"),
+                ))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ));
+        }
+        let message = builder
             .body(mail.body.clone())
             .context("building the message")?;
         self.transport
@@ -70,26 +86,48 @@ impl Mailer {
     }
 }
 
-/// Sends what is waiting; returns how many were sent.
+/// How many messages a sender claims at once, and for how long: long enough to send them all
+/// at the relay's timeout, and a sender stops early when its claim is running out.
+const BATCH: i64 = 100;
+const LEASE: Duration = Duration::from_secs(300);
+/// What must be left of a claim to start sending one more message (the relay's timeout).
+const MARGIN: Duration = Duration::from_secs(30);
+
+/// Claims what is waiting and sends it; returns how many were sent. With several servers,
+/// each message is claimed by one (see `app::store::outbox::claim`).
 pub async fn deliver(db: &Db, mailer: &Mailer) -> anyhow::Result<usize> {
     let mut sent = 0;
-    for mail in outbox::pending(db, 100).await? {
-        match mailer.send(&mail).await {
-            Ok(()) => {
-                outbox::sent(db, mail.id, chrono::Utc::now()).await?;
-                sent += 1;
+    loop {
+        let now = chrono::Utc::now();
+        let until = now + chrono::Duration::from_std(LEASE)?;
+        let batch = outbox::claim(db, BATCH, until, now).await?;
+        if batch.is_empty() {
+            return Ok(sent);
+        }
+        let full = batch.len() as i64 == BATCH;
+        for mail in batch {
+            if chrono::Utc::now() + chrono::Duration::from_std(MARGIN)? > until {
+                // The rest goes back when the claim expires.
+                return Ok(sent);
             }
-            Err(error) => {
-                tracing::warn!(error = %format!("{error:#}"), to = %mail.to, "sending an email failed; it will be retried");
-                outbox::failed(db, mail.id, &format!("{error:#}")).await?;
+            match mailer.send(&mail).await {
+                Ok(()) => {
+                    outbox::sent(db, mail.id, chrono::Utc::now()).await?;
+                    sent += 1;
+                }
+                Err(error) => {
+                    tracing::warn!(error = %format!("{error:#}"), "sending an email failed; it will be retried");
+                    outbox::failed(db, mail.id, &format!("{error:#}")).await?;
+                }
             }
         }
+        if !full {
+            return Ok(sent);
+        }
     }
-    Ok(sent)
 }
 
-/// The sender: every server runs one. Two servers may both send a message that was waiting
-/// when both looked (at-least-once), which an invitation tolerates.
+/// The sender: every server runs one; each message is claimed by one of them.
 pub async fn run(db: Db, mailer: Mailer) {
     let mut ticks = tokio::time::interval(EVERY);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

@@ -288,6 +288,9 @@ fn OpportunityDetail(opportunity: Opportunity, now: DateTime<Utc>) -> impl IntoV
             {(opportunity.kind == OpportunityKind::Consultation).then(|| view! {
                 <crate::consultations::views::ConsultationDocument id=opportunity.id/>
             })}
+            {matches!(opportunity.kind, OpportunityKind::Survey | OpportunityKind::Consultation).then(|| view! {
+                <crate::outcomes::views::ClosingLoopBlock opportunity=opportunity.id expected=opportunity.ends_at/>
+            })}
             <p><a href=format!("/{}/feedback?about={}", locale.code(), opportunity.id)>{t("opportunities.feedback_link")}</a></p>
             <p><a href=catalogue_path(locale)>{t("opportunities.back")}</a></p>
         </article>

@@ -22,6 +22,7 @@ pub fn HomePage() -> impl IntoView {
             <p><a class="button button-secondary" href=format!("/{}/feedback", locale.code())>{t("home.send_feedback")}</a></p>
         </section>
         <FeaturedOpportunities/>
+        <crate::outcomes::views::LatestOutcomes/>
         <section aria-labelledby="principles-title">
             <h2 id="principles-title">{t("home.principles_title")}</h2>
             <ul class="cards">

@@ -90,11 +90,13 @@ impl MyComment {
 }
 
 /// The account page: the profile and what the participant sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountView {
     pub participant: Participant,
     pub cases: Vec<MyCase>,
     pub comments: Vec<MyComment>,
+    /// Published outcomes of the consultations and surveys they took part in or follow.
+    pub outcomes: Vec<crate::outcomes::Outcome>,
     pub now: DateTime<Utc>,
 }
 
@@ -139,10 +141,16 @@ pub async fn my_account() -> Result<Option<AccountView>, leptos::prelude::Server
             .map_err(crate::server_fns::storage_failure(
                 "listing a participant's comments",
             ))?;
+    let outcomes = crate::outcomes::db::for_participant(&db, participant.id)
+        .await
+        .map_err(crate::server_fns::storage_failure(
+            "listing a participant's outcomes",
+        ))?;
     Ok(Some(AccountView {
         participant,
         cases,
         comments,
+        outcomes,
         now: Utc::now(),
     }))
 }

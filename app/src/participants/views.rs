@@ -190,6 +190,9 @@ fn Account(account: AccountView) -> impl IntoView {
         <h2 id="comments">{t("participants.your_comments")}</h2>
         <MyComments comments=account.comments/>
 
+        <h2 id="outcomes">{t("outcomes.account_title")}</h2>
+        <crate::outcomes::views::OutcomeList outcomes=account.outcomes empty_key="outcomes.account_none"/>
+
         <h2 id="session">{t("participants.sign_out_title")}</h2>
         <form method="post" action=format!("{here}/sign-out")>
             <CsrfField/>

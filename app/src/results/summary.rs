@@ -396,6 +396,20 @@ fn key_figure(q: &Question, tally: &Tally) -> Option<f64> {
 }
 
 /// Each question's key figure per wave, for the questions that have one.
+/// Whether a question of this kind has a key figure per wave (a mean, an NPS, a share).
+pub fn has_trend(kind: &Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Rating { .. }
+            | Kind::Number { .. }
+            | Kind::Nps
+            | Kind::YesNo
+            | Kind::SingleChoice { .. }
+            | Kind::Dropdown { .. }
+            | Kind::MultipleChoice { .. }
+    )
+}
+
 pub fn trends(
     definition: &Definition,
     waves: &BTreeMap<i32, Tally>,
@@ -405,17 +419,7 @@ pub fn trends(
     definition
         .questions()
         .filter_map(|(_, q)| {
-            matches!(
-                q.kind,
-                Kind::Rating { .. }
-                    | Kind::Number { .. }
-                    | Kind::Nps
-                    | Kind::YesNo
-                    | Kind::SingleChoice { .. }
-                    | Kind::Dropdown { .. }
-                    | Kind::MultipleChoice { .. }
-            )
-            .then_some(())?;
+            has_trend(&q.kind).then_some(())?;
             let measure = match &q.kind {
                 Kind::Rating { .. } | Kind::Number { .. } => locale.t("results.measure.mean"),
                 Kind::Nps => locale.t("results.measure.nps"),

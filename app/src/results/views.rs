@@ -217,33 +217,42 @@ fn SummaryTable(summary: Summary, caption: String) -> impl IntoView {
 #[component]
 pub(super) fn Trends(trends: Vec<Trend>) -> impl IntoView {
     let locale = use_locale();
-    (!trends.is_empty()).then(|| view! {
-        <h2 id="trends">{locale.t("results.trends")}</h2>
-        {trends.into_iter().map(|trend| {
-            let id = format!("trend-{}", trend.key);
-            view! {
-                <section class="result" aria-labelledby=format!("{id}-title")>
-                    <h3 id=format!("{id}-title")>{trend.text.clone()} " – " {trend.measure.clone()}</h3>
-                    <figure class="chart-figure">
-                        <div class="chart" role="img" aria-labelledby=id.clone() inner_html=trend.chart.clone()></div>
-                        <figcaption id=id.clone()>{trend.sentence.clone()}</figcaption>
-                    </figure>
-                    <details class="data-table">
-                        <summary>{locale.t("results.data_table")}</summary>
-                        <table class="table">
-                            <caption class="visually-hidden">{trend.text.clone()}</caption>
-                            <thead><tr><th scope="col">{locale.t("results.wave")}</th><th scope="col">{trend.measure.clone()}</th></tr></thead>
-                            <tbody>
-                                {trend.waves.iter().zip(&trend.values).map(|(w, v)| view! {
-                                    <tr><th scope="row">{locale.t_with("results.wave_n", &[("n", &w.to_string())])}</th><td>{v.map(figure).unwrap_or_else(|| "–".into())}</td></tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </details>
-                </section>
-            }
-        }).collect_view()}
+    (!trends.is_empty()).then(|| {
+        view! {
+            <h2 id="trends">{locale.t("results.trends")}</h2>
+            {trends.into_iter().map(|trend| view! { <TrendResult trend/> }).collect_view()}
+        }
     })
+}
+
+/// One question's key figure per wave: its chart, the sentence saying what it shows, and the
+/// figures as a table (outcome pages show their frozen indicator with it too).
+#[component]
+pub fn TrendResult(trend: Trend) -> impl IntoView {
+    let locale = use_locale();
+    let id = format!("trend-{}", trend.key);
+    view! {
+        <section class="result" aria-labelledby=format!("{id}-title")>
+            <h3 id=format!("{id}-title")>{trend.text.clone()} " – " {trend.measure.clone()}</h3>
+            <figure class="chart-figure">
+                <div class="chart" role="img" aria-labelledby=id.clone() inner_html=trend.chart.clone()></div>
+                <figcaption id=id.clone()>{trend.sentence.clone()}</figcaption>
+            </figure>
+            <details class="data-table">
+                <summary>{locale.t("results.data_table")}</summary>
+                <table class="table">
+                    <caption class="visually-hidden">{trend.text.clone()}</caption>
+                    <thead><tr><th scope="col">{locale.t("results.wave")}</th><th scope="col">{trend.measure.clone()}</th></tr></thead>
+                    <tbody>
+                        {trend.waves.iter().zip(&trend.values).map(|(w, v)| view! {
+                            <tr><th scope="row">{locale.t_with("results.wave_n", &[("n", &w.to_string())])}</th><td>{v.map(figure).unwrap_or_else(|| "–".into())}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </details>
+        </section>
+    }
+    .into_any()
 }
 
 /// `/{lang}/results/{key}`: a survey's public results, when its author publishes them.
@@ -303,5 +312,6 @@ fn PublicView(r: Results, key: String, wave: Option<i32>) -> impl IntoView {
         }).collect_view()}
         <Trends trends=r.trends.clone()/>
         <p class="hint">{locale.t_with("results.suppression_note", &[("n", &super::rules::SMALL_CELL.to_string())])}</p>
+        <p><a href=crate::outcomes::list_path(locale)>{t("results.outcomes_link")}</a></p>
     }
 }

@@ -83,6 +83,7 @@ pub fn Frame(locale: Locale, children: Children) -> impl IntoView {
                 <ul class="container">
                     <NavLink locale href="" label=t("nav.home")/>
                     <NavLink locale href="/opportunities" label=t("nav.opportunities")/>
+                    <NavLink locale href="/outcomes" label=t("nav.outcomes")/>
                     <NavLink locale href="/feedback" label=t("nav.feedback")/>
                     <NavLink locale href="/policy" label=t("nav.policy")/>
                     {signed_in.then(|| view! { <NavLink locale href="/staff" label=t("nav.staff")/> })}

@@ -2,7 +2,10 @@
 //! causes it (an invitation); the server's sender delivers it later and retries on failure.
 //!
 //! Invariants: a sent message's body is cleared (it may hold a secret link); a message is
-//! tried at most [`MAX_ATTEMPTS`] times.
+//! tried at most [`MAX_ATTEMPTS`] times. A sender claims a batch for a lease before sending
+//! ([`claim`]), so with several servers each message is sent by one of them; a server that
+//! dies mid-batch leaves its claim to expire and another takes the rest over (only the one
+//! message in flight at the crash may go twice).
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -20,6 +23,8 @@ pub struct Mail {
     pub to: String,
     pub subject: String,
     pub body: String,
+    /// The one-click unsubscribe address (RFC 8058), for messages people can stop.
+    pub unsubscribe: Option<String>,
 }
 
 pub async fn enqueue(
@@ -29,14 +34,28 @@ pub async fn enqueue(
     body: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    enqueue_stoppable(db, to, subject, body, None, now).await
+}
+
+/// Queues a message the recipient can stop with one click at `unsubscribe`.
+pub async fn enqueue_stoppable(
+    db: &Db,
+    to: &str,
+    subject: &str,
+    body: &str,
+    unsubscribe: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     on_db!(db, |pool| {
         sqlx::query(
-            "INSERT INTO outbox (id, to_address, subject, body, created_at) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO outbox (id, to_address, subject, body, unsubscribe_url, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(Uuid::now_v7())
         .bind(to)
         .bind(subject)
         .bind(body)
+        .bind(unsubscribe)
         .bind(now)
         .execute(pool)
         .await
@@ -45,11 +64,23 @@ pub async fn enqueue(
     Ok(())
 }
 
-/// Unsent messages still worth trying, oldest first.
+type MailRow = (Uuid, String, String, String, Option<String>);
+
+fn mail((id, to, subject, body, unsubscribe): MailRow) -> Mail {
+    Mail {
+        id,
+        to,
+        subject,
+        body,
+        unsubscribe,
+    }
+}
+
+/// Unsent messages still worth trying, oldest first (claimed or not).
 pub async fn pending(db: &Db, limit: i64) -> Result<Vec<Mail>, StoreError> {
-    let rows: Vec<(Uuid, String, String, String)> = on_db!(db, |pool| {
+    let rows: Vec<MailRow> = on_db!(db, |pool| {
         sqlx::query_as(
-            "SELECT id, to_address, subject, body FROM outbox \
+            "SELECT id, to_address, subject, body, unsubscribe_url FROM outbox \
              WHERE sent_at IS NULL AND attempts < $1 ORDER BY created_at LIMIT $2",
         )
         .bind(MAX_ATTEMPTS)
@@ -57,22 +88,48 @@ pub async fn pending(db: &Db, limit: i64) -> Result<Vec<Mail>, StoreError> {
         .fetch_all(pool)
         .await
     })?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, to, subject, body)| Mail {
-            id,
-            to,
-            subject,
-            body,
-        })
-        .collect())
+    Ok(rows.into_iter().map(mail).collect())
+}
+
+/// Claims up to `limit` unsent messages nobody holds until `until`, oldest first, and answers
+/// them: PostgreSQL skips rows another server is claiming; SQLite runs one write at a time.
+pub async fn claim(
+    db: &Db,
+    limit: i64,
+    until: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Mail>, StoreError> {
+    let lock = match db {
+        Db::Sqlite(_) => "",
+        Db::Postgres(_) => "FOR UPDATE SKIP LOCKED",
+    };
+    let sql = format!(
+        "UPDATE outbox SET claimed_until = $1 WHERE id IN (
+             SELECT id FROM outbox WHERE sent_at IS NULL AND attempts < $2
+                 AND (claimed_until IS NULL OR claimed_until < $3)
+             ORDER BY created_at LIMIT $4 {lock})
+         RETURNING id, to_address, subject, body, unsubscribe_url"
+    );
+    let mut rows: Vec<MailRow> = on_db!(db, |pool| {
+        sqlx::query_as(&sql)
+            .bind(until)
+            .bind(MAX_ATTEMPTS)
+            .bind(now)
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+    })?;
+    // RETURNING gives no order; UUIDv7 ids sort by creation.
+    rows.sort_by_key(|row| row.0);
+    Ok(rows.into_iter().map(mail).collect())
 }
 
 /// Marks a message sent and clears its body.
 pub async fn sent(db: &Db, id: Uuid, now: DateTime<Utc>) -> Result<(), StoreError> {
     on_db!(db, |pool| {
         sqlx::query(
-            "UPDATE outbox SET sent_at = $1, body = '', attempts = attempts + 1, last_error = NULL WHERE id = $2",
+            "UPDATE outbox SET sent_at = $1, body = '', attempts = attempts + 1, last_error = NULL, \
+             claimed_until = NULL WHERE id = $2",
         )
         .bind(now)
         .bind(id)
@@ -83,7 +140,7 @@ pub async fn sent(db: &Db, id: Uuid, now: DateTime<Utc>) -> Result<(), StoreErro
     Ok(())
 }
 
-/// Records a failed attempt.
+/// Records a failed attempt; the message is tried again when its claim expires.
 pub async fn failed(db: &Db, id: Uuid, error: &str) -> Result<(), StoreError> {
     on_db!(db, |pool| {
         sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = $1 WHERE id = $2")

@@ -94,6 +94,7 @@ pub fn rules() -> impl Iterator<Item = &'static Rule> {
         super::participants::RULES,
         super::consultations::RULES,
         super::moderation::RULES,
+        super::outcomes::RULES,
     ]
     .into_iter()
     .flatten()

@@ -15,6 +15,7 @@ mod headers;
 mod locale;
 mod moderation;
 mod opportunities;
+mod outcomes;
 mod participants;
 mod responses;
 mod results;
@@ -80,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .merge(participants::routes())
         .merge(consultations::routes())
         .merge(moderation::routes())
+        .merge(outcomes::routes())
         // A form handler's own failure becomes a page with an apology (`forms::server_error`).
         .route_layer(middleware::from_fn_with_state(
             pages.clone(),

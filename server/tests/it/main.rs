@@ -11,6 +11,7 @@ mod demo;
 mod feedback;
 mod http;
 mod opportunities;
+mod outcomes;
 mod participants;
 mod responses;
 mod results;

@@ -83,6 +83,7 @@ fn Thanks(info: ThanksInfo, feedback: FormFeedback) -> impl IntoView {
         <p>{t("responses.next_use")}</p>
         <p>{t("responses.next_outcomes")}</p>
         <p><a href=outcomes>{t("responses.outcomes_link")}</a></p>
+        <p><a href=crate::outcomes::list_path(locale)>{t("responses.all_outcomes_link")}</a></p>
         <h2>{t("responses.contact_title")}</h2>
         {if saved {
             view! { <p class="notice" role="status">{t("responses.contact_saved")}</p> }.into_any()

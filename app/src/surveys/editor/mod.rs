@@ -65,8 +65,11 @@ pub async fn load_survey(id: Uuid) -> Result<Option<EditorData>, ServerFnError> 
     let Some(mut survey) = super::db::get(&db, id).await.map_err(&failed)? else {
         return Ok(None);
     };
-    // The editor and its preview show (and change) the staged draft, when there is one.
-    let staged = match survey.draft.take() {
+    // On a live survey the editor and its preview show (and change) the staged draft, when
+    // there is one. A survey taken back to draft edits its definition itself (the next save
+    // drops a leftover draft), so the editor shows that.
+    let draft = survey.draft.take();
+    let staged = match draft.filter(|_| survey.is_live()) {
         Some(draft) => {
             survey.definition = draft;
             true
