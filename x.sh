@@ -6,7 +6,8 @@
 #   ./x.sh build [release|debug]   build the site (wasm, CSS, assets) and the server
 #   ./x.sh setup [browser]         only install the tools: the wasm target, wasm-bindgen, Node.js
 #                                  and the npm packages, Debian's python3-aiosmtpd (the tests'
-#                                  SMTP server); with `browser`, Debian's Chromium too
+#                                  SMTP server); with `browser`, Debian's Chromium, Noto fonts and
+#                                  poppler-utils too
 #   ./x.sh paths                   print where it builds (target) and what it serves (site)
 # Environment: CARGO_TARGET_DIR (default target), DATABASE_URL, SHAREK_ADDR, SHAREK_BASE_URL.
 set -euo pipefail
@@ -52,10 +53,20 @@ setup_node() {
   fi
 }
 
+# Impact reports are printed to PDF by headless Chromium, with Noto's Arabic fonts.
+setup_reports() {
+  if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/noto ]; then
+    say "installing Debian's Chromium and Noto fonts (PDF reports, browser tests)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core
+  fi
+}
+
+# The browser tests, and poppler's pdftotext and pdffonts to read the PDF reports back.
 setup_browser() {
-  if [ ! -x /usr/bin/chromium ]; then
-    say "installing Debian's Chromium for the browser tests"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+  setup_reports
+  if ! command -v pdftotext >/dev/null; then
+    say "installing Debian's poppler-utils (pdftotext, pdffonts) for the report tests"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils
   fi
 }
 
@@ -113,7 +124,7 @@ case "$cmd" in
     build_site; build_server "$profile"
     ;;
   run)
-    setup_rust; setup_node
+    setup_rust; setup_node; setup_reports
     build_site; build_server release
     say "starting Sharek on http://${SHAREK_ADDR:-127.0.0.1:3000}"
     # --demo: on an empty database, create a demo administrator and print how to sign in.

@@ -23,6 +23,7 @@ pub mod pages;
 pub mod participants;
 pub mod posted;
 pub mod problems;
+pub mod reports;
 pub mod responses;
 pub mod results;
 #[cfg(feature = "ssr")]
@@ -121,6 +122,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("staff"), StaticSegment("outcomes"), ParamSegment("id"))
                         view=outcomes::staff_views::StaffOutcomePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("reports"))
+                        view=reports::views::ReportsPage
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("policy") view=pages::document::PolicyPage/>

@@ -13,7 +13,46 @@ use app::audit::{AuditEntry, db as audit_db};
 use app::i18n::Locale;
 use app::store::StoreError;
 
-use crate::config::{ModerationCommand, ResultsCommand, UserCommand};
+use crate::config::{ModerationCommand, ReportCommand, ResultsCommand, UserCommand};
+
+/// `sharek report impact --from DAY --to DAY [--lang ar|en] [--format pdf|html] [--out FILE]`.
+pub async fn report(command: ReportCommand) -> anyhow::Result<()> {
+    let ReportCommand::Impact {
+        from,
+        to,
+        lang,
+        format,
+        out,
+        base_url,
+        chromium,
+        db,
+    } = command;
+    let period = app::reports::Period::parse(&from, &to).map_err(|problems| {
+        let messages: Vec<String> = problems
+            .iter()
+            .map(|(_, key)| Locale::En.t(key).replace(['\u{2066}', '\u{2069}'], ""))
+            .collect();
+        anyhow::anyhow!("{}", messages.join(" "))
+    })?;
+    let locale = Locale::from_code(&lang).unwrap_or_default();
+    let db = crate::connect(&db.database_url).await?;
+    let bytes = crate::reports::render(
+        &db,
+        period,
+        locale,
+        format,
+        &base_url,
+        &chromium,
+        chrono::Utc::now(),
+    )
+    .await?;
+    match out {
+        Some(path) => std::fs::write(&path, bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => std::io::Write::write_all(&mut std::io::stdout().lock(), &bytes)?,
+    }
+    Ok(())
+}
 
 /// `sharek results verify [--survey ID] [--repair]`.
 pub async fn results(command: ResultsCommand) -> anyhow::Result<()> {

@@ -36,6 +36,38 @@ pub enum Command {
     /// Moderation tools.
     #[command(subcommand)]
     Moderation(ModerationCommand),
+    /// Impact-review reports.
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// The impact-review report for a period of UAE calendar days, as PDF or HTML, written to
+    /// `--out` or to standard output.
+    Impact {
+        /// The first day, YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        /// The last day, YYYY-MM-DD (included).
+        #[arg(long)]
+        to: String,
+        #[arg(long, default_value = "ar", value_parser = ["ar", "en"])]
+        lang: String,
+        #[arg(long, value_enum, default_value = "pdf")]
+        format: crate::reports::Format,
+        /// The file to write; standard output when absent.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// The site's public address, for the report's links to outcome pages.
+        #[arg(long, env = "SHAREK_BASE_URL", default_value = "http://127.0.0.1:3000")]
+        base_url: String,
+        /// The Chromium (or Chrome) program that prints the PDF.
+        #[arg(long, env = "SHAREK_CHROMIUM", default_value = "chromium")]
+        chromium: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -162,6 +194,13 @@ pub struct ServeArgs {
         default_value = "Sharek <no-reply@localhost>"
     )]
     pub mail_from: String,
+    /// How long a server holds a batch of email it claimed, in seconds: if it dies, another
+    /// server sends the rest once the claim runs out.
+    #[arg(long, env = "SHAREK_MAIL_LEASE_SECONDS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(10..=3600))]
+    pub mail_lease_seconds: u64,
+    /// The Chromium (or Chrome) program that prints impact reports to PDF.
+    #[arg(long, env = "SHAREK_CHROMIUM", default_value = "chromium")]
+    pub chromium: String,
     /// Flags from different participants that hold a published comment for a moderator again.
     #[arg(long, env = "SHAREK_FLAG_THRESHOLD", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub flag_threshold: u32,

@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod http;
 pub mod mail;
+pub mod reports;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod webhooks;
@@ -59,6 +60,8 @@ pub struct Settings {
     pub webhook_secret: Option<String>,
     /// Flags that hold a published comment again (`--flag-threshold`).
     pub flag_threshold: i64,
+    /// The program that prints impact reports to PDF (`--chromium`).
+    pub chromium: String,
 }
 
 impl Settings {
@@ -72,6 +75,7 @@ impl Settings {
             mailer: None,
             webhook_secret: None,
             flag_threshold: app::consultations::rules::FLAG_THRESHOLD,
+            chromium: "chromium".to_owned(),
             desk: app::feedback::actions::Desk {
                 base_url: base_url.to_string(),
                 ..Default::default()
@@ -128,6 +132,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             desk: desk.clone(),
             webhook_secret: args.webhook_secret.clone(),
             flag_threshold: i64::from(args.flag_threshold),
+            chromium: args.chromium.clone(),
             ..Settings::new(args.base_url.clone(), args.site_root.clone())
         }),
     };
@@ -145,7 +150,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tokio::spawn(run_scheduler(db.clone(), desk));
     tokio::spawn(run_folder(db.clone()));
     if let Some(mailer) = mailer {
-        tokio::spawn(mail::run(db.clone(), mailer));
+        let lease = std::time::Duration::from_secs(args.mail_lease_seconds);
+        tokio::spawn(mail::run(db.clone(), mailer, lease));
     }
     if let Some(secret) = args.webhook_secret.clone() {
         tokio::spawn(webhooks::run(db.clone(), secret));

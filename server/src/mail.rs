@@ -86,27 +86,25 @@ impl Mailer {
     }
 }
 
-/// How many messages a sender claims at once, and for how long: long enough to send them all
-/// at the relay's timeout, and a sender stops early when its claim is running out.
+/// How many messages a sender claims at once. A claim lasts `--mail-lease-seconds`; a sender
+/// stops early when less than a quarter of it (at most the relay's timeout) is left.
 const BATCH: i64 = 100;
-const LEASE: Duration = Duration::from_secs(300);
-/// What must be left of a claim to start sending one more message (the relay's timeout).
-const MARGIN: Duration = Duration::from_secs(30);
 
 /// Claims what is waiting and sends it; returns how many were sent. With several servers,
 /// each message is claimed by one (see `app::store::outbox::claim`).
-pub async fn deliver(db: &Db, mailer: &Mailer) -> anyhow::Result<usize> {
+pub async fn deliver(db: &Db, mailer: &Mailer, lease: Duration) -> anyhow::Result<usize> {
+    let margin = chrono::Duration::from_std((lease / 4).min(Duration::from_secs(20)))?;
     let mut sent = 0;
     loop {
         let now = chrono::Utc::now();
-        let until = now + chrono::Duration::from_std(LEASE)?;
+        let until = now + chrono::Duration::from_std(lease)?;
         let batch = outbox::claim(db, BATCH, until, now).await?;
         if batch.is_empty() {
             return Ok(sent);
         }
         let full = batch.len() as i64 == BATCH;
         for mail in batch {
-            if chrono::Utc::now() + chrono::Duration::from_std(MARGIN)? > until {
+            if chrono::Utc::now() + margin > until {
                 // The rest goes back when the claim expires.
                 return Ok(sent);
             }
@@ -128,12 +126,12 @@ pub async fn deliver(db: &Db, mailer: &Mailer) -> anyhow::Result<usize> {
 }
 
 /// The sender: every server runs one; each message is claimed by one of them.
-pub async fn run(db: Db, mailer: Mailer) {
+pub async fn run(db: Db, mailer: Mailer, lease: Duration) {
     let mut ticks = tokio::time::interval(EVERY);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        if let Err(error) = deliver(&db, &mailer).await {
+        if let Err(error) = deliver(&db, &mailer, lease).await {
             tracing::error!(error = %format!("{error:#}"), "the outbox could not be read");
         }
     }
@@ -206,7 +204,12 @@ mod tests {
         let (port, relay) = fake_relay().await;
         let url = url::Url::parse(&format!("smtp://127.0.0.1:{port}")).expect("url");
         let mailer = Mailer::new(&url, "Sharek <no-reply@ministry.example>").expect("mailer");
-        assert_eq!(deliver(db, &mailer).await.expect("deliver"), 1);
+        assert_eq!(
+            deliver(db, &mailer, Duration::from_secs(60))
+                .await
+                .expect("deliver"),
+            1
+        );
         let received = relay.await.expect("relay");
         assert!(received.contains("To: amal@example.org"), "{received}");
         assert!(received.contains("inv=secret"), "{received}");
@@ -237,7 +240,12 @@ mod tests {
         // Nothing listens there.
         let url = url::Url::parse("smtp://127.0.0.1:9").expect("url");
         let mailer = Mailer::new(&url, "no-reply@ministry.example").expect("mailer");
-        assert_eq!(deliver(db, &mailer).await.expect("deliver"), 0);
+        assert_eq!(
+            deliver(db, &mailer, Duration::from_secs(60))
+                .await
+                .expect("deliver"),
+            0
+        );
         assert_eq!(outbox::pending(db, 10).await.expect("pending").len(), 1);
         assert!(Mailer::new(&url::Url::parse("smtps://h").expect("url"), "a@b.c").is_err());
     }

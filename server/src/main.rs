@@ -22,13 +22,16 @@ async fn run() -> anyhow::Result<()> {
         Some(Command::Serve(args)) => args.log_format.clone(),
         _ => cli.serve.log_format.clone(),
     };
-    init_tracing(&log_format);
+    // A report written to standard output must not have log lines in it.
+    let to_stderr = matches!(cli.command, Some(Command::Report(_)));
+    init_tracing(&log_format, to_stderr);
     match cli.command {
         None => server::serve(cli.serve).await,
         Some(Command::Serve(args)) => server::serve(args).await,
         Some(Command::User(command)) => server::cli::run(command).await,
         Some(Command::Results(command)) => server::cli::results(command).await,
         Some(Command::Moderation(command)) => server::cli::moderation(command),
+        Some(Command::Report(command)) => server::cli::report(command).await,
         Some(Command::Migrate(args)) => {
             server::connect(&args.database_url).await?;
             tracing::info!("migrations applied");
@@ -37,10 +40,18 @@ async fn run() -> anyhow::Result<()> {
     }
 }
 
-fn init_tracing(format: &str) {
+fn init_tracing(format: &str, to_stderr: bool) {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(move || -> Box<dyn std::io::Write> {
+            if to_stderr {
+                Box::new(std::io::stderr())
+            } else {
+                Box::new(std::io::stdout())
+            }
+        });
     if format == "json" {
         builder.json().init();
     } else {

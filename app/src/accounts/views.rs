@@ -76,6 +76,7 @@ pub fn StaffDashboard(
             let reads_opportunities = user.can(Permission::ReadSurveys);
             let handles_feedback = user.can(Permission::HandleFeedback);
             let reads_figures = user.can(Permission::ReadFeedbackFigures);
+            let reads_results = user.can(Permission::ReadResults);
             let enters_responses = user.can(Permission::CollectResponses);
             let moderates = user.can(Permission::Moderate);
             view! {
@@ -129,6 +130,16 @@ pub fn StaffDashboard(
                         <li class="card">
                             <h2><a href=format!("/{}/staff/opportunities", locale.code())>{t("opportunities.staff_title")}</a></h2>
                             <p>{t("opportunities.staff_blurb")}</p>
+                        </li>
+                        <li class="card">
+                            <h2><a href=format!("/{}/staff/outcomes", locale.code())>{t("outcomes.staff_title")}</a></h2>
+                            <p>{t("outcomes.staff_blurb")}</p>
+                        </li>
+                    })}
+                    {reads_results.then(|| view! {
+                        <li class="card">
+                            <h2><a href=crate::reports::reports_path(locale)>{t("reports.title")}</a></h2>
+                            <p>{t("reports.staff_blurb")}</p>
                         </li>
                     })}
                     <li class="card">

@@ -174,7 +174,7 @@ fn FiguresScreen(view: FiguresView) -> impl IntoView {
         </dl>
         <h2 id="ratings-title">{t("feedback.ratings_title")}</h2>
         <p id="ratings-sentence">{ratings_sentence}</p>
-        {(rated > 0).then(|| view! { <div class="chart" role="img" aria-labelledby="ratings-sentence" inner_html=view.ratings_chart.clone()></div> })}
+        {(rated > 0).then(|| view! { <div class="chart" tabindex="0" role="img" aria-labelledby="ratings-sentence" inner_html=view.ratings_chart.clone()></div> })}
         <div class="table-scroll">
             <table class="table">
                 <caption>{t("feedback.ratings_title")}</caption>

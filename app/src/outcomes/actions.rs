@@ -40,6 +40,22 @@ fn may_author(actor: &Actor) -> Result<(), OutcomeError> {
     }
 }
 
+/// The question key of the indicator chosen, `None` for none. A value naming an opportunity
+/// other than the linked one names no question of the linked survey: answered as given, so
+/// the check below refuses it.
+fn indicator_key(value: &str, link: &str) -> Option<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    match value.split_once(':') {
+        Some((opportunity, key)) if matches!(Link::parse(link), Some(Link::Opportunity(id)) if id.to_string() == opportunity) => {
+            Some(key.to_owned())
+        }
+        _ => Some(value.to_owned()),
+    }
+}
+
 /// Checks the input and what it links to; answers the fields and the topic to list it under.
 async fn checked(db: &Db, input: &OutcomeInput) -> Result<(OutcomeFields, String), OutcomeError> {
     let fields = check(input);
@@ -57,8 +73,9 @@ async fn checked(db: &Db, input: &OutcomeInput) -> Result<(OutcomeFields, String
         Some(Link::Topic(code)) => topic = Some(code),
         None => {}
     }
-    let indicator = input.indicator.trim();
-    if !indicator.is_empty() {
+    // The form sends `{opportunity}:{key}`; the API may send the bare key.
+    let indicator = indicator_key(&input.indicator, &input.link);
+    if let Some(indicator) = indicator.as_deref() {
         let known = match survey {
             Some(survey) => crate::surveys::db::get(db, survey)
                 .await?
@@ -75,7 +92,10 @@ async fn checked(db: &Db, input: &OutcomeInput) -> Result<(OutcomeFields, String
         }
     }
     match (fields, topic) {
-        (Ok(fields), Some(topic)) if problems.is_empty() => Ok((fields, topic)),
+        (Ok(mut fields), Some(topic)) if problems.is_empty() => {
+            fields.indicator = indicator;
+            Ok((fields, topic))
+        }
         _ => Err(OutcomeError::Invalid(super::rules::in_page_order(problems))),
     }
 }

@@ -339,8 +339,10 @@ pub async fn choices(db: &Db) -> Result<Choices, StoreError> {
     let mut choices = Choices::default();
     for (id, ar, en, survey) in rows {
         let title = Text::new(ar, en);
+        // A before/after figure needs waves: only periodic surveys offer indicators.
         if let Some(survey) = survey
             && let Some(survey) = crate::surveys::db::get(db, survey).await?
+            && survey.recurrence.is_some()
         {
             for (_, q) in survey.definition.questions() {
                 if crate::results::summary::has_trend(&q.kind) {

@@ -49,11 +49,9 @@ async fn publish(
         crate::Locale::En.t("outcomes.published_note"),
     );
     db::publish(db, id, 0, &json, &note, None, at).await?;
-    let mut version = 1;
-    for (step, (status, ar, en)) in progress.iter().enumerate() {
-        let when = at + Duration::days(12 * (step as i64 + 1));
+    for (version, (status, ar, en)) in (1..).zip(progress.iter()) {
+        let when = at + Duration::days(12 * i64::from(version));
         db::add_update(db, id, version, *status, &Text::new(*ar, *en), None, when).await?;
-        version += 1;
     }
     Ok(())
 }

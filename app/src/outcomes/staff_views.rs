@@ -113,6 +113,12 @@ pub fn StaffOutcomePage() -> impl IntoView {
     .into_any()
 }
 
+/// An indicator's value in the form: the opportunity and the question key, so two surveys
+/// with the same key stay two choices.
+fn indicator_code(opportunity: Uuid, key: &str) -> String {
+    format!("{opportunity}:{key}")
+}
+
 #[component]
 fn OutcomeEditor(shown: Option<Shown>, choices: Choices) -> impl IntoView {
     let locale = use_locale();
@@ -236,12 +242,12 @@ fn OutcomeFields(
         )
     }));
     let mut indicators = vec![(String::new(), t("outcomes.no_indicator"))];
-    indicators.extend(
-        choices
-            .indicators
-            .iter()
-            .map(|(_, key, text)| (key.clone(), text.get(locale).to_owned())),
-    );
+    indicators.extend(choices.indicators.iter().map(|(opportunity, key, text)| {
+        (
+            indicator_code(*opportunity, key),
+            text.get(locale).to_owned(),
+        )
+    }));
     let statuses: Vec<(String, String)> = OutcomeStatus::ALL
         .iter()
         .map(|s| (s.code().to_owned(), locale.t(&s.label_key())))
@@ -257,14 +263,14 @@ fn OutcomeFields(
         });
     view! {
         <SelectField name="link" label=label("link") hint=t("outcomes.hint.link") options=links value=link.unwrap_or_default() feedback=feedback.clone()/>
-        <TextField name="title_ar" label=label("title_ar") required=true value=get(|o| o.title.ar.clone()) feedback=feedback.clone()/>
-        <TextField name="title_en" label=label("title_en") required=true value=get(|o| o.title.en.clone()) feedback=feedback.clone()/>
+        <TextField name="title_ar" label=label("title_ar") required=true lang=crate::Locale::Ar value=get(|o| o.title.ar.clone()) feedback=feedback.clone()/>
+        <TextField name="title_en" label=label("title_en") required=true lang=crate::Locale::En value=get(|o| o.title.en.clone()) feedback=feedback.clone()/>
         <TextArea name="said_ar" label=label("said_ar") hint=t("outcomes.hint.said") lang=crate::Locale::Ar value=get(|o| o.said.ar.clone()) feedback=feedback.clone()/>
         <TextArea name="said_en" label=label("said_en") lang=crate::Locale::En value=get(|o| o.said.en.clone()) feedback=feedback.clone()/>
         <TextArea name="did_ar" label=label("did_ar") hint=t("outcomes.hint.did") lang=crate::Locale::Ar value=get(|o| o.did.ar.clone()) feedback=feedback.clone()/>
         <TextArea name="did_en" label=label("did_en") lang=crate::Locale::En value=get(|o| o.did.en.clone()) feedback=feedback.clone()/>
-        <TextField name="responsible_ar" label=label("responsible_ar") required=true value=get(|o| o.responsible.ar.clone()) feedback=feedback.clone()/>
-        <TextField name="responsible_en" label=label("responsible_en") required=true value=get(|o| o.responsible.en.clone()) feedback=feedback.clone()/>
+        <TextField name="responsible_ar" label=label("responsible_ar") required=true lang=crate::Locale::Ar value=get(|o| o.responsible.ar.clone()) feedback=feedback.clone()/>
+        <TextField name="responsible_en" label=label("responsible_en") required=true lang=crate::Locale::En value=get(|o| o.responsible.en.clone()) feedback=feedback.clone()/>
         {if published {
             // Once published, the status moves only with progress, so people are told.
             view! { <input type="hidden" name="status" value=get(|o| o.status.code().to_owned())/> }.into_any()
@@ -276,7 +282,10 @@ fn OutcomeFields(
             }.into_any()
         }}
         <TextField name="due_on" kind="date" label=label("due_on") hint=t("outcomes.hint.due_on") value=get(|o| o.due_on.map(|d| d.to_string()).unwrap_or_default()) feedback=feedback.clone()/>
-        <SelectField name="indicator" label=label("indicator") hint=t("outcomes.hint.indicator") options=indicators value=get(|o| o.indicator.clone().unwrap_or_default()) feedback=feedback/>
+        <SelectField name="indicator" label=label("indicator") hint=t("outcomes.hint.indicator") options=indicators value=get(|o| match (o.opportunity_id, &o.indicator) {
+            (Some(id), Some(key)) => indicator_code(id, key),
+            _ => String::new(),
+        }) feedback=feedback/>
     }
     .into_any()
 }

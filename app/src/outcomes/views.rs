@@ -178,7 +178,7 @@ fn FilterForm(filter: Filter) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
-            <button type="submit" class="button">{t("opportunities.apply")}</button>
+            <button type="submit" class="button">{t("outcomes.apply")}</button>
             {(filter != Filter::default()).then(|| view! {
                 <a class="filter-clear" href=list_path(locale)>{t("opportunities.clear")}</a>
             })}

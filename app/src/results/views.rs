@@ -120,7 +120,7 @@ pub fn QuestionView(
             <h3 id=heading>{q.text.clone()}</h3>
             <p class="result-meta">{locale.t_with("results.answered", &[("n", &count(q.answered, locale))])}</p>
             <figure class="chart-figure">
-                {has_chart.then(|| view! { <div class="chart" role="img" aria-labelledby=sentence_id.clone() inner_html=q.chart.clone()></div> })}
+                {has_chart.then(|| view! { <div class="chart" tabindex="0" role="img" aria-labelledby=sentence_id.clone() inner_html=q.chart.clone()></div> })}
                 <figcaption id=sentence_id.clone()>{q.sentence.clone()}</figcaption>
             </figure>
             <SummaryTable summary=q.summary.clone() caption=q.text.clone()/>
@@ -235,7 +235,7 @@ pub fn TrendResult(trend: Trend) -> impl IntoView {
         <section class="result" aria-labelledby=format!("{id}-title")>
             <h3 id=format!("{id}-title")>{trend.text.clone()} " – " {trend.measure.clone()}</h3>
             <figure class="chart-figure">
-                <div class="chart" role="img" aria-labelledby=id.clone() inner_html=trend.chart.clone()></div>
+                <div class="chart" tabindex="0" role="img" aria-labelledby=id.clone() inner_html=trend.chart.clone()></div>
                 <figcaption id=id.clone()>{trend.sentence.clone()}</figcaption>
             </figure>
             <details class="data-table">

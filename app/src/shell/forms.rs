@@ -57,6 +57,10 @@ pub fn TextField(
     /// The stored value, shown unless the form was posted (then what was typed is shown).
     #[prop(optional, into)]
     value: Option<String>,
+    /// The language of the text to type, when it is not the page's (the English title on
+    /// the Arabic page).
+    #[prop(optional)]
+    lang: Option<crate::Locale>,
     feedback: FormFeedback,
 ) -> impl IntoView {
     let locale = use_locale();
@@ -94,6 +98,8 @@ pub fn TextField(
                 autocomplete=autocomplete
                 inputmode=inputmode
                 required=required
+                lang=lang.map(|l| l.code())
+                dir=lang.map(|l| l.dir())
                 aria-invalid=error_id.as_ref().map(|_| "true")
                 aria-describedby=(!described_by.is_empty()).then_some(described_by)
             />
@@ -157,6 +163,7 @@ pub fn TextArea(
                 </p>
             })}
             <textarea id=id name=name rows="3" lang=lang.map(|l| l.code()) dir=lang.map(|l| l.dir())
+                aria-invalid=has_error.then_some("true")
                 aria-describedby=(!described.is_empty()).then_some(described)>{textarea_text(&text)}</textarea>
         </div>
     }

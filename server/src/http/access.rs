@@ -95,6 +95,7 @@ pub fn rules() -> impl Iterator<Item = &'static Rule> {
         super::consultations::RULES,
         super::moderation::RULES,
         super::outcomes::RULES,
+        super::reports::RULES,
     ]
     .into_iter()
     .flatten()

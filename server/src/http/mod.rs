@@ -17,6 +17,7 @@ mod moderation;
 mod opportunities;
 mod outcomes;
 mod participants;
+mod reports;
 mod responses;
 mod results;
 mod session;
@@ -82,6 +83,7 @@ pub fn router(state: AppState) -> Router {
         .merge(consultations::routes())
         .merge(moderation::routes())
         .merge(outcomes::routes())
+        .merge(reports::routes())
         // A form handler's own failure becomes a page with an apology (`forms::server_error`).
         .route_layer(middleware::from_fn_with_state(
             pages.clone(),

@@ -162,7 +162,11 @@ async fn a_survey_outcome_tells_each_person_once_in_their_language(db: Db) {
         reply.body
     );
     assert!(reply.body.contains("اكتب هذا باللغتين"), "{}", reply.body);
-    assert!(reply.body.contains("أدخل اليوم بالصيغة YYYY-MM-DD"));
+    assert!(
+        reply
+            .body
+            .contains("أدخل اليوم بالصيغة \u{2066}YYYY-MM-DD\u{2069}")
+    );
     assert!(reply.body.contains("إدارة مراكز الأسرة"), "typed text kept");
     let created = author
         .post("/en/staff/outcomes", &form(&filled(&link)))

@@ -72,7 +72,9 @@ async fn signing_in_by_link_and_by_code(db: Db) {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("تحقّق من بريدك الإلكتروني"));
     assert_eq!(
-        server::mail::deliver(&db, &mailer).await.expect("deliver"),
+        server::mail::deliver(&db, &mailer, std::time::Duration::from_secs(60))
+            .await
+            .expect("deliver"),
         1
     );
     let received = catcher.wait_for(1, Wait::from_secs(20)).await;

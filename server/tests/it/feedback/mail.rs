@@ -23,7 +23,9 @@ async fn the_participant_hears_back_by_email(db: Db) {
     .await;
     let (id, _) = web_case(&db, "social_services", Some("sara@example.ae"), Utc::now()).await;
     assert_eq!(
-        server::mail::deliver(&db, &mailer).await.expect("deliver"),
+        server::mail::deliver(&db, &mailer, std::time::Duration::from_secs(60))
+            .await
+            .expect("deliver"),
         1
     );
     let received = catcher.wait_for(1, Wait::from_secs(20)).await;
@@ -57,7 +59,9 @@ async fn the_participant_hears_back_by_email(db: Db) {
     .await
     .expect("reply");
     assert_eq!(
-        server::mail::deliver(&db, &mailer).await.expect("deliver"),
+        server::mail::deliver(&db, &mailer, std::time::Duration::from_secs(60))
+            .await
+            .expect("deliver"),
         1
     );
     let received = catcher.wait_for(2, Wait::from_secs(20)).await;
