@@ -189,7 +189,7 @@ fn ChartBlock(
         <figure class="chart-figure">
             <div class="chart" tabindex="0" role="img" aria-labelledby=sentence_id inner_html=svg></div>
         </figure>
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table>
                 <caption>{caption}</caption>
                 <thead><tr><th scope="col">{head}</th><th scope="col">{locale.t("reports.count")}</th></tr></thead>
@@ -268,7 +268,7 @@ pub fn ReportBody(report: ImpactReport, locale: Locale, base: String) -> impl In
                     None => t("reports.no_ratings"),
                 }}</p>
                 {(!report.feedback_topics.is_empty()).then(|| view! {
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0">
                         <table>
                             <caption>{t("reports.feedback_by_topic")}</caption>
                             <thead><tr>
@@ -352,7 +352,7 @@ fn Participation(report: ImpactReport, locale: Locale) -> impl IntoView {
                     svg=bar_chart(&channels, total, locale) caption=t("reports.by_channel")
                     head=t("reports.channel") rows=table_rows(&channels)/>
                 <h4>{t("reports.by_survey")}</h4>
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0">
                     <table>
                         <caption>{t("reports.by_survey")}</caption>
                         <thead><tr><th scope="col">{t("reports.survey")}</th><th scope="col">{t("reports.wave_column")}</th><th scope="col">{t("reports.count")}</th></tr></thead>
@@ -367,7 +367,7 @@ fn Participation(report: ImpactReport, locale: Locale) -> impl IntoView {
             {(!report.targets.is_empty()).then(|| view! {
                 <h4>{t("reports.targets_title")}</h4>
                 <p>{t("reports.targets_lead")}</p>
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0">
                     <table>
                         <caption>{t("reports.targets_title")}</caption>
                         <thead><tr>
@@ -407,7 +407,7 @@ fn Opportunities(report: ImpactReport, locale: Locale) -> impl IntoView {
             <h3 id="opportunities-title">{t("reports.opportunities_title")}</h3>
             {report.opportunities.is_empty().then(|| view! { <p>{t("reports.no_opportunities")}</p> })}
             {(!report.opportunities.is_empty()).then(|| view! {
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0">
                     <table>
                         <caption>{t("reports.opportunities_title")}</caption>
                         <thead><tr>
@@ -449,7 +449,7 @@ fn ModerationSection(report: ImpactReport, locale: Locale) -> impl IntoView {
                 ("hidden", &count(m.hidden)),
             ])}</p>
             {(m.hidden > 0).then(|| view! {
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0">
                     <table>
                         <caption>{t("reports.hidden_by_category")}</caption>
                         <thead><tr><th scope="col">{t("reports.category")}</th><th scope="col">{t("reports.count")}</th></tr></thead>
@@ -494,7 +494,7 @@ fn Outcomes(report: ImpactReport, base: String, locale: Locale) -> impl IntoView
                     ])
                     svg=bar_chart(&by_status, total, locale) caption=t("reports.outcomes_by_status")
                     head=t("reports.status") rows=by_status.iter().map(|(l, n)| (l.clone(), count(*n))).collect()/>
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0">
                     <table>
                         <caption>{t("reports.outcomes_table")}</caption>
                         <thead><tr>
