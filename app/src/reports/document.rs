@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use super::ImpactReport;
-use super::views::ReportBody;
+use super::body::ReportBody;
 use crate::Locale;
 
 const STYLE: &str = r#"

@@ -3,11 +3,12 @@
 //! which surveys and consultations ran, feedback and the replies to it (within the service
 //! level, satisfaction), moderation, and the outcomes — what changed because of it all.
 //!
-//! The figures are gathered in `db`, shown by one component (`views::ReportBody`) on the staff
+//! The figures are gathered in `db`, shown by one component (`body::ReportBody`) on the staff
 //! page `/{lang}/staff/reports` and in the standalone document (`document`) that the command
 //! line, the download and the PDF (the server prints that document with headless Chromium) use:
 //! one rendering, so the PDF says exactly what the page says.
 
+pub mod body;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
