@@ -129,6 +129,11 @@ pub fn App() -> impl IntoView {
                         view=reports::views::ReportsPage
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("reports"), StaticSegment("periodic"))
+                        view=reports::periodic_views::PeriodicReportsPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=StaticSegment("policy") view=pages::document::PolicyPage/>
                     <Route
                         path=StaticSegment("accessibility")

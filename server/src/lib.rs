@@ -149,6 +149,11 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     tokio::spawn(run_scheduler(db.clone(), desk));
     tokio::spawn(run_folder(db.clone()));
+    tokio::spawn(run_reports(
+        db.clone(),
+        args.base_url.to_string(),
+        args.chromium.clone(),
+    ));
     if let Some(mailer) = mailer {
         let lease = std::time::Duration::from_secs(args.mail_lease_seconds);
         tokio::spawn(mail::run(db.clone(), mailer, lease));
@@ -203,6 +208,23 @@ async fn run_scheduler(db: Db, desk: app::feedback::actions::Desk) {
         // Spent sign-ins hold an address: forgotten a day after they expire.
         if let Err(error) = app::participants::db::prune_sign_ins(&db, now).await {
             tracing::error!(%error, "pruning sign-ins failed; retrying at the next tick");
+        }
+    }
+}
+
+/// How often the scheduled reports are looked at (a period ends at midnight UAE time; its
+/// report goes out within this long).
+const REPORTS_EVERY: Duration = Duration::from_secs(300);
+
+/// Makes the scheduled impact reports that are owed (`reports::make_due`). Every app server
+/// runs one; each report is kept and sent once.
+async fn run_reports(db: Db, base: String, chromium: String) {
+    let mut ticks = tokio::time::interval(REPORTS_EVERY);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if let Err(error) = reports::make_due(&db, &base, &chromium, chrono::Utc::now()).await {
+            tracing::error!(%error, "making scheduled reports failed; retrying at the next tick");
         }
     }
 }

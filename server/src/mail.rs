@@ -10,7 +10,7 @@ use app::store::{Db, outbox};
 use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
     message::{
-        Mailbox,
+        Attachment, Mailbox, MultiPart, SinglePart,
         header::{ContentType, HeaderName, HeaderValue},
     },
     transport::smtp::authentication::Credentials,
@@ -57,12 +57,16 @@ impl Mailer {
         })
     }
 
-    async fn send(&self, mail: &outbox::Mail) -> anyhow::Result<()> {
+    /// Sends one message; `attachment` is the file it carries, if any.
+    async fn send(
+        &self,
+        mail: &outbox::Mail,
+        attachment: Option<outbox::Attachment>,
+    ) -> anyhow::Result<()> {
         let mut builder = Message::builder()
             .from(self.from.clone())
             .to(mail.to.parse().context("recipient")?)
-            .subject(mail.subject.clone())
-            .header(ContentType::TEXT_PLAIN);
+            .subject(mail.subject.clone());
         if let Some(url) = &mail.unsubscribe {
             // RFC 8058: mail programs show an "Unsubscribe" button that POSTs this body.
             builder = builder
@@ -75,9 +79,23 @@ impl Mailer {
                     "List-Unsubscribe=One-Click".to_owned(),
                 ));
         }
-        let message = builder
-            .body(mail.body.clone())
-            .context("building the message")?;
+        let message = match attachment {
+            None => builder
+                .header(ContentType::TEXT_PLAIN)
+                .body(mail.body.clone()),
+            Some(file) => builder.multipart(
+                MultiPart::mixed()
+                    .singlepart(SinglePart::plain(mail.body.clone()))
+                    .singlepart(
+                        Attachment::new(file.file_name).body(
+                            file.content,
+                            ContentType::parse(&file.content_type)
+                                .context("the attachment's content type")?,
+                        ),
+                    ),
+            ),
+        }
+        .context("building the message")?;
         self.transport
             .send(message)
             .await
@@ -108,7 +126,11 @@ pub async fn deliver(db: &Db, mailer: &Mailer, lease: Duration) -> anyhow::Resul
                 // The rest goes back when the claim expires.
                 return Ok(sent);
             }
-            match mailer.send(&mail).await {
+            let attachment = match mail.attachment {
+                Some(id) => outbox::attachment(db, id).await?,
+                None => None,
+            };
+            match mailer.send(&mail, attachment).await {
                 Ok(()) => {
                     outbox::sent(db, mail.id, chrono::Utc::now()).await?;
                     sent += 1;

@@ -86,6 +86,66 @@ pub fn file_name(period: Period, locale: Locale, format: Format) -> String {
     )
 }
 
+/// Makes the reports the schedules owe (`app::reports::periodic`): each is gathered, printed
+/// (the HTML is sent instead if Chromium fails), kept in the archive and emailed to its
+/// recipients, once per schedule and period however many servers do this at the same time.
+/// Answers the (schedule, period) of each report this call kept.
+pub async fn make_due(
+    db: &Db,
+    base: &str,
+    chromium: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<(uuid::Uuid, Period)>, ReportError> {
+    use app::reports::periodic::{self, db as periodic_db};
+    let mut kept = Vec::new();
+    for schedule in periodic_db::active(db).await? {
+        let reported = periodic_db::reported(db, schedule.id).await?;
+        for period in periodic::owed(schedule.cadence, schedule.created_at, now) {
+            if reported.contains(&period.from) {
+                continue;
+            }
+            let locale = schedule.locale;
+            let report = app::reports::db::gather(db, period, now).await?;
+            let html = app::reports::document(&report, locale, base);
+            let pdf = match print(&html, chromium).await {
+                Ok(pdf) => Some(pdf),
+                Err(error) => {
+                    tracing::error!(%error, "a scheduled report is sent as HTML: it could not be printed");
+                    None
+                }
+            };
+            let format = if pdf.is_some() {
+                Format::Pdf
+            } else {
+                Format::Html
+            };
+            let link = format!(
+                "{}{}",
+                base.trim_end_matches('/'),
+                periodic::periodic_path(locale)
+            );
+            let letter = periodic::letter(locale, period, &link);
+            let made = periodic_db::Made {
+                schedule: schedule.id,
+                period,
+                locale,
+                html,
+                pdf,
+                recipients: schedule.recipients.clone(),
+                subject: letter.subject,
+                body: letter.body,
+                file_name: file_name(period, locale, format),
+                content_type: format.content_type().to_owned(),
+            };
+            if periodic_db::keep(db, &made, now).await? {
+                tracing::info!(schedule = %schedule.id, from = %period.from, to = %period.to, "a scheduled impact report was made and queued");
+                kept.push((schedule.id, period));
+            }
+        }
+    }
+    Ok(kept)
+}
+
 /// A folder of its own for one print, removed when dropped.
 struct Scratch(PathBuf);
 

@@ -97,6 +97,8 @@ pub enum Permission {
     Moderate,
     /// Answer participants' comments as the ministry (official replies).
     AnswerComments,
+    /// Schedule periodic impact-review reports to the concerned bodies, and stop them.
+    ScheduleReports,
 }
 
 /// The signed-in staff member, as pages and handlers see them.

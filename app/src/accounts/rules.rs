@@ -10,7 +10,7 @@ impl Role {
     pub fn allows(self, permission: Permission) -> bool {
         match permission {
             Permission::EnterStaffArea => true,
-            Permission::ManageUsers => self == Role::Admin,
+            Permission::ManageUsers | Permission::ScheduleReports => self == Role::Admin,
             Permission::AuthorSurveys => matches!(self, Role::Admin | Role::Author),
             Permission::ReadSurveys => {
                 matches!(self, Role::Admin | Role::Author | Role::Analyst)

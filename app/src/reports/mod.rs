@@ -13,6 +13,8 @@ pub mod body;
 pub mod db;
 #[cfg(feature = "ssr")]
 mod document;
+pub mod periodic;
+pub mod periodic_views;
 pub mod views;
 
 #[cfg(feature = "ssr")]

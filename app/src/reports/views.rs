@@ -34,6 +34,7 @@ pub fn ReportsPage() -> impl IntoView {
         <div class="no-print">
             <h1>{title}</h1>
             <p class="lead">{t("reports.lead")}</p>
+            <p><a href=super::periodic::periodic_path(locale)>{t("reports.periodic_link")}</a></p>
             {pdf_failed.then(|| view! { <p class="notice notice-warning" role="alert">{t("reports.pdf_unavailable")}</p> })}
         </div>
         <Suspense fallback=move || view! { <p>{t("form.loading")}</p> }>

@@ -25,6 +25,16 @@ pub struct Mail {
     pub body: String,
     /// The one-click unsubscribe address (RFC 8058), for messages people can stop.
     pub unsubscribe: Option<String>,
+    /// A file sent with it ([`attachment`] loads it when the message is sent).
+    pub attachment: Option<Uuid>,
+}
+
+/// A file sent with a message, shared by all its recipients.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub file_name: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
 }
 
 pub async fn enqueue(
@@ -64,23 +74,41 @@ pub async fn enqueue_stoppable(
     Ok(())
 }
 
-type MailRow = (Uuid, String, String, String, Option<String>);
+type MailRow = (Uuid, String, String, String, Option<String>, Option<Uuid>);
 
-fn mail((id, to, subject, body, unsubscribe): MailRow) -> Mail {
+fn mail((id, to, subject, body, unsubscribe, attachment): MailRow) -> Mail {
     Mail {
         id,
         to,
         subject,
         body,
         unsubscribe,
+        attachment,
     }
+}
+
+/// The file a message carries.
+pub async fn attachment(db: &Db, id: Uuid) -> Result<Option<Attachment>, StoreError> {
+    let row: Option<(String, String, Vec<u8>)> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT file_name, content_type, content FROM mail_attachments WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+    })?;
+    Ok(row.map(|(file_name, content_type, content)| Attachment {
+        file_name,
+        content_type,
+        content,
+    }))
 }
 
 /// Unsent messages still worth trying, oldest first (claimed or not).
 pub async fn pending(db: &Db, limit: i64) -> Result<Vec<Mail>, StoreError> {
     let rows: Vec<MailRow> = on_db!(db, |pool| {
         sqlx::query_as(
-            "SELECT id, to_address, subject, body, unsubscribe_url FROM outbox \
+            "SELECT id, to_address, subject, body, unsubscribe_url, attachment_id FROM outbox \
              WHERE sent_at IS NULL AND attempts < $1 ORDER BY created_at LIMIT $2",
         )
         .bind(MAX_ATTEMPTS)
@@ -108,7 +136,7 @@ pub async fn claim(
              SELECT id FROM outbox WHERE sent_at IS NULL AND attempts < $2
                  AND (claimed_until IS NULL OR claimed_until < $3)
              ORDER BY created_at LIMIT $4 {lock})
-         RETURNING id, to_address, subject, body, unsubscribe_url"
+         RETURNING id, to_address, subject, body, unsubscribe_url, attachment_id"
     );
     let mut rows: Vec<MailRow> = on_db!(db, |pool| {
         sqlx::query_as(&sql)

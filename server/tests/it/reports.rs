@@ -168,3 +168,221 @@ async fn reports_over_demo_content(db: Db) {
 }
 
 server::on_both_backends!(reports_over_demo_content);
+
+/// The file part of a multipart message as Python's Maildir keeps it: its headers (up to the
+/// blank line) and its base64 content decoded.
+fn attachment(body: &str) -> (String, Vec<u8>) {
+    use base64::Engine;
+    let start = body
+        .find("Content-Disposition: attachment")
+        .unwrap_or_else(|| panic!("no attachment in:\n{}", &body[..body.len().min(2000)]));
+    let part = &body[start..];
+    let (head, rest) = part.split_once("\n\n").expect("the part's blank line");
+    let content: String = rest
+        .lines()
+        .take_while(|line| !line.starts_with("--"))
+        .collect();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(content.trim())
+        .expect("base64");
+    (head.to_owned(), bytes)
+}
+
+/// Periodic reports (issue 17 §4): administrators schedule them (analysts only download);
+/// after the period the report is made once however many servers try at the same moment,
+/// kept in the archive and emailed with the file to each address through a real SMTP server;
+/// a stopped schedule makes no more.
+async fn periodic_reports_are_made_once_kept_and_emailed(db: Db) {
+    use app::reports::{Preset, periodic};
+    server::demo::ensure_demo_content(&state_for(db.clone()))
+        .await
+        .expect("demo content");
+    let page = "/en/staff/reports/periodic";
+    let (_, mut analyst) = staff(&db, "analyst@example.ae", &[Role::Analyst]).await;
+    let shown = analyst.get(page).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+    assert!(shown.body.contains("No reports are scheduled."));
+    assert!(
+        !shown.body.contains("Schedule the report"),
+        "analysts do not schedule"
+    );
+    let refused = analyst
+        .post(
+            page,
+            &[
+                ("cadence", "month"),
+                ("lang", "ar"),
+                ("recipients", "a@b.ae"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    // An administrator: a bad address is named and what was typed kept.
+    let (_, mut admin) = staff(&db, "admin@example.ae", &[Role::Admin]).await;
+    let bad = admin
+        .post(
+            "/ar/staff/reports/periodic",
+            &[
+                ("cadence", "month"),
+                ("lang", "ar"),
+                ("recipients", "board@ministry.ae\nboard"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("أدخل عناوين بريد إلكتروني"),
+        "{}",
+        bad.body
+    );
+    assert!(
+        bad.body.contains("board@ministry.ae\nboard</textarea>"),
+        "{}",
+        bad.body
+    );
+    let made = admin
+        .post(
+            page,
+            &[
+                ("cadence", "month"),
+                ("lang", "ar"),
+                (
+                    "recipients",
+                    "Board@Ministry.ae\nboard@ministry.ae, audit@gov.ae",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    assert_eq!(made.location, "/en/staff/reports/periodic?done=scheduled");
+    let listed = admin.get(&made.location).await;
+    assert!(listed.body.contains("The report is scheduled."));
+    assert!(listed.body.contains("audit@gov.ae"));
+
+    // Nothing is owed while the first month runs; after it, two servers at once make one.
+    let now = Utc::now();
+    let base = "http://127.0.0.1:3000";
+    assert!(
+        server::reports::make_due(&db, base, "chromium", now)
+            .await
+            .expect("due")
+            .is_empty()
+    );
+    let later = now + Duration::days(40);
+    let owed = periodic::owed(Preset::Month, now, later);
+    assert_eq!(owed.len(), 1);
+    let (a, b) = tokio::join!(
+        server::reports::make_due(&db, base, "chromium", later),
+        server::reports::make_due(&db, base, "chromium", later),
+    );
+    let kept = a.expect("one server").len() + b.expect("another").len();
+    assert_eq!(kept, 1, "one report for the period");
+    assert!(
+        server::reports::make_due(&db, base, "chromium", later)
+            .await
+            .expect("again")
+            .is_empty()
+    );
+
+    // Kept in the archive, both files downloadable by analysts.
+    let archive = periodic::db::archive(&db, 10).await.expect("archive");
+    assert_eq!(archive.len(), 1);
+    assert_eq!(archive[0].period, owed[0]);
+    assert!(archive[0].has_pdf, "printed with Chromium");
+    let listed = analyst.get(page).await;
+    assert!(
+        listed
+            .body
+            .contains(&periodic::archived_path(Locale::En, archive[0].id, "pdf"))
+    );
+    let pdf = analyst
+        .get(&periodic::archived_path(Locale::En, archive[0].id, "pdf"))
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.header("content-type"), "application/pdf");
+    let name = format!("impact-review-{}-ar.pdf", owed[0].slug());
+    assert!(pdf.header("content-disposition").contains(&name));
+    let html = analyst
+        .get(&periodic::archived_path(Locale::En, archive[0].id, "html"))
+        .await;
+    assert!(html.body.contains("<html lang=\"ar\" dir=\"rtl\""));
+    for missing in [
+        periodic::archived_path(Locale::En, uuid::Uuid::new_v4(), "pdf"),
+        format!("{page}/{}/docx", archive[0].id),
+        format!("{page}/not-an-id/pdf"),
+    ] {
+        assert_eq!(
+            analyst.get(&missing).await.status,
+            StatusCode::NOT_FOUND,
+            "{missing}"
+        );
+    }
+    assert_ne!(
+        Client::new(&db)
+            .get(&periodic::archived_path(Locale::En, archive[0].id, "pdf"))
+            .await
+            .status,
+        StatusCode::OK,
+        "visitors download nothing"
+    );
+
+    // Emailed once to each address, in Arabic, with the PDF attached.
+    let catcher = crate::support::smtp::MailCatcher::start().await;
+    let mailer = server::mail::Mailer::new(&catcher.url(), "Sharek <no-reply@ministry.example>")
+        .expect("mailer");
+    let sent = server::mail::deliver(&db, &mailer, std::time::Duration::from_secs(60))
+        .await
+        .expect("deliver");
+    assert_eq!(sent, 2);
+    let received = catcher
+        .wait_for(2, std::time::Duration::from_secs(20))
+        .await;
+    let mut to: Vec<&str> = received.iter().map(|m| m.to.as_str()).collect();
+    to.sort();
+    assert_eq!(to, ["audit@gov.ae", "board@ministry.ae"]);
+    for message in &received {
+        assert!(
+            message.subject.starts_with("مراجعة الأثر"),
+            "{}",
+            message.subject
+        );
+        let (head, file) = attachment(&message.body);
+        assert!(head.contains(&name), "{head}");
+        assert!(file.starts_with(b"%PDF"), "the PDF itself");
+    }
+
+    // Stopped: no more reports; the archive stays.
+    let schedule = periodic::db::active(&db).await.expect("active")[0].id;
+    let stopped = admin
+        .post(
+            &format!("{page}/stop"),
+            &[("schedule", &schedule.to_string())],
+        )
+        .await;
+    assert_eq!(stopped.location, "/en/staff/reports/periodic?done=stopped");
+    let again = admin
+        .post(
+            &format!("{page}/stop"),
+            &[("schedule", &schedule.to_string())],
+        )
+        .await;
+    assert!(
+        again.body.contains("That schedule no longer runs."),
+        "{}",
+        again.body
+    );
+    let much_later = now + Duration::days(100);
+    assert!(
+        server::reports::make_due(&db, base, "chromium", much_later)
+            .await
+            .expect("due")
+            .is_empty()
+    );
+    assert_eq!(
+        periodic::db::archive(&db, 10).await.expect("archive").len(),
+        1
+    );
+}
+
+server::on_both_backends!(periodic_reports_are_made_once_kept_and_emailed);

@@ -4,14 +4,16 @@
 //! keeps what was typed; a PDF that cannot be printed goes back to the page saying so.
 
 use app::Locale;
-use app::accounts::Permission::ReadResults;
+mod periodic;
+
+use app::accounts::Permission::{ReadResults, ScheduleReports};
 use app::reports::{Period, reports_path};
 use axum::{
     Router,
     extract::{Path, Query as Params, State},
     http::{Method, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
-    routing::get,
+    routing::{get, post},
 };
 use chrono::Utc;
 use serde::Deserialize;
@@ -24,15 +26,27 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/{lang}/staff/reports/impact.pdf", get(pdf))
         .route("/{lang}/staff/reports/impact.html", get(html))
+        .route("/{lang}/staff/reports/periodic", post(periodic::schedule))
+        .route("/{lang}/staff/reports/periodic/stop", post(periodic::stop))
+        .route(
+            "/{lang}/staff/reports/periodic/{id}/{format}",
+            get(periodic::download),
+        )
 }
 
-/// Analysts, decision-makers and admins (who read results) make and download reports.
+/// Analysts, decision-makers and admins (who read results) make and download reports;
+/// administrators schedule the periodic ones.
 #[rustfmt::skip] // one rule per line reads as a table
 pub const RULES: &[Rule] = &[
     rule(Method::GET, "/{lang}/staff/reports", Needs(ReadResults), Page),
     rule(Method::GET, "/{lang}/staff/reports/impact.pdf", Needs(ReadResults), Query),
     rule(Method::GET, "/{lang}/staff/reports/impact.html", Needs(ReadResults), Query),
     rule(Method::POST, "/api/reports/impact", Needs(ReadResults), Query),
+    rule(Method::GET, "/{lang}/staff/reports/periodic", Needs(ReadResults), Page),
+    rule(Method::POST, "/{lang}/staff/reports/periodic", Needs(ScheduleReports), Action),
+    rule(Method::POST, "/{lang}/staff/reports/periodic/stop", Needs(ScheduleReports), Action),
+    rule(Method::GET, "/{lang}/staff/reports/periodic/{id}/{format}", Needs(ReadResults), Query),
+    rule(Method::POST, "/api/reports/periodic", Needs(ReadResults), Query),
 ];
 
 #[derive(Debug, Default, Deserialize)]
