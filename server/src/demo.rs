@@ -76,9 +76,24 @@ pub async fn ensure_demo_content(state: &AppState) -> anyhow::Result<()> {
     app::outcomes::demo::seed(db, now)
         .await
         .context("seeding the demo outcomes")?;
+    // A quarterly report to the concerned bodies, scheduled at the start of the last quarter:
+    // the server makes that quarter's report soon after it starts, so the archive has one.
+    let last_quarter = app::reports::Preset::Quarter.before(app::dates::in_uae(now).date_naive());
+    let scheduled =
+        app::dates::from_uae(last_quarter.from.and_hms_opt(9, 0, 0).unwrap_or_default());
+    app::reports::periodic::db::add(
+        db,
+        app::reports::Preset::Quarter,
+        app::Locale::Ar,
+        &["impact-reports@ministry.example".to_owned()],
+        author,
+        scheduled,
+    )
+    .await
+    .context("scheduling the demo report")?;
     app::store::set_meta(db, DEMO_MARKER, &now.to_rfc3339()).await?;
     println!(
-        "  Demo content added: surveys (one periodic, with three waves of responses), participation opportunities, a feedback desk with a team and a few cases, and two “you said, we did” outcomes.\n"
+        "  Demo content added: surveys (one periodic, with three waves of responses), participation opportunities, a feedback desk with a team and a few cases, two “you said, we did” outcomes, and a quarterly impact report to the concerned bodies.\n"
     );
     Ok(())
 }

@@ -219,7 +219,9 @@ const REPORTS_EVERY: Duration = Duration::from_secs(300);
 /// Makes the scheduled impact reports that are owed (`reports::make_due`). Every app server
 /// runs one; each report is kept and sent once.
 async fn run_reports(db: Db, base: String, chromium: String) {
-    let mut ticks = tokio::time::interval(REPORTS_EVERY);
+    // The first look waits for the server to be up and serving.
+    let first = tokio::time::Instant::now() + Duration::from_secs(5);
+    let mut ticks = tokio::time::interval_at(first, REPORTS_EVERY);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;

@@ -213,7 +213,7 @@ mod actions {
         let (Some(cadence), Some(locale), Ok(recipients)) = (cadence, locale, recipients) else {
             return Err(ScheduleError::Invalid(problems));
         };
-        let id = db::add(db, cadence, locale, &recipients, actor.user.id, now).await?;
+        let id = db::add(db, cadence, locale, &recipients, Some(actor.user.id), now).await?;
         actor
             .audit(
                 db,

@@ -37,7 +37,8 @@
 //! The parts: the load generator (`bench/load.rs`), the server processes and the PostgreSQL
 //! databases under test (`bench/servers.rs`), the baseline server (`bench/baseline.rs`), the
 //! report (`bench/report.rs`), the results bench (`bench/results.rs`), the feedback bench
-//! (`bench/feedback.rs`) and the comments bench (`bench/comments.rs`).
+//! (`bench/feedback.rs`), the comments bench (`bench/comments.rs`), the impact-report bench
+//! (`bench/impact.rs`) and the notification sender's bench (`bench/mail.rs`).
 
 use std::{
     net::SocketAddr,
@@ -54,8 +55,12 @@ mod baseline;
 mod comments;
 #[path = "bench/feedback.rs"]
 mod feedback;
+#[path = "bench/impact.rs"]
+mod impact;
 #[path = "bench/load.rs"]
 mod load;
+#[path = "bench/mail.rs"]
+mod mail;
 #[path = "bench/report.rs"]
 mod report;
 #[path = "bench/results.rs"]
@@ -64,7 +69,7 @@ mod results;
 mod servers;
 
 use load::{Form, measure};
-use report::{print_machine, report};
+use report::{print_host, print_machine, report};
 use servers::PgAdmin;
 
 #[derive(Debug, Parser)]
@@ -135,6 +140,30 @@ enum Internal {
         #[arg(long, default_value_t = 10_000)]
         comments: u64,
     },
+    /// Impact reports (issue 17): the quarterly report as HTML and PDF over a quarter's
+    /// responses, feedback and comments, then the notification sender's throughput.
+    Impact {
+        /// How many survey responses to store in the quarter.
+        #[arg(long, default_value_t = 1_000_000)]
+        responses: u64,
+        /// How many feedback cases to write in the quarter.
+        #[arg(long, default_value_t = 100_000)]
+        feedback: u64,
+        /// How many comments to write in the quarter (one in ten also gets two replies).
+        #[arg(long, default_value_t = 100_000)]
+        comments: u64,
+        /// Runs of `sharek report impact` per format.
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=100))]
+        runs: u64,
+        /// Messages the sender delivers to a local SMTP server afterwards (0: none).
+        #[arg(long, default_value_t = 2_000)]
+        messages: u64,
+    },
+    /// The notification sender alone (issue 17): `--messages` to a local SMTP server.
+    Mail {
+        #[arg(long, default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(1..))]
+        messages: u64,
+    },
     /// The baseline server the bench starts (not meant to be run by hand).
     #[command(hide = true)]
     BaselineServer {
@@ -152,6 +181,16 @@ enum Which {
     Sqlite,
     Postgres,
     Both,
+}
+
+impl Which {
+    fn backends(self) -> &'static [Backend] {
+        match self {
+            Which::Sqlite => &[Backend::Sqlite],
+            Which::Postgres => &[Backend::Postgres],
+            Which::Both => &[Backend::Sqlite, Backend::Postgres],
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,6 +264,25 @@ async fn main() -> Result<ExitCode> {
     if let Some(Internal::Comments { comments }) = &cli.command {
         return comments_bench(&cli, *comments, &sharek, &work).await;
     }
+    if let Some(Internal::Impact {
+        responses,
+        feedback,
+        comments,
+        runs,
+        messages,
+    }) = &cli.command
+    {
+        let sizes = impact::Sizes {
+            responses: *responses,
+            feedback: *feedback,
+            comments: *comments,
+            runs: usize::try_from(*runs)?,
+        };
+        return impact_bench(&cli, Some(sizes), *messages, &sharek, &work).await;
+    }
+    if let Some(Internal::Mail { messages }) = &cli.command {
+        return impact_bench(&cli, None, *messages, &sharek, &work).await;
+    }
     print_machine(&cli, &work);
     let backends: &[Backend] = match cli.backend {
         Which::Sqlite => &[Backend::Sqlite],
@@ -255,7 +313,58 @@ async fn main() -> Result<ExitCode> {
     })
 }
 
-/// `sharek-bench feedback`: each backend in turn, then the tables.
+/// `sharek-bench impact` (the reports, with `sizes`, then the sender unless `messages` is 0)
+/// and `sharek-bench mail` (the sender alone): each backend in turn, then the tables.
+async fn impact_bench(
+    cli: &Cli,
+    sizes: Option<impact::Sizes>,
+    messages: u64,
+    sharek: &Path,
+    work: &Path,
+) -> Result<ExitCode> {
+    print_host(work);
+    let chromium = std::process::Command::new("chromium")
+        .arg("--version")
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        .unwrap_or_else(|error| format!("no chromium ({error})"));
+    println!("{chromium}; sizes {sizes:?}; {messages} messages\n");
+    let backends = cli.backend.backends();
+    let mut held = true;
+    let mut figures = Vec::new();
+    for &backend in backends {
+        let Some(sizes) = sizes else { break };
+        match impact::run(backend, sizes, &cli.pg_url, sharek, work).await {
+            Ok(f) => figures.push(f),
+            Err(error) => {
+                eprintln!("{} failed: {error:#}", backend.name());
+                held = false;
+            }
+        }
+    }
+    let mut sent = Vec::new();
+    if messages > 0 {
+        sent = mail::run(backends, messages, &cli.pg_url, work).await?;
+        held &= sent.len() == backends.len();
+    }
+    if let Err(error) = std::fs::remove_dir_all(work) {
+        eprintln!("could not remove {}: {error}", work.display());
+    }
+    if sizes.is_some() {
+        held &= impact::report(&figures);
+        println!();
+    }
+    if messages > 0 {
+        held &= mail::report(&sent);
+    }
+    Ok(if held {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// `sharek-bench comments`: each backend in turn, then the tables.
 async fn comments_bench(cli: &Cli, n: u64, sharek: &Path, work: &Path) -> Result<ExitCode> {
     let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
     println!(

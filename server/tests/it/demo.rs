@@ -47,6 +47,17 @@ async fn demo_content_is_seeded_once_and_is_realistic(db: Db) {
         counted.iter().all(|(n,)| (180..260).contains(n)),
         "{counted:?}"
     );
+    // A quarterly report is scheduled and owes the last quarter: the archive has one to show.
+    let schedules = app::reports::periodic::db::active(&db)
+        .await
+        .expect("schedules");
+    assert_eq!(schedules.len(), 1);
+    let owed =
+        app::reports::periodic::owed(schedules[0].cadence, schedules[0].created_at, Utc::now());
+    assert_eq!(
+        owed,
+        [app::reports::Preset::Quarter.before(app::dates::in_uae(Utc::now()).date_naive())]
+    );
     // Running again (every start with --demo) adds nothing.
     server::demo::ensure_demo_content(&state)
         .await

@@ -194,9 +194,6 @@ fn attachment(body: &str) -> (String, Vec<u8>) {
 /// a stopped schedule makes no more.
 async fn periodic_reports_are_made_once_kept_and_emailed(db: Db) {
     use app::reports::{Preset, periodic};
-    server::demo::ensure_demo_content(&state_for(db.clone()))
-        .await
-        .expect("demo content");
     let page = "/en/staff/reports/periodic";
     let (_, mut analyst) = staff(&db, "analyst@example.ae", &[Role::Analyst]).await;
     let shown = analyst.get(page).await;

@@ -69,7 +69,7 @@ pub async fn add(
     cadence: Preset,
     locale: Locale,
     recipients: &[String],
-    by: Uuid,
+    by: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<Uuid, StoreError> {
     let id = Uuid::now_v7();

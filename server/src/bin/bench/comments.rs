@@ -112,9 +112,15 @@ pub fn screening(seconds: u64) -> Screening {
     }
 }
 
-/// Writes the consultation, its sections, participants and `n` comments; answers (the
+/// Writes the consultation (open from 30 days before `now` to 30 days after), its sections,
+/// participants and `n` comments written evenly over `span` up to `now`; answers (the
 /// consultation, a section, a comment with replies).
-async fn fill(db: &Db, n: u64, now: DateTime<Utc>) -> Result<(Uuid, Uuid, Uuid)> {
+pub(super) async fn fill(
+    db: &Db,
+    n: u64,
+    now: DateTime<Utc>,
+    span: chrono::Duration,
+) -> Result<(Uuid, Uuid, Uuid)> {
     let fields = app::opportunities::rules::OpportunityFields {
         kind: app::opportunities::OpportunityKind::Consultation,
         title_ar: "استشارة".into(),
@@ -163,7 +169,8 @@ async fn fill(db: &Db, n: u64, now: DateTime<Utc>) -> Result<(Uuid, Uuid, Uuid)>
         let mut rows = Vec::new();
         for i in written..written + chunk {
             let id = Uuid::now_v7();
-            let created = now - chrono::Duration::seconds(i64::try_from(n - i).unwrap_or(0) * 60);
+            let before = i64::try_from(n - i).unwrap_or(0) * span.num_seconds();
+            let created = now - chrono::Duration::seconds(before / i64::try_from(n).unwrap_or(1));
             let section = match i % 4 {
                 0 => None,
                 k => Some(sections[(k - 1) as usize]),
@@ -227,7 +234,9 @@ async fn measure(backend: Backend, url: &str, n: u64, sharek: &Path, site: &Path
     let db = server::connect(url).await?;
     let now = Utc::now();
     eprintln!("{}: writing {n} comments", backend.name());
-    let (opportunity, section, thread) = fill(&db, n, now).await?;
+    // One a minute up to now.
+    let span = chrono::Duration::minutes(i64::try_from(n).unwrap_or(0));
+    let (opportunity, section, thread) = fill(&db, n, now, span).await?;
     if let Db::Postgres(pool) = &db {
         sqlx::query("VACUUM ANALYZE comments").execute(pool).await?;
     }

@@ -72,8 +72,16 @@ const STATES: [&str; 6] = [
 ];
 const GROUPS: [&str; 3] = ["citizen", "resident", "ngo"];
 
-/// Writes `n` cases in bulk (one transaction per 1,000), deterministic.
-async fn fill(db: &Db, n: u64, team: Uuid, responder: Uuid, now: DateTime<Utc>) -> Result<()> {
+/// Writes `n` cases in bulk (one transaction per 1,000), deterministic, received evenly over
+/// `span` before `now` (the first at `now`).
+pub(super) async fn fill(
+    db: &Db,
+    n: u64,
+    (team, responder): (Uuid, Uuid),
+    now: DateTime<Utc>,
+    span: chrono::Duration,
+) -> Result<()> {
+    let span_s = span.num_seconds();
     let began = Instant::now();
     let mut written = 0u64;
     while written < n {
@@ -87,7 +95,8 @@ async fn fill(db: &Db, n: u64, team: Uuid, responder: Uuid, now: DateTime<Utc>) 
             );
             q.push_values(&rows, |mut row, i| {
                 let i = *i;
-                let received = now - chrono::Duration::minutes(i64::try_from(i).unwrap_or(0));
+                let step = i64::try_from(i).unwrap_or(0) * span_s / i64::try_from(n).unwrap_or(1);
+                let received = now - chrono::Duration::seconds(step);
                 row.push_bind(Uuid::now_v7())
                     .push_bind(i64::try_from(i + 1).unwrap_or(0))
                     .push_bind(format!("SHK-2026-{:06}", i + 1))
@@ -272,25 +281,16 @@ async fn count(db: &Db) -> Result<i64> {
     Ok(n)
 }
 
-async fn measure(
-    backend: Backend,
-    url: &str,
-    n: u64,
-    clients: u32,
-    seconds: u64,
-    sharek: &Path,
-    site: &Path,
-) -> Result<Figures> {
-    let db = server::connect(url).await?;
-    let now = Utc::now();
+/// A team with one responder, its lead; answers (the team, the responder).
+pub(super) async fn team(db: &Db, now: DateTime<Utc>) -> Result<(Uuid, Uuid)> {
     let responder = server::testing::staff_user(
-        &db,
+        db,
         "responder@bench.example",
         &[app::accounts::Role::Responder],
     )
     .await;
     let team = Uuid::now_v7();
-    app::on_db!(&db, |pool| async {
+    app::on_db!(db, |pool| async {
         sqlx::query(
             "INSERT INTO teams (id, name_ar, name_en, created_at) VALUES ($1, 'فريق', 'Team', $2)",
         )
@@ -306,8 +306,25 @@ async fn measure(
         Ok::<_, sqlx::Error>(())
     }
     .await)?;
+    Ok((team, responder))
+}
+
+async fn measure(
+    backend: Backend,
+    url: &str,
+    n: u64,
+    clients: u32,
+    seconds: u64,
+    sharek: &Path,
+    site: &Path,
+) -> Result<Figures> {
+    let db = server::connect(url).await?;
+    let now = Utc::now();
+    let (team, responder) = team(&db, now).await?;
     eprintln!("{}: writing {n} cases", backend.name());
-    fill(&db, n, team, responder, now).await?;
+    // One a minute before now.
+    let span = chrono::Duration::minutes(i64::try_from(n).unwrap_or(0));
+    fill(&db, n, (team, responder), now, span).await?;
     let session = server::testing::session_for(&db, responder, now, now).await;
     let token = server::testing::api_token_for(&db, responder, None).await;
     let addr = free_port()?;

@@ -6,6 +6,16 @@ use std::path::Path;
 use super::{Backend, Cli, Pair, TARGET_P99_MS, TARGET_RATE, TARGET_RATIO};
 
 pub fn print_machine(cli: &Cli, work: &Path) {
+    print_host(work);
+    println!(
+        "{} clients, {} s warm-up, {} s measured per server",
+        cli.clients, cli.warmup, cli.seconds
+    );
+    println!();
+}
+
+/// The machine (CPUs, model, memory) and the file system the SQLite files are on.
+pub fn print_host(work: &Path) {
     let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let model = cpuinfo
@@ -13,17 +23,20 @@ pub fn print_machine(cli: &Cli, work: &Path) {
         .find_map(|line| line.strip_prefix("model name"))
         .and_then(|rest| rest.split_once(':'))
         .map_or("unknown", |(_, model)| model.trim());
-    println!("Machine: {cpus} CPUs (nproc), {model}");
+    let memory_gb = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find_map(|line| line.strip_prefix("MemTotal:"))
+                .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0 / 1024.0);
+    println!("Machine: {cpus} CPUs (nproc), {model}, {memory_gb:.0} GB");
     let fs = filesystem(work).unwrap_or_else(|| "unknown".to_owned());
     println!("SQLite files in {} (file system: {fs})", work.display());
     if fs == "tmpfs" || fs == "ramfs" {
         println!("WARNING: {fs} does not flush to disk; SQLite figures will not be durable ones.");
     }
-    println!(
-        "{} clients, {} s warm-up, {} s measured per server",
-        cli.clients, cli.warmup, cli.seconds
-    );
-    println!();
 }
 
 /// The type of the file system holding `path` (the longest matching mount point).

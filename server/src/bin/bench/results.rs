@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use app::store::Db;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use hyper::StatusCode;
 use uuid::Uuid;
 
@@ -116,7 +116,9 @@ async fn measure(
 ) -> Result<Figures> {
     let db = server::connect(url).await?;
     let (survey, n, load_rate, fold_rate) = if fill_it {
-        fill_and_fold(&db, backend, n).await?
+        // Submitted over the last 30 days.
+        let days = chrono::Duration::days(30);
+        fill_and_fold(&db, backend, n, Utc::now() - days, days).await?
     } else {
         find_and_fold(&db).await?
     };
@@ -165,14 +167,21 @@ async fn measure(
     })
 }
 
-/// Stores `n` responses through the write path, then folds them all at once (what the
-/// server's folder does every two seconds); answers the survey, `n`, and both rates.
-async fn fill_and_fold(db: &Db, backend: Backend, n: u64) -> Result<(Uuid, u64, f64, f64)> {
+/// Stores `n` responses submitted over `span` from `start` through the write path, then folds
+/// them all at once (what the server's folder does every two seconds); answers the survey,
+/// `n`, and both rates.
+pub(super) async fn fill_and_fold(
+    db: &Db,
+    backend: Backend,
+    n: u64,
+    start: DateTime<Utc>,
+    span: chrono::Duration,
+) -> Result<(Uuid, u64, f64, f64)> {
     eprintln!(
         "{}: storing {n} responses through the write path",
         backend.name()
     );
-    let (survey, load_rate) = fill(db, n).await?;
+    let (survey, load_rate) = fill(db, n, start, span).await?;
     // What the server's folder does every two seconds, all at once after the bulk load.
     let began = Instant::now();
     let folded = app::results::build::fold_all(db).await?;

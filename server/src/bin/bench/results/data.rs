@@ -228,9 +228,15 @@ fn answers(dice: &mut Dice) -> Answers {
     a
 }
 
-/// Creates and opens the survey, then stores `n` responses over 30 days through the real
-/// write path, 2,000 per transaction; answers the survey id and the load rate.
-pub async fn fill(db: &Db, n: u64) -> Result<(Uuid, f64)> {
+/// Creates and opens the survey, then stores `n` responses spread evenly over `span` from
+/// `start` through the real write path, 2,000 per transaction; answers the survey id and the
+/// load rate.
+pub async fn fill(
+    db: &Db,
+    n: u64,
+    start: DateTime<Utc>,
+    span: chrono::Duration,
+) -> Result<(Uuid, f64)> {
     let definition = definition();
     let problems = app::surveys::validate::for_publishing(&definition);
     if !problems.is_empty() {
@@ -250,14 +256,14 @@ pub async fn fill(db: &Db, n: u64) -> Result<(Uuid, f64)> {
         bail!("could not open the bench survey");
     }
     let mut dice = Dice(0x5eed_1234_abcd_ef01);
-    let start: DateTime<Utc> = now - chrono::Duration::days(30);
+    let span_s = u64::try_from(span.num_seconds()).unwrap_or(0);
     let began = Instant::now();
     let mut done = 0u64;
     while done < n {
         let size = (n - done).min(2000);
         let batch: Vec<Submission> = (0..size)
             .map(|i| {
-                let offset = (done + i) * 30 * 86_400 / n.max(1);
+                let offset = (done + i) * span_s / n.max(1);
                 Submission {
                     id: Uuid::new_v4(),
                     survey: id,
