@@ -205,6 +205,12 @@ async fn run_scheduler(db: Db, desk: app::feedback::actions::Desk) {
         {
             tracing::error!(%error, "pruning drafts failed; retrying at the next tick");
         }
+        // Addresses left only to hear back are kept no longer than administrators chose.
+        match app::outcomes::retention::prune(&db, now).await {
+            Ok(0) => {}
+            Ok(forgotten) => tracing::info!(forgotten, "addresses kept to hear back expired"),
+            Err(error) => tracing::error!(%error, "pruning hear-back addresses failed; retrying"),
+        }
         // Spent sign-ins hold an address: forgotten a day after they expire.
         if let Err(error) = app::participants::db::prune_sign_ins(&db, now).await {
             tracing::error!(%error, "pruning sign-ins failed; retrying at the next tick");

@@ -18,6 +18,7 @@ pub mod db;
 pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod notify;
+pub mod retention;
 pub mod rules;
 pub mod staff_views;
 pub mod views;

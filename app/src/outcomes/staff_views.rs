@@ -34,11 +34,16 @@ pub fn StaffOutcomesPage() -> impl IntoView {
     let locale = use_locale();
     let t = move |key: &str| locale.t(key);
     let listing = Resource::new(|| (), |_| staff_outcomes());
+    let retention = Resource::new(|| (), |_| super::retention::contact_retention());
+    let feedback = use_page_state().feedback;
+    let saved = use_query_map().with_untracked(|q| q.get("retention").as_deref() == Some("saved"));
     let title = t("outcomes.staff_title");
     view! {
-        <Title text=title.clone()/>
+        <Title text=title_with_errors(locale, title.clone(), &feedback)/>
+        <ErrorSummary feedback=feedback.clone()/>
         <h1>{title}</h1>
         <p class="lead">{t("outcomes.staff_lead")}</p>
+        {saved.then(|| view! { <div class="notice" role="status">{t("outcomes.retention.saved")}</div> })}
         {may_author().then(|| view! {
             <p><a class="button" href=format!("{}/new", staff_list_path(locale))>{t("outcomes.new")}</a></p>
         })}
@@ -49,8 +54,37 @@ pub fn StaffOutcomesPage() -> impl IntoView {
                 Err(_) => view! { <p class="error-message">{t("outcomes.load_failed")}</p> }.into_any(),
             })}
         </Suspense>
+        <Suspense fallback=|| ()>
+            {move || retention.get().and_then(Result::ok).map(|retention| view! { <RetentionSection retention feedback=feedback.clone()/> })}
+        </Suspense>
     }
     .into_any()
+}
+
+/// How long addresses left to hear back are kept; administrators change it.
+#[component]
+fn RetentionSection(
+    retention: super::retention::Retention,
+    feedback: FormFeedback,
+) -> impl IntoView {
+    let locale = use_locale();
+    let t = move |key: &str| locale.t(key);
+    let days = retention.days.to_string();
+    view! {
+        <section aria-labelledby="retention-title">
+            <h2 id="retention-title">{t("outcomes.retention.title")}</h2>
+            <p>{t("outcomes.retention.lead")}</p>
+            <p>{locale.t_with("outcomes.retention.current", &[("days", &days)])}</p>
+            {retention.may_set.then(|| view! {
+                <form method="post" action=super::retention::retention_path(locale) novalidate class="narrow">
+                    <CsrfField/>
+                    <TextField name="days" label=t("outcomes.retention.field") hint=t("outcomes.retention.hint")
+                        inputmode="numeric" value=days.clone() feedback=feedback.clone()/>
+                    <button type="submit" class="button">{t("outcomes.retention.save")}</button>
+                </form>
+            })}
+        </section>
+    }
 }
 
 #[component]

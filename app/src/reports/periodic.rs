@@ -123,6 +123,7 @@ pub fn parse_recipients(text: &str) -> Result<Vec<String>, &'static str> {
 }
 
 /// The email that carries a report, in `locale`.
+#[cfg(feature = "ssr")]
 pub fn letter(locale: Locale, period: Period, link: &str) -> crate::feedback::mail::Letter {
     let days = [
         ("from", crate::dates::day_text(locale, period.from)),

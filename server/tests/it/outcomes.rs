@@ -446,7 +446,82 @@ async fn commenters_hear_in_their_language_and_see_it_in_their_account(db: Db) {
     assert!(shown.body.contains("1 published comments") || shown.body.contains("Based on"));
 }
 
+/// Addresses left to hear back are kept no longer than administrators chose (issue 17 §2):
+/// 365 days until they choose; the thank-you page says how long; authors cannot change it;
+/// a bad number is named with what was typed kept; older addresses are deleted by the
+/// scheduler's pruning, newer ones stay.
+async fn hear_back_addresses_expire_after_the_period_administrators_set(db: Db) {
+    use app::outcomes::retention;
+    let (survey_id, _) = open_survey(&db, "centres").await;
+    let mut visitor = Client::new(&db);
+    let saved = visitor
+        .send(
+            Method::POST,
+            "/en/s/centres/contact",
+            &[("email", "sam@example.ae")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::CREATED, "{}", saved.body);
+    let thanks = visitor.get("/en/s/centres/thanks").await;
+    assert!(
+        thanks.body.contains("or after 365 days at most"),
+        "{}",
+        thanks.body
+    );
+
+    let (_, mut author) = staff(&db, "author@example.ae", &[Role::Author]).await;
+    let page = author.get("/en/staff/outcomes").await;
+    assert!(
+        page.body
+            .contains("Addresses are kept for at most 365 days.")
+    );
+    assert!(
+        !page.body.contains("Save the period"),
+        "authors do not set it"
+    );
+    let refused = author
+        .post("/en/staff/contacts/retention", &[("days", "30")])
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    let (_, mut admin) = staff(&db, "admin@example.ae", &[Role::Admin]).await;
+    let bad = admin
+        .post("/ar/staff/contacts/retention", &[("days", "7")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("أدخل عدداً صحيحاً من الأيام"),
+        "{}",
+        bad.body
+    );
+    assert!(bad.body.contains("value=\"7\""));
+    let set = admin
+        .post("/en/staff/contacts/retention", &[("days", "٣٠")])
+        .await;
+    assert_eq!(set.location, "/en/staff/outcomes?retention=saved");
+    assert_eq!(retention::days(&db).await.expect("days"), 30);
+    let thanks = visitor.get("/ar/s/centres/thanks").await;
+    assert!(
+        thanks.body.contains("أو بعد 30 يوماً على الأكثر"),
+        "{}",
+        thanks.body
+    );
+
+    // The address was left today: kept for now, gone once 30 days have passed.
+    let now = Utc::now();
+    assert_eq!(retention::prune(&db, now).await.expect("prune"), 0);
+    assert_eq!(contacts(&db, survey_id).await, 1);
+    assert_eq!(
+        retention::prune(&db, now + Duration::days(31))
+            .await
+            .expect("prune"),
+        1
+    );
+    assert_eq!(contacts(&db, survey_id).await, 0);
+}
+
 server::on_both_backends!(
+    hear_back_addresses_expire_after_the_period_administrators_set,
     a_survey_outcome_tells_each_person_once_in_their_language,
     commenters_hear_in_their_language_and_see_it_in_their_account,
 );

@@ -19,6 +19,8 @@ pub struct ThanksInfo {
     pub title: Text,
     pub key: String,
     pub opportunity: Option<Uuid>,
+    /// How many days an address left to hear back is kept at most.
+    pub keep_days: u32,
 }
 
 /// Public.
@@ -36,10 +38,14 @@ pub async fn load_thanks(key: String) -> Result<Option<ThanksInfo>, ServerFnErro
     let opportunity = crate::responses::db::opportunity_of(&db, survey.id)
         .await
         .map_err(&failed)?;
+    let keep_days = crate::outcomes::retention::days(&db)
+        .await
+        .map_err(&failed)?;
     Ok(Some(ThanksInfo {
         title: survey.definition.title,
         key: survey.key,
         opportunity,
+        keep_days,
     }))
 }
 
@@ -89,7 +95,7 @@ fn Thanks(info: ThanksInfo, feedback: FormFeedback) -> impl IntoView {
             view! { <p class="notice" role="status">{t("responses.contact_saved")}</p> }.into_any()
         } else {
             view! {
-                <p>{t("responses.contact_help")}</p>
+                <p>{locale.t_with("responses.contact_help", &[("days", &info.keep_days.to_string())])}</p>
                 <form method="post" action=action novalidate>
                     <TextField name="email" label=t("responses.contact_label") kind="email" autocomplete="email"
                         feedback=feedback.clone()/>

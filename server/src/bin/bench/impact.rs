@@ -79,7 +79,7 @@ pub fn quarter() -> Period {
     Preset::Quarter.before(today)
 }
 
-/// Fills the database at `url` over `period`; answers the rows the report will count.
+/// Fills `db` over `period`; answers the rows in it the report counts.
 async fn fill(db: &Db, backend: Backend, sizes: Sizes, period: Period) -> Result<(i64, i64, i64)> {
     let (from, to) = period.bounds();
     results::fill_and_fold(db, backend, sizes.responses, from, to - from).await?;
@@ -98,7 +98,11 @@ async fn fill(db: &Db, backend: Backend, sizes: Sizes, period: Period) -> Result
     let count = |table: &'static str, column: &'static str| async move {
         let sql = format!("SELECT COUNT(*) FROM {table} WHERE {column} >= $1 AND {column} < $2");
         let (n,): (i64,) = app::on_db!(db, |pool| {
-            sqlx::query_as(&sql).bind(from).bind(to).fetch_one(pool).await
+            sqlx::query_as(&sql)
+                .bind(from)
+                .bind(to)
+                .fetch_one(pool)
+                .await
         })?;
         anyhow::Ok(n)
     };
@@ -120,7 +124,12 @@ async fn run_once(
     let began = Instant::now();
     let mut child = std::process::Command::new(sharek)
         .args(["report", "impact", "--database-url", url, "--lang", "ar"])
-        .args(["--from", &period.from.to_string(), "--to", &period.to.to_string()])
+        .args([
+            "--from",
+            &period.from.to_string(),
+            "--to",
+            &period.to.to_string(),
+        ])
         .args(["--format", format, "--out"])
         .arg(out)
         .env("RUST_LOG", "warn")

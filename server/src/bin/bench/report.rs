@@ -28,7 +28,13 @@ pub fn print_host(work: &Path) {
         .and_then(|info| {
             info.lines()
                 .find_map(|line| line.strip_prefix("MemTotal:"))
-                .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+                .and_then(|rest| {
+                    rest.trim()
+                        .trim_end_matches("kB")
+                        .trim()
+                        .parse::<f64>()
+                        .ok()
+                })
         })
         .map_or(0.0, |kb| kb / 1024.0 / 1024.0);
     println!("Machine: {cpus} CPUs (nproc), {model}, {memory_gb:.0} GB");

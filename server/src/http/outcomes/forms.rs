@@ -242,3 +242,33 @@ pub async fn unsubscribe(
         Err(error) => server_error(error),
     }
 }
+
+/// An administrator sets how long addresses left to hear back are kept; the staff outcomes
+/// page shows it again with the problem and what was typed.
+pub async fn set_retention(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    Posted { parts, fields }: Posted,
+) -> Response {
+    use app::outcomes::retention::{self, RetentionError};
+    let Some(actor) = actor(&parts) else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let page = app::outcomes::staff_views::staff_list_path(locale(&parts));
+    match retention::set(&state.db, &actor, &fields.get("days")).await {
+        Ok(_) => Redirect::to(&format!("{page}?retention=saved")).into_response(),
+        Err(RetentionError::Invalid(key)) => {
+            pages
+                .show_typed(
+                    &parts,
+                    &page,
+                    &fields,
+                    &[("days", key)],
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
+        }
+        Err(RetentionError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
+        Err(RetentionError::Store(error)) => server_error(error),
+    }
+}

@@ -5,7 +5,7 @@
 mod feed;
 mod forms;
 
-use app::accounts::Permission::{AuthorSurveys, ReadSurveys};
+use app::accounts::Permission::{AuthorSurveys, ManageUsers, ReadSurveys};
 use axum::{
     Router,
     http::Method,
@@ -27,6 +27,10 @@ pub fn routes() -> Router<AppState> {
             post(forms::unsubscribe),
         )
         .route("/{lang}/staff/outcomes", post(forms::create))
+        .route(
+            "/{lang}/staff/contacts/retention",
+            post(forms::set_retention),
+        )
         .route("/{lang}/staff/outcomes/{id}", post(forms::update))
         .route("/{lang}/staff/outcomes/{id}/publish", post(forms::publish))
         .route(
@@ -51,6 +55,8 @@ pub const RULES: &[Rule] = &[
     rule(Method::POST, "/api/outcomes/results", Public, Query),
     rule(Method::GET, "/{lang}/staff/outcomes", Needs(ReadSurveys), Page),
     rule(Method::POST, "/{lang}/staff/outcomes", Needs(AuthorSurveys), Action),
+    rule(Method::POST, "/{lang}/staff/contacts/retention", Needs(ManageUsers), Action),
+    rule(Method::POST, "/api/outcomes/retention", Needs(ReadSurveys), Query),
     rule(Method::GET, "/{lang}/staff/outcomes/new", Needs(AuthorSurveys), Page),
     rule(Method::GET, "/{lang}/staff/outcomes/{id}", Needs(ReadSurveys), Page),
     rule(Method::POST, "/{lang}/staff/outcomes/{id}", Needs(AuthorSurveys), Action),
