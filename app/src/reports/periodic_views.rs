@@ -65,10 +65,14 @@ fn Schedules(schedules: Vec<Schedule>, may_stop: bool) -> impl IntoView {
         .into_any();
     }
     let stop_path = format!("{}/stop", periodic_path(locale));
-    let rows = schedules
+    let items = schedules
         .into_iter()
         .map(|schedule| {
             let cadence = cadence_label(locale, &schedule.cadence);
+            let heading = locale.t_with(
+                "reports.periodic.schedule_heading",
+                &[("cadence", &cadence), ("language", &language_label(locale, &schedule.lang))],
+            );
             let next = locale.t_with(
                 "reports.periodic.next_line",
                 &[
@@ -81,42 +85,30 @@ fn Schedules(schedules: Vec<Schedule>, may_stop: bool) -> impl IntoView {
                 ],
             );
             let stop_label = locale.t_with("reports.periodic.stop_named", &[("cadence", &cadence)]);
+            let heading_id = format!("schedule-{}", schedule.id.simple());
             view! {
-                <tr>
-                    <th scope="row">{cadence.clone()}</th>
-                    <td>{language_label(locale, &schedule.lang)}</td>
-                    <td><ul class="plain-list">{schedule.recipients.into_iter().map(|to| view! { <li dir="ltr">{to}</li> }).collect_view()}</ul></td>
-                    <td>{next}</td>
+                <li class="card">
+                    <h3 id=heading_id>{heading}</h3>
+                    <dl>
+                        <dt>{t("reports.periodic.field.recipients")}</dt>
+                        <dd><ul class="plain-list">{schedule.recipients.into_iter().map(|to| view! { <li dir="ltr" class="address">{to}</li> }).collect_view()}</ul></dd>
+                        <dt>{t("reports.periodic.next")}</dt>
+                        <dd>{next}</dd>
+                    </dl>
                     {may_stop.then(|| view! {
-                        <td>
-                            <form method="post" action=stop_path.clone() class="inline-form">
-                                <CsrfField/>
-                                <input type="hidden" name="schedule" value=schedule.id.to_string()/>
-                                <button type="submit" class="button button-danger-quiet" aria-label=stop_label>{t("reports.periodic.stop")}</button>
-                            </form>
-                        </td>
+                        <form method="post" action=stop_path.clone()>
+                            <CsrfField/>
+                            <input type="hidden" name="schedule" value=schedule.id.to_string()/>
+                            <button type="submit" class="button button-danger-quiet" aria-label=stop_label>{t("reports.periodic.stop")}</button>
+                        </form>
                     })}
-                </tr>
+                </li>
             }
         })
         .collect_view();
     view! {
         <h2 id="schedules">{t("reports.periodic.schedules")}</h2>
-        <div class="table-scroll" tabindex="0">
-            <table>
-                <caption class="visually-hidden">{t("reports.periodic.schedules")}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{t("reports.periodic.field.cadence")}</th>
-                        <th scope="col">{t("reports.periodic.field.lang")}</th>
-                        <th scope="col">{t("reports.periodic.field.recipients")}</th>
-                        <th scope="col">{t("reports.periodic.next")}</th>
-                        {may_stop.then(|| view! { <th scope="col"><span class="visually-hidden">{t("reports.periodic.actions")}</span></th> })}
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <ul class="plain-list schedules" aria-labelledby="schedules">{items}</ul>
     }
     .into_any()
 }
