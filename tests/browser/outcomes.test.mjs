@@ -315,6 +315,22 @@ for (const lang of ['ar', 'en']) {
       await assertLanguage(staff, lang);
       assert.ok((await texts(staff, 'table td a')).includes(t.pulseOutcome));
       await assertAccessible(staff, assert);
+      // How long hear-back addresses are kept: a number out of range is named, then saved.
+      await staff.fill('#field-days', '5');
+      await Promise.all([staff.waitForLoadState('load'), staff.click('form[action$="/contacts/retention"] button[type="submit"]')]);
+      await staff.waitForSelector('.error-summary');
+      assert.equal(await staff.inputValue('#field-days'), '5');
+      await hydrated(staff);
+      await assertAccessible(staff, assert);
+      await staff.fill('#field-days', '400');
+      await Promise.all([staff.waitForURL(/retention=saved/), staff.click('form[action$="/contacts/retention"] button[type="submit"]')]);
+      await staff.waitForSelector('main [role="status"].notice');
+      assert.equal(await staff.inputValue('#field-days'), '400');
+      await hydrated(staff);
+      await assertAccessible(staff, assert);
+      staff.problems = staff.problems.filter((p) => !p.includes('status of 422'));
+      await staff.goto(`${env.base}/${lang}/staff/outcomes`);
+      await hydrated(staff);
       await Promise.all([staff.waitForURL(`${env.base}/${lang}/staff/outcomes/new`), staff.click(`a.button[href="/${lang}/staff/outcomes/new"]`)]);
       await hydrated(staff);
       assert.equal(await text(staff, 'h1'), t.newOutcome);
