@@ -258,6 +258,10 @@ pub async fn discussion(
         commenting: commenting(db, &opportunity, participant, now).await?,
         closes_at: opportunity.ends_at,
         now,
+        following: match participant {
+            Some(p) => Some(super::follow::is_following(db, id, p.id).await?),
+            None => None,
+        },
     }))
 }
 
@@ -344,6 +348,7 @@ pub async fn staff_discussion(
         commenting: Commenting::Closed(opportunity.status(now)),
         closes_at: opportunity.ends_at,
         now,
+        following: None,
     }))
 }
 

@@ -19,6 +19,7 @@ pub mod actions;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod demo;
+pub mod follow;
 pub mod rules;
 pub mod staff_views;
 pub mod views;
@@ -171,6 +172,9 @@ pub struct Discussion {
     pub commenting: Commenting,
     pub closes_at: Option<DateTime<Utc>>,
     pub now: DateTime<Utc>,
+    /// Whether the signed-in participant follows it (`None`: nobody is signed in).
+    #[serde(default)]
+    pub following: Option<bool>,
 }
 
 /// One comment with its replies, and the reply form.

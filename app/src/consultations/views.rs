@@ -106,10 +106,18 @@ pub fn CommentsPage() -> impl IntoView {
 fn Notices() -> impl IntoView {
     let locale = use_locale();
     let shown: Vec<&str> = use_query_map().with_untracked(|q| {
-        ["posted", "held", "helpful", "flagged", "answered"]
-            .into_iter()
-            .filter(|k| q.get(k).is_some())
-            .collect()
+        [
+            "posted",
+            "held",
+            "helpful",
+            "flagged",
+            "answered",
+            "followed",
+            "unfollowed",
+        ]
+        .into_iter()
+        .filter(|k| q.get(k).is_some())
+        .collect()
     });
     shown
         .into_iter()
@@ -169,6 +177,9 @@ fn DiscussionView(discussion: Discussion) -> impl IntoView {
                 <div class="section-text">
                     {paragraphs(section.body(locale)).into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
                 </div>
+            })}
+            {discussion.following.map(|following| view! {
+                <super::follow::FollowForm opportunity=discussion.opportunity_id following/>
             })}
             <CommentForm discussion=discussion.clone() selected=selected here=here/>
             <h2 id="comments-heading">{locale.t_with("consultations.count", &[("count", &count)])}</h2>

@@ -497,7 +497,7 @@ pub enum Recipient {
 }
 
 /// Everyone linked to an outcome: those who left an address to hear back from its survey,
-/// the participants who commented on its consultation, and the senders of feedback on its
+/// the participants who commented on its consultation or follow it, and the senders of feedback on its
 /// opportunity, survey or topic (by email, or by webhook for the systems that brought it).
 pub async fn recipients(db: &Db, outcome: &Outcome) -> Result<Vec<Recipient>, StoreError> {
     let survey = match outcome.opportunity_id {
@@ -522,7 +522,11 @@ pub async fn recipients(db: &Db, outcome: &Outcome) -> Result<Vec<Recipient>, St
             sqlx::query_as(
                 "SELECT DISTINCT p.email, p.language FROM comments c
                  JOIN participants p ON p.id = c.participant_id
-                 WHERE c.opportunity_id = $1 AND c.state = 'published'",
+                 WHERE c.opportunity_id = $1 AND c.state = 'published'
+                 UNION
+                 SELECT p.email, p.language FROM consultation_followers f
+                 JOIN participants p ON p.id = f.participant_id
+                 WHERE f.opportunity_id = $1",
             )
             .bind(opportunity)
             .fetch_all(pool)

@@ -328,7 +328,13 @@ async fn impact_bench(
         .output()
         .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
         .unwrap_or_else(|error| format!("no chromium ({error})"));
-    println!("{chromium}; sizes {sizes:?}; {messages} messages\n");
+    if let Some(s) = sizes {
+        println!(
+            "{chromium}; {} responses, {} feedback cases, {} comments, {} runs per format",
+            s.responses, s.feedback, s.comments, s.runs
+        );
+    }
+    println!("Sender: {messages} messages to aiosmtpd (Sink) on 127.0.0.1\n");
     let backends = cli.backend.backends();
     let mut held = true;
     let mut figures = Vec::new();

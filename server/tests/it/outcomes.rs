@@ -404,6 +404,58 @@ async fn commenters_hear_in_their_language_and_see_it_in_their_account(db: Db) {
         .await;
     assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.body);
 
+    // Following: Layla (who commented) and Omar follow; Nadia follows, then stops; a visitor
+    // cannot follow.
+    let follow = format!("/ar/opportunities/{id}/follow");
+    let comments = layla.get(&format!("/ar/opportunities/{id}/comments")).await;
+    assert!(
+        comments.body.contains("تابع هذه الاستشارة"),
+        "{}",
+        comments.body
+    );
+    let followed = layla.post(&follow, &[("follow", "on")]).await;
+    assert_eq!(
+        followed.location,
+        format!("/ar/opportunities/{id}/comments?followed=1")
+    );
+    let shown = layla.get(&followed.location).await;
+    assert!(
+        shown.body.contains("أنت تتابع هذه الاستشارة"),
+        "{}",
+        shown.body
+    );
+    assert!(shown.body.contains("إيقاف المتابعة"));
+    for (email, stays) in [("omar@example.ae", true), ("nadia@example.ae", false)] {
+        let (_, token) = participant_session(&db, email).await;
+        let mut person = Client::as_participant(&db, &token);
+        let done = person.post(&follow, &[("follow", "on")]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        // Twice changes nothing.
+        person.post(&follow, &[("follow", "on")]).await;
+        if !stays {
+            let stopped = person.post(&follow, &[("follow", "off")]).await;
+            assert!(
+                stopped.location.ends_with("?unfollowed=1"),
+                "{}",
+                stopped.location
+            );
+        }
+    }
+    let visitor = Client::new(&db).post(&follow, &[("follow", "on")]).await;
+    assert_ne!(
+        visitor.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        visitor.location
+    );
+    let unknown = layla
+        .post(
+            &format!("/ar/opportunities/{}/follow", Uuid::new_v4()),
+            &[("follow", "on")],
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+
     let (_, mut author) = staff(&db, "author@example.ae", &[Role::Author]).await;
     let mut fields = filled(&format!("opportunity:{id}"));
     fields.retain(|(k, _)| *k != "indicator");
@@ -428,14 +480,20 @@ async fn commenters_hear_in_their_language_and_see_it_in_their_account(db: Db) {
         )
         .await;
     assert!(
-        published.location.contains("told=1"),
+        published.location.contains("told=2"),
         "{}",
         published.location
     );
+    // Layla once (she commented and follows), Omar (follows); not Nadia.
     let mail = outcome_mail(&db).await;
-    assert_eq!(mail.len(), 1);
-    assert_eq!(mail[0].0, "layla@example.ae");
-    assert!(mail[0].1.starts_with("قلتم، فعلنا"), "{}", mail[0].1);
+    let mut to: Vec<&str> = mail.iter().map(|m| m.0.as_str()).collect();
+    to.sort();
+    assert_eq!(to, ["layla@example.ae", "omar@example.ae"]);
+    let layla_mail = mail
+        .iter()
+        .find(|m| m.0 == "layla@example.ae")
+        .expect("Layla's");
+    assert!(layla_mail.1.starts_with("قلتم، فعلنا"), "{}", layla_mail.1);
 
     let account = layla.get("/ar/account").await;
     assert!(account.body.contains("ما الذي تغيّر"));

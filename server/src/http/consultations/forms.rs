@@ -327,3 +327,33 @@ pub async fn answer(
         }
     }
 }
+
+/// `POST /{lang}/opportunities/{id}/follow`: follows (`follow=on`) or stops following a
+/// consultation, then back to its comments saying so.
+pub async fn follow(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    Extension(CurrentParticipant(me)): Extension<CurrentParticipant>,
+    Path((_, id)): Path<(String, String)>,
+    PostedForm { parts, fields }: PostedForm,
+) -> Response {
+    let on = fields.get("follow") == "on";
+    let Ok(id) = id.parse::<Uuid>() else {
+        return pages
+            .show(&parts, Default::default(), StatusCode::NOT_FOUND)
+            .await;
+    };
+    match app::consultations::follow::follow(&state.db, &me, id, on, Utc::now()).await {
+        Ok(true) => {
+            let notice = if on { "followed" } else { "unfollowed" };
+            Redirect::to(&format!("{}?{notice}=1", comments_path(locale(&parts), id)))
+                .into_response()
+        }
+        Ok(false) => {
+            pages
+                .show(&parts, Default::default(), StatusCode::NOT_FOUND)
+                .await
+        }
+        Err(error) => server_error(error),
+    }
+}

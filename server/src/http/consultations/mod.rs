@@ -17,6 +17,7 @@ use crate::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/{lang}/opportunities/{id}/comments", post(forms::comment))
+        .route("/{lang}/opportunities/{id}/follow", post(forms::follow))
         .route(
             "/{lang}/opportunities/{id}/comments/{comment}",
             post(forms::reply),
@@ -43,13 +44,14 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-/// Anyone reads a consultation's comments; signed-in participants comment, reply, mark and
-/// flag; authors edit the document (everyone who reads surveys sees it); authors, moderators
+/// Anyone reads a consultation's comments; signed-in participants comment, reply, mark,
+/// flag and follow; authors edit the document (everyone who reads surveys sees it); authors, moderators
 /// and admins answer as the ministry.
 #[rustfmt::skip] // one rule per line reads as a table
 pub const RULES: &[Rule] = &[
     rule(Method::GET, "/{lang}/opportunities/{id}/comments", Public, Page),
     rule(Method::POST, "/{lang}/opportunities/{id}/comments", Participant, Action),
+    rule(Method::POST, "/{lang}/opportunities/{id}/follow", Participant, Action),
     rule(Method::GET, "/{lang}/opportunities/{id}/comments/{comment}", Public, Page),
     rule(Method::POST, "/{lang}/opportunities/{id}/comments/{comment}", Participant, Action),
     rule(Method::POST, "/{lang}/opportunities/{id}/comments/{comment}/{what}", Participant, Action),
