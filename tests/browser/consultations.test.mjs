@@ -31,6 +31,7 @@ const TEXT = {
     fair: 'المنصة الحالية بطيئة جداً والقرار بتقليص ساعات المراكز فاشل.', rude: 'الموظف المسؤول حمار ولا يفهم شيئاً',
     heldNotice: 'بانتظار المشرف', hiddenNotice: 'أخفاه المشرف: يتضمن لغة غير لائقة', official: 'رد رسمي',
     answer: 'شكراً لك: سنطلق نسخة أسرع من المنصة هذا الربع.', banNote: 'الإساءة للموظفين غير مقبولة.', banTitle: 'لا يمكنك التعليق حالياً', appeal: 'كنت غاضباً وأعتذر.', appealSent: 'أُرسل تظلّمك. سيقرر مشرف آخر وسنراسلك بالبريد الإلكتروني.', reply: 'أوافق، والتسجيل معقد أيضاً.', replyName: 'عمر',
+    followed: 'أنت تتابع هذه الاستشارة. سنراسلك بالبريد الإلكتروني عندما تنشر الوزارة ما تغيّر بفضلها، وعند تغيّر ذلك.', stopFollowing: 'إيقاف المتابعة',
   },
   en: {
     consultation: 'Public consultation on the draft national volunteering strategy', section: 'Goal 1: Volunteering open to everyone',
@@ -39,6 +40,7 @@ const TEXT = {
     fair: 'The current platform is far too slow, and cutting the centres’ hours is a bad decision.', rude: 'The officer in charge is an idiot who understands nothing',
     heldNotice: 'Waiting for a moderator', hiddenNotice: 'Hidden by a moderator: uses inappropriate language', official: 'Official reply',
     answer: 'Thank you: a faster version of the platform launches this quarter.', banNote: 'Insulting staff is not allowed.', banTitle: 'You cannot comment for now', appeal: 'I was angry and I apologise.', appealSent: 'Your appeal has been sent. A different moderator will decide and we will email you.', reply: 'I agree, and registering is complicated too.', replyName: 'Omar',
+    followed: 'You follow this consultation. We will email you when the ministry publishes what changed because of it, and when that changes.', stopFollowing: 'Stop following',
   },
 };
 
@@ -107,6 +109,17 @@ for (const lang of ['ar', 'en']) {
       assert.equal(await text(page, `a[href*="/account/sign-in?next="]`), t.signInLink);
       await assertAccessible(page, assert);
       await participantSignIn(page, lang, `mona-${lang}@example.ae`, t.name, t.subject);
+      await hydrated(page);
+
+      // Following the consultation, to hear when an outcome of it is published.
+      const sectionPage = page.url();
+      assert.equal((await post(page, 'form.follow-form button[type="submit"]')).status(), 303);
+      assert.ok(page.url().includes('followed=1'), page.url());
+      assert.equal(await text(page, 'main .notice'), t.followed);
+      assert.equal(await text(page, 'form.follow-form button'), t.stopFollowing);
+      await hydrated(page);
+      await assertAccessible(page, assert);
+      await page.goto(sectionPage);
       await hydrated(page);
 
       // A mistake, then a comment that publishes, then one that is held.
