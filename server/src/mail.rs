@@ -26,6 +26,9 @@ const EVERY: Duration = Duration::from_secs(15);
 /// How long connecting to the relay may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
 
+/// How long one message's whole exchange with the relay may take.
+const EXCHANGE_TIMEOUT: Duration = Duration::from_secs(20);
+
 /// The relay and the sender's address.
 #[derive(Clone)]
 pub struct Mailer {
@@ -125,14 +128,20 @@ impl Mailer {
             ),
         }
         .context("building the message")?;
-        let mut connection = self.connect().await?;
-        let sent = connection
-            .send(message.envelope(), &message.formatted())
-            .await;
-        // QUIT, whatever the answer (as lettre's transport does).
-        connection.abort().await;
-        sent.context("the relay refused")?;
-        Ok(())
+        // A relay that stops answering must not hold the sender forever (the claim would
+        // expire and another server would send the rest, but this one would stay stuck).
+        let exchange = async {
+            let mut connection = self.connect().await?;
+            let sent = connection
+                .send(message.envelope(), &message.formatted())
+                .await;
+            // QUIT, whatever the answer (as lettre's transport does).
+            connection.abort().await;
+            sent.context("the relay refused").map(|_| ())
+        };
+        tokio::time::timeout(EXCHANGE_TIMEOUT, exchange)
+            .await
+            .context("the relay did not answer in time")?
     }
 }
 
