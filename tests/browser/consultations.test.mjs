@@ -26,7 +26,7 @@ const PHONE = { width: 390, height: 844 };
 const TEXT = {
   ar: {
     consultation: 'استشارة عامة حول مسودة استراتيجية التطوع الوطنية', section: 'الهدف الأول: تطوع متاح للجميع',
-    sectionCount: 'التعليقات على هذا القسم: ', signInLink: 'سجّل الدخول للتعليق', subject: 'رمز دخولك إلى شارك',
+    sectionCount: 'التعليقات على هذا القسم: ', removeQuestion: 'أتحذف «', signInLink: 'سجّل الدخول للتعليق', subject: 'رمز دخولك إلى شارك',
     name: 'منى سالم', empty: 'اكتب تعليقك.', posted: 'شكراً لك: نُشر تعليقك.',
     fair: 'المنصة الحالية بطيئة جداً والقرار بتقليص ساعات المراكز فاشل.', rude: 'الموظف المسؤول حمار ولا يفهم شيئاً',
     heldNotice: 'بانتظار المشرف', hiddenNotice: 'أخفاه المشرف: يتضمن لغة غير لائقة', official: 'رد رسمي',
@@ -35,7 +35,7 @@ const TEXT = {
   },
   en: {
     consultation: 'Public consultation on the draft national volunteering strategy', section: 'Goal 1: Volunteering open to everyone',
-    sectionCount: 'Comments on this section: ', signInLink: 'Sign in to comment', subject: 'Your Sharek sign-in code',
+    sectionCount: 'Comments on this section: ', removeQuestion: 'Remove “', signInLink: 'Sign in to comment', subject: 'Your Sharek sign-in code',
     name: 'Mona Salem', empty: 'Write your comment.', posted: 'Thank you: your comment is published.',
     fair: 'The current platform is far too slow, and cutting the centres’ hours is a bad decision.', rude: 'The officer in charge is an idiot who understands nothing',
     heldNotice: 'Waiting for a moderator', hiddenNotice: 'Hidden by a moderator: uses inappropriate language', official: 'Official reply',
@@ -198,6 +198,14 @@ for (const lang of ['ar', 'en']) {
       await staff.goto(`${env.base}/${lang}/staff/opportunities/${id}/document`);
       await hydrated(staff);
       await assertAccessible(staff, assert);
+      // Removing a section asks first, with how many comments move; keeping it changes nothing.
+      const remove = staff.locator('.section-editor a.button-danger-quiet').first();
+      await Promise.all([staff.waitForURL(/\?remove=/), remove.click()]);
+      await hydrated(staff);
+      assert.ok((await text(staff, '.danger-zone')).includes(t.removeQuestion));
+      await assertAccessible(staff, assert);
+      await Promise.all([staff.waitForURL(/\/document#section-/), staff.click('.danger-zone a')]);
+      assert.equal(await staff.locator('.danger-zone').count(), 0);
       await staff.goto(`${env.base}/${lang}/staff/opportunities/${id}/comments`);
       await hydrated(staff);
       await assertAccessible(staff, assert);

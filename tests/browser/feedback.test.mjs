@@ -39,7 +39,7 @@ const TEXT = {
     state: { new: 'جديدة', assigned: 'قيد المعالجة', answered: 'تم الرد', reopened: 'أعيد فتحها', closed: 'مغلقة' },
     receivedSubject: (r) => `تسلّمنا رسالتك (${r})`,
     replySubject: (r) => `ردّنا على رسالتك (${r})`,
-    message: 'أقترح إضافة دروس مسائية للكبار في مراكز المجتمع القريبة من الأحياء السكنية.',
+    message: 'أقترح إضافة دروس مسائية للكبار في مراكز المجتمع القريبة من الأحياء السكنية. هاتفي ٠٥٠ ١٢٣ ٤٥٦٧',
     more: 'أسكن في منطقة الخوانيج وأستطيع الحضور بعد الخامسة مساءً.',
     noteText: 'راجعت الطلب مع فريق التعليم.',
     replyText: 'شكراً لاقتراحك. سنبدأ دروساً مسائية في مركز الخوانيج الشهر القادم.',
@@ -53,7 +53,7 @@ const TEXT = {
     state: { new: 'New', assigned: 'Being handled', answered: 'Answered', reopened: 'Reopened', closed: 'Closed' },
     receivedSubject: (r) => `We received your message (${r})`,
     replySubject: (r) => `Our reply to your message (${r})`,
-    message: 'Please offer evening classes for adults at the community centres near where people live.',
+    message: 'Please offer evening classes for adults at the community centres near where people live. My phone is 050 123 4567',
     more: 'I live in Al Khawaneej and can attend after 5 in the evening.',
     noteText: 'Checked the request with the education team.',
     replyText: 'Thank you for the suggestion. Evening classes start at the Al Khawaneej centre next month.',
@@ -251,6 +251,9 @@ for (const lang of ['ar', 'en']) {
       await hydrated(staff);
       assert.ok((await text(staff, 'h1')).includes(reference));
       assert.equal(await text(staff, 'blockquote.message'), t.message);
+      // Screening marks the phone number for whoever answers (feedback is never held for it).
+      assert.ok(/[0-9٠-٩]{3}/.test(await text(staff, 'blockquote.message mark')));
+      assert.ok(await staff.locator('section.screened li').count() >= 1);
       assert.equal(await caseState(staff), t.state.new);
       await assertAccessible(staff, assert);
 

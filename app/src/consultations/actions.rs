@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::db::{self, CommentRow, Flagged, NewComment, Scope, Viewer};
 use super::rules::{self, Problems, SectionInput};
 use super::{
-    Author, Comment, CommentState, Commenting, Discussion, Document, Section, SectionCount, Thread,
+    Author, Comment, CommentState, Commenting, Discussion, Document, SectionCount, Thread,
 };
 use crate::audit::Actor;
 use crate::moderation::{self, Report};
@@ -305,14 +305,20 @@ pub async fn thread(
 
 /// The title and sections of any consultation, for staff; `None` when it is not a
 /// consultation.
-pub async fn staff_document(db: &Db, id: Uuid) -> Result<Option<(Text, Vec<Section>)>, StoreError> {
+pub async fn staff_document(
+    db: &Db,
+    id: Uuid,
+) -> Result<Option<(Text, Vec<SectionCount>)>, StoreError> {
     let Some(opportunity) = crate::opportunities::db::find(db, id)
         .await?
         .filter(|o| o.kind == OpportunityKind::Consultation)
     else {
         return Ok(None);
     };
-    Ok(Some((title_of(&opportunity), db::sections(db, id).await?)))
+    Ok(Some((
+        title_of(&opportunity),
+        document_of(db, id).await?.sections,
+    )))
 }
 
 /// A page of a consultation's comments in every state, for staff.

@@ -280,7 +280,7 @@ pub async fn load_thread(
 #[leptos::server(endpoint = "consultations/staff/document")]
 pub async fn staff_document(
     id: Uuid,
-) -> Result<Option<(Text, Vec<Section>)>, leptos::prelude::ServerFnError> {
+) -> Result<Option<(Text, Vec<SectionCount>)>, leptos::prelude::ServerFnError> {
     use crate::accounts::{Permission, authorize};
     let db = authorize(Permission::ReadSurveys)?;
     actions::staff_document(&db, id)

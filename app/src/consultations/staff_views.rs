@@ -8,7 +8,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use uuid::Uuid;
 
 use super::{
-    Comment, CommentState, Discussion, Section, category_label_key, staff_comments, staff_document,
+    Comment, CommentState, Discussion, Section, SectionCount, category_label_key, staff_comments,
+    staff_document,
 };
 use crate::moderation::queue_path;
 use crate::opportunities::views::paragraphs;
@@ -32,7 +33,7 @@ fn opportunity_id() -> Option<Uuid> {
 }
 
 /// `/{lang}/staff/opportunities/{id}/document`: the sections, each with its own form, and a
-/// form to add one at the end.
+/// form to add one at the end. `?remove={section}` asks to confirm removing that section.
 #[component]
 pub fn DocumentPage() -> impl IntoView {
     let Some(id) = opportunity_id() else {
@@ -53,11 +54,16 @@ pub fn DocumentPage() -> impl IntoView {
 }
 
 #[component]
-fn DocumentEditor(id: Uuid, title: Text, sections: Vec<Section>) -> impl IntoView {
+fn DocumentEditor(id: Uuid, title: Text, sections: Vec<SectionCount>) -> impl IntoView {
     let locale = use_locale();
     let t = move |key: &str| locale.t(key);
     let feedback = use_page_state().feedback;
-    let done = use_query_map().with_untracked(|q| q.get("done"));
+    let (done, removing) = use_query_map().with_untracked(|q| {
+        (
+            q.get("done"),
+            q.get("remove").and_then(|id| id.parse::<Uuid>().ok()),
+        )
+    });
     let can_edit = use_page_state()
         .user
         .is_some_and(|u| u.can(crate::accounts::Permission::AuthorSurveys));
@@ -76,13 +82,15 @@ fn DocumentEditor(id: Uuid, title: Text, sections: Vec<Section>) -> impl IntoVie
             <p>{t("consultations.editor_lead")}</p>
             <p><a href=staff_comments_path(locale, id)>{t("consultations.staff_comments_link")}</a></p>
             {sections.is_empty().then(|| view! { <p>{t("consultations.no_sections")}</p> })}
-            {sections.into_iter().map(|section| {
+            {sections.into_iter().map(|SectionCount { section, comments }| {
                 let action = format!("{path}/{}", section.id);
+                let confirming = removing == Some(section.id);
                 let key = section.id.to_string();
                 let heading = format!("{}. {}", section.position, section.heading(locale));
                 let label = heading.clone();
+                let path = path.clone();
                 view! {
-                    <section class="card section-editor" aria-label=label>
+                    <section class="card section-editor" id=format!("section-{key}") aria-label=label.clone()>
                         <h2>{heading}</h2>
                         {can_edit.then(|| view! {
                             <form method="post" action=action.clone() novalidate>
@@ -90,10 +98,19 @@ fn DocumentEditor(id: Uuid, title: Text, sections: Vec<Section>) -> impl IntoVie
                                 <SectionFields key=key.clone() section=Some(section.clone()) feedback=feedback.clone()/>
                                 <button type="submit" class="button">{t("consultations.save_section")}</button>
                             </form>
-                            <form method="post" action=format!("{action}/delete")>
-                                <CsrfField/>
-                                <button type="submit" class="button button-secondary">{t("consultations.delete_section")}</button>
-                            </form>
+                            {if confirming {
+                                view! {
+                                    <RemoveSection action=action.clone() heading=label.clone() comments back=path.clone()/>
+                                }.into_any()
+                            } else {
+                                view! {
+                                    <p>
+                                        <a class="button button-danger-quiet" href=format!("{path}?remove={}#remove-{}", section.id, section.id)>
+                                            {t("consultations.delete_section")}
+                                        </a>
+                                    </p>
+                                }.into_any()
+                            }}
                         })}
                     </section>
                 }
@@ -111,6 +128,35 @@ fn DocumentEditor(id: Uuid, title: Text, sections: Vec<Section>) -> impl IntoVie
         </div>
     }
     .into_any()
+}
+
+/// Asks before a section is removed, saying how many published comments move to the whole
+/// document; a plain link keeps it.
+#[component]
+fn RemoveSection(action: String, heading: String, comments: i64, back: String) -> impl IntoView {
+    let locale = use_locale();
+    let t = move |key: &str| locale.t(key);
+    let anchor = action.rsplit('/').next().unwrap_or_default().to_owned();
+    let question = locale.t_with("consultations.remove_question", &[("section", &heading)]);
+    let moves = if comments == 0 {
+        t("consultations.remove_no_comments")
+    } else {
+        locale.t_with(
+            "consultations.remove_comments",
+            &[("n", &comments.to_string())],
+        )
+    };
+    view! {
+        <div class="danger-zone" id=format!("remove-{anchor}") role="group" aria-labelledby=format!("remove-title-{anchor}")>
+            <p id=format!("remove-title-{anchor}")><strong>{question}</strong></p>
+            <p>{moves}</p>
+            <form method="post" action=format!("{action}/delete")>
+                <CsrfField/>
+                <button type="submit" class="button danger">{t("consultations.remove_confirm")}</button>
+            </form>
+            <p><a href=format!("{back}#section-{anchor}")>{t("consultations.remove_cancel")}</a></p>
+        </div>
+    }
 }
 
 /// A section's four fields, with ids unique on the page (`key`: the section's id, or "new").

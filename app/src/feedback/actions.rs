@@ -319,6 +319,7 @@ pub async fn view(
             paused_at: case.paused_at,
             first_reply_at: case.first_reply_at,
             entries: db::entries(db, case.id).await?,
+            screening: crate::moderation::screen_text(&case.message, Some(language.code())).reasons,
         },
         teams,
         members,

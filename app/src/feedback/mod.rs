@@ -370,6 +370,9 @@ pub struct CaseDetail {
     pub paused_at: Option<DateTime<Utc>>,
     pub first_reply_at: Option<DateTime<Utc>>,
     pub entries: Vec<Entry>,
+    /// What screening found in the message (policy §3 categories and personal data); feedback
+    /// is never held for it, but whoever answers should know.
+    pub screening: Vec<crate::moderation::ReasonReport>,
 }
 
 /// How to reach the participant.

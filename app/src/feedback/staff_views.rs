@@ -17,6 +17,7 @@ use super::{
     staff_cases, topic_label_key,
 };
 use crate::Locale;
+use crate::moderation::views::{Findings, highlighted};
 use crate::page_state::{FormFeedback, use_page_state};
 use crate::shell::forms::{
     CsrfField, ErrorSummary, RadioGroup, SelectField, TextArea, TextField, title_with_errors,
@@ -394,7 +395,20 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
             None => view! { <p class="note">{t("feedback.contact_hidden")}</p> }.into_any(),
         }}
         <h2>{t("feedback.their_message")}</h2>
-        <blockquote class="message" lang=case.language.code() dir=case.language.dir()>{case.message.clone()}</blockquote>
+        <blockquote class="message" lang=case.language.code() dir=case.language.dir()>
+            {highlighted(&case.message, &case.screening).into_iter().map(|(text, found)| if found {
+                view! { <mark>{text}</mark> }.into_any()
+            } else {
+                text.into_any()
+            }).collect_view()}
+        </blockquote>
+        {(!case.screening.is_empty()).then(|| view! {
+            <section class="screened" aria-labelledby="screened-title">
+                <h3 id="screened-title">{t("feedback.screened_title")}</h3>
+                <p>{t("feedback.screened_lead")}</p>
+                <Findings reasons=case.screening.clone() lang=case.language/>
+            </section>
+        })}
         <h2>{t("feedback.history")}</h2>
         <History entries may_act phoned=act("phoned")/>
         {may_act.then(|| view! {

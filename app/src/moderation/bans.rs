@@ -54,6 +54,19 @@ pub struct Appeal {
     pub own: bool,
 }
 
+/// An appeal that has been decided, for the appeals page's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecidedAppeal {
+    pub ban: Ban,
+    pub participant: String,
+    pub banned_by: String,
+    pub decided_by: String,
+    pub decided_at: DateTime<Utc>,
+}
+
+/// How many decided appeals the history shows.
+pub const HISTORY: i64 = 50;
+
 /// The moderation figures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Figures {
@@ -117,6 +130,18 @@ pub async fn open_appeals() -> Result<Vec<Appeal>, leptos::prelude::ServerFnErro
     super::db::open_appeals(&db, user.id)
         .await
         .map_err(crate::server_fns::storage_failure("listing appeals"))
+}
+
+/// The latest [`HISTORY`] decided appeals, newest first, for moderators.
+#[leptos::server(endpoint = "moderation/decided_appeals")]
+pub async fn decided_appeals() -> Result<Vec<DecidedAppeal>, leptos::prelude::ServerFnError> {
+    use crate::accounts::{Permission, authorize};
+    let db = authorize(Permission::Moderate)?;
+    super::db::decided_appeals(&db, HISTORY)
+        .await
+        .map_err(crate::server_fns::storage_failure(
+            "listing decided appeals",
+        ))
 }
 
 /// The moderation figures, for moderators.

@@ -10,7 +10,8 @@ use uuid::Uuid;
 
 use super::CATEGORIES;
 use super::bans::{
-    Appeal, Ban, DURATIONS, Figures, appeals_path, moderation_figures, my_ban, open_appeals,
+    Appeal, Ban, DURATIONS, DecidedAppeal, Figures, appeals_path, decided_appeals,
+    moderation_figures, my_ban, open_appeals,
 };
 use crate::consultations::category_label_key;
 use crate::page_state::use_page_state;
@@ -149,7 +150,7 @@ pub fn BanForm(comment: Uuid) -> impl IntoView {
     }
 }
 
-/// `/{lang}/staff/moderation/appeals`: open appeals, oldest first.
+/// `/{lang}/staff/moderation/appeals`: open appeals, oldest first, then the latest decided.
 #[component]
 pub fn AppealsPage() -> impl IntoView {
     let locale = use_locale();
@@ -174,7 +175,66 @@ pub fn AppealsPage() -> impl IntoView {
                 Err(_) => view! { <p class="error-message">{t("moderation.load_failed")}</p> }.into_any(),
             })}
         </Suspense>
+        <DecidedAppeals/>
     }
+}
+
+/// The latest decided appeals, newest first: who appealed which ban, what was decided, by
+/// whom and when, with the note the participant was sent.
+#[component]
+fn DecidedAppeals() -> impl IntoView {
+    let locale = use_locale();
+    let t = move |key: &str| locale.t(key);
+    let shown = Resource::new(|| (), |_| decided_appeals());
+    view! {
+        <section aria-labelledby="decided-appeals">
+            <h2 id="decided-appeals">{t("moderation.decided_title")}</h2>
+            <Suspense fallback=move || view! { <p>{t("form.loading")}</p> }>
+                {move || shown.get().map(|result| match result {
+                    Ok(decided) if decided.is_empty() => view! { <p>{t("moderation.no_decided")}</p> }.into_any(),
+                    Ok(decided) => view! {
+                        <ol class="history">
+                            {decided.into_iter().map(|appeal| view! { <li><DecidedItem appeal/></li> }).collect_view()}
+                        </ol>
+                    }.into_any(),
+                    Err(_) => view! { <p class="error-message">{t("moderation.load_failed")}</p> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn DecidedItem(appeal: DecidedAppeal) -> impl IntoView {
+    let locale = use_locale();
+    let t = move |key: &str| locale.t(key);
+    let ban = appeal.ban;
+    let lifted = ban.appeal_decision.as_deref() == Some("lifted");
+    let heading = format!("decided-{}", ban.id);
+    let labelled_by = heading.clone();
+    view! {
+        <article class="card" aria-labelledby=labelled_by>
+            <h3 id=heading>{locale.t_with("moderation.appeal_by", &[("name", &appeal.participant)])}</h3>
+            <p>
+                <strong class=if lifted { "badge status-open" } else { "badge status-closed" }>
+                    {t(if lifted { "moderation.decided_lifted" } else { "moderation.decided_upheld" })}
+                </strong>
+                " " {locale.t_with("moderation.decided_by", &[("name", &appeal.decided_by)])}
+                " " <When at=appeal.decided_at/>
+            </p>
+            <dl class="facts">
+                <dt>{t("moderation.ban_reason")}</dt>
+                <dd>{locale.t(&category_label_key(&ban.category))}</dd>
+                <dt>{t("moderation.banned_by")}</dt>
+                <dd>{appeal.banned_by.clone()} " " <When at=ban.created_at/></dd>
+                <dt>{t("moderation.appeal_text")}</dt>
+                <dd class="prewrap">{ban.appeal_text.clone().unwrap_or_default()}</dd>
+                <dt>{t("moderation.decision_note")}</dt>
+                <dd class="prewrap">{ban.appeal_note.clone().unwrap_or_default()}</dd>
+            </dl>
+        </article>
+    }
+    .into_any()
 }
 
 #[component]

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::CATEGORIES;
-use super::bans::{Appeal, Ban, Figures};
+use super::bans::{Appeal, Ban, DecidedAppeal, Figures};
 use crate::on_db;
 use crate::store::{Db, StoreError};
 
@@ -49,6 +49,30 @@ fn ban(row: BanRow) -> Ban {
         appeal_decision,
         appeal_note,
     }
+}
+
+/// The ban in the first ten columns of a row selected with [`BAN_COLUMNS`] (either backend's
+/// row type).
+fn ban_of<R>(r: &R) -> Result<Ban, sqlx::Error>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> Uuid: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> DateTime<Utc>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    Ok(ban((
+        r.try_get(0)?,
+        r.try_get(1)?,
+        r.try_get(2)?,
+        r.try_get(3)?,
+        r.try_get(4)?,
+        r.try_get(5)?,
+        r.try_get(6)?,
+        r.try_get(7)?,
+        r.try_get(8)?,
+        r.try_get(9)?,
+    )))
 }
 
 /// A new ban.
@@ -219,18 +243,7 @@ pub async fn open_appeals(db: &Db, viewer: Uuid) -> Result<Vec<Appeal>, StoreErr
                 .map(|r| -> Result<Appeal, sqlx::Error> {
                     let banned_by: Uuid = r.try_get(12)?;
                     Ok(Appeal {
-                        ban: ban((
-                            r.try_get(0)?,
-                            r.try_get(1)?,
-                            r.try_get(2)?,
-                            r.try_get(3)?,
-                            r.try_get(4)?,
-                            r.try_get(5)?,
-                            r.try_get(6)?,
-                            r.try_get(7)?,
-                            r.try_get(8)?,
-                            r.try_get(9)?,
-                        )),
+                        ban: ban_of(r)?,
                         participant: r.try_get(10)?,
                         banned_by: r.try_get(11)?,
                         own: banned_by == viewer,
@@ -238,6 +251,41 @@ pub async fn open_appeals(db: &Db, viewer: Uuid) -> Result<Vec<Appeal>, StoreErr
                 })
                 .collect::<Result<Vec<_>, _>>()
         })
+    })?;
+    Ok(rows?)
+}
+
+/// The latest `limit` decided appeals, newest first, with who banned and who decided.
+pub async fn decided_appeals(db: &Db, limit: i64) -> Result<Vec<DecidedAppeal>, StoreError> {
+    let sql = format!(
+        "SELECT {BAN_COLUMNS}, p.display_name, u.display_name, d.display_name,
+                b.appeal_decided_at
+         FROM participant_bans b
+         JOIN participants p ON p.id = b.participant_id
+         JOIN users u ON u.id = b.banned_by
+         JOIN users d ON d.id = b.appeal_decided_by
+         WHERE b.appeal_decision IS NOT NULL AND b.appeal_decided_at IS NOT NULL
+         ORDER BY b.appeal_decided_at DESC, b.id LIMIT $1"
+    );
+    let rows = on_db!(db, |pool| {
+        sqlx::query(&sql)
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+            .map(|rows| {
+                use sqlx::Row;
+                rows.iter()
+                    .map(|r| -> Result<DecidedAppeal, sqlx::Error> {
+                        Ok(DecidedAppeal {
+                            ban: ban_of(r)?,
+                            participant: r.try_get(10)?,
+                            banned_by: r.try_get(11)?,
+                            decided_by: r.try_get(12)?,
+                            decided_at: r.try_get(13)?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
     })?;
     Ok(rows?)
 }

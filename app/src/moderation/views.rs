@@ -127,6 +127,24 @@ fn QueueView(queue: Queue) -> impl IntoView {
     .into_any()
 }
 
+/// What screening found in a text, one line each: the category or kind of personal data, the
+/// words matched (in the text's language) and the rule, in English.
+#[component]
+pub fn Findings(reasons: Vec<ReasonReport>, lang: crate::Locale) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <ul class="reasons">
+            {reasons.into_iter().map(|r| view! {
+                <li>
+                    <strong>{locale.t(&finding_label_key(&r.finding))}</strong> ": "
+                    <mark lang=lang.code() dir=lang.dir()>{r.matched}</mark>
+                    " " <span class="note" lang="en" dir="ltr">{format!("({})", r.rule)}</span>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
 #[component]
 fn QueuedItem(item: Queued, held: bool) -> impl IntoView {
     let locale = use_locale();
@@ -170,15 +188,7 @@ fn QueuedItem(item: Queued, held: bool) -> impl IntoView {
             </blockquote>
             {(!reasons.is_empty()).then(|| view! {
                 <h3>{t("moderation.reasons")}</h3>
-                <ul class="reasons">
-                    {reasons.iter().map(|r| view! {
-                        <li>
-                            <strong>{locale.t(&finding_label_key(&r.finding))}</strong> ": "
-                            <mark lang=comment.lang.code()>{r.matched.clone()}</mark>
-                            " " <span class="note" lang="en" dir="ltr">{format!("({})", r.rule)}</span>
-                        </li>
-                    }).collect_view()}
-                </ul>
+                <Findings reasons=reasons.clone() lang=comment.lang/>
             })}
             {(!item.flags.is_empty()).then(|| view! {
                 <h3>{t("moderation.flags")}</h3>

@@ -224,6 +224,42 @@ async fn comments_on_a_document_in_sections(db: Db) {
     })
     .expect("audit");
     assert_eq!(audit, 1);
+
+    // Removing a section asks first, saying how many published comments move; then the
+    // comment is on the whole document.
+    let editor = author.get(&document).await;
+    assert!(
+        editor
+            .body
+            .contains(&format!("?remove={section}#remove-{section}")),
+        "{}",
+        editor.body
+    );
+    assert!(!editor.body.contains(&format!("{section}/delete")));
+    let confirm = author.get(&format!("{document}?remove={section}")).await;
+    assert!(
+        confirm.body.contains("أتحذف «1. المادة الأولى: القنوات»؟"),
+        "{}",
+        confirm.body
+    );
+    assert!(confirm.body.contains("التعليقات المنشورة عليه: 1."));
+    assert!(
+        confirm
+            .body
+            .contains(&format!("{document}/{section}/delete"))
+    );
+    let removed = author
+        .post(&format!("{document}/{section}/delete"), &[])
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
+    assert!(
+        app::consultations::db::sections(&db, id)
+            .await
+            .expect("sections")
+            .is_empty()
+    );
+    let page = visitor.get(&format!("{list}/{first}")).await;
+    assert!(page.body.contains("The service is slow"));
 }
 
 async fn screening_holds_and_moderators_decide(db: Db) {
@@ -656,6 +692,23 @@ async fn bans_stop_commenting_and_appeals_go_to_another_moderator(db: Db) {
         subjects.last().map(String::as_str),
         Some("Your appeal: the ban was lifted")
     );
+
+    // The decided appeal leaves the open ones and joins the history, with who decided and
+    // the note the participant was sent.
+    let appeals = first.get("/en/staff/moderation/appeals").await;
+    assert!(
+        appeals.body.contains("No appeals are waiting."),
+        "{}",
+        appeals.body
+    );
+    let history = appeals
+        .body
+        .split("Decided appeals")
+        .nth(1)
+        .expect("the history");
+    assert!(history.contains("I was angry; I apologise."), "{history}");
+    assert!(history.contains("Ban lifted"), "{history}");
+    assert!(history.contains("Apology accepted."), "{history}");
 
     // The figures count what was decided and what waits.
     let staff_home = second.get("/en/staff").await;

@@ -39,6 +39,7 @@ pub const RULES: &[Rule] = &[
     rule(Method::GET, "/{lang}/staff/moderation/appeals", Needs(Moderate), Page),
     rule(Method::POST, "/{lang}/staff/moderation/appeals/{ban}", Needs(Moderate), Action),
     rule(Method::POST, "/api/moderation/appeals", Needs(Moderate), Query),
+    rule(Method::POST, "/api/moderation/decided_appeals", Needs(Moderate), Query),
     rule(Method::POST, "/api/moderation/figures", Needs(Moderate), Query),
     rule(Method::GET, "/{lang}/account/ban", Participant, Page),
     rule(Method::POST, "/{lang}/account/ban", Participant, Action),
