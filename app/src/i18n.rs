@@ -55,6 +55,22 @@ impl Locale {
         out
     }
 
+    /// Items joined as a sentence lists them: "a, b and c"; «أ، ب وج».
+    pub fn and_list<S: AsRef<str>>(self, items: &[S]) -> String {
+        let (separator, and) = match self {
+            Locale::Ar => ("، ", " و"),
+            Locale::En => (", ", " and "),
+        };
+        let mut out = String::new();
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                out.push_str(if i + 1 == items.len() { and } else { separator });
+            }
+            out.push_str(item.as_ref());
+        }
+        out
+    }
+
     /// Text direction for the `dir` attribute.
     pub fn dir(self) -> &'static str {
         match self {
@@ -151,6 +167,14 @@ mod tests {
         );
         assert_eq!(Locale::Ar.list(["مواطنون", "مقيمون"]), "مواطنون، مقيمون");
         assert_eq!(Locale::En.list(Vec::<String>::new()), "");
+    }
+
+    #[test]
+    fn sentence_lists_end_with_and() {
+        assert_eq!(Locale::En.and_list(&["a"]), "a");
+        assert_eq!(Locale::En.and_list(&["a", "b", "c"]), "a, b and c");
+        assert_eq!(Locale::Ar.and_list(&["اسمك", "رقم هاتف"]), "اسمك ورقم هاتف");
+        assert_eq!(Locale::En.and_list::<&str>(&[]), "");
     }
 
     #[test]

@@ -191,6 +191,12 @@ async fn run_scheduler(db: Db, desk: app::feedback::actions::Desk) {
             Ok(_) => {}
             Err(error) => tracing::error!(%error, "scheduler failed; retrying at the next tick"),
         }
+        // Those who asked to hear when a periodic survey's next round opens, told once each.
+        match app::responses::rounds::announce_open_rounds(&db, &desk.base_url, now).await {
+            Ok(0) => {}
+            Ok(told) => tracing::info!(told, "told that a round is open"),
+            Err(error) => tracing::error!(%error, "telling of open rounds failed; retrying"),
+        }
         // The reply clock: reminders and escalations, each sent once however many servers run.
         match app::feedback::actions::escalate(&db, &desk, now).await {
             Ok(round) if round != Default::default() => tracing::info!(?round, "feedback clock"),

@@ -32,6 +32,8 @@ const TEXT = {
     visits: '٣',
     tooMany: '١٠١',
     notANumber: 'ثلاث',
+    nextRound: 'تُفتح الدورة التالية في', uaeTime: 'بتوقيت الإمارات', watching: 'سنراسلك مرة واحدة',
+    lastResults: 'نتائج الدورة الأخيرة', betweenRounds: 'بين دورتين', identifying: 'يطلب هذا الاستبيان من المشاركين',
   },
   en: {
     errorPrefix: 'Error:',
@@ -49,6 +51,8 @@ const TEXT = {
     visits: '3',
     tooMany: '101',
     notANumber: 'three',
+    nextRound: 'The next round opens on', uaeTime: 'UAE time', watching: 'we will email you once',
+    lastResults: 'Results of the last round', betweenRounds: 'Between rounds', identifying: 'This survey asks participants for',
   },
 };
 
@@ -432,6 +436,51 @@ for (const lang of ['ar', 'en']) {
     });
   });
 
+  describe(`${lang} a periodic survey between rounds`, () => {
+    it('says when the next round opens in UAE time, links the last results, takes an address', { timeout: 180_000 }, async () => {
+      // With JavaScript, and at a phone's width: nothing scrolls sideways.
+      const page = await newPage(env.browser, { viewport: { width: 390, height: 844 } });
+      const url = `${env.base}/${lang}/s/quarterly-pulse`;
+      assert.equal((await page.goto(url)).status(), 200);
+      await hydrated(page);
+      const lead = await page.locator('main .lead').innerText();
+      assert.ok(lead.includes(t.nextRound) && lead.includes(t.uaeTime), lead);
+      assert.equal(await page.locator('button[name="action"]').count(), 0, 'no form to answer');
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390));
+      await assertAccessible(page, assert);
+      const refused = await post(page, 'form.watch-form button[type="submit"]');
+      assert.equal(refused.status(), 422);
+      assert.deepEqual(await summaryLinks(page), ['#field-email']);
+      await hydrated(page);
+      await assertAccessible(page, assert);
+      await page.fill('#field-email', `pulse-${lang}@example.ae`);
+      const kept = await post(page, 'form.watch-form button[type="submit"]');
+      assert.equal(kept.status(), 201);
+      assert.ok((await page.locator('main .notice[role="status"]').innerText()).includes(t.watching));
+      await hydrated(page);
+      await assertAccessible(page, assert);
+      // The last round's results, by the round's name.
+      await Promise.all([page.waitForURL(/\/results\/quarterly-pulse\?wave=\d+$/), page.click(`main a:has-text("${t.lastResults}")`)]);
+      const wave = new URL(page.url()).searchParams.get('wave');
+      const chosen = await page.locator('#public-wave option:checked').innerText();
+      assert.match(chosen, /^\d{4}-Q[1-4]$/, `round ${wave} is named by its quarter`);
+      assert.deepEqual(page.problems.filter((p) => !expectedNoise(p)), []);
+      await page.context().close();
+
+      // Without JavaScript the same page works; its opportunity says it is between rounds.
+      const plain = await newPage(env.browser, { javaScriptEnabled: false });
+      await plain.goto(url);
+      assert.ok((await plain.locator('main .lead').innerText()).includes(t.nextRound));
+      await assertAccessibleAsServed(plain);
+      await plain.goto(`${env.base}/${lang}/opportunities`);
+      const opportunity = plain.locator('main a[href*="/opportunities/"]', { hasText: lang === 'ar' ? 'نبض الرأي العام الربعي' : 'Quarterly public opinion pulse' }).first();
+      await Promise.all([plain.waitForURL(/\/opportunities\/[0-9a-f-]{36}$/), opportunity.click()]);
+      assert.ok((await plain.locator('main .notice').first().innerText()).includes(t.betweenRounds));
+      await assertAccessibleAsServed(plain);
+      await plain.context().close();
+    });
+  });
+
   describe(`${lang} collecting responses (staff)`, () => {
     it('the collect and assisted entry pages are accessible; a response taken by phone is saved', { timeout: 180_000 }, async () => {
       const page = await newPage(env.browser);
@@ -443,6 +492,8 @@ for (const lang of ['ar', 'en']) {
         page.click(`main a:has-text("${t.survey}")`),
       ]);
       const surveyUrl = page.url();
+      // The survey asks for an email address and a phone number: the author is told so.
+      assert.ok((await page.locator('.identifying-note').innerText()).includes(t.identifying));
       await Promise.all([page.waitForURL(`${surveyUrl}/collect`), page.click(`main a[href$="/collect"]`)]);
       await hydrated(page);
       assert.ok((await page.locator('h1').textContent()).includes(t.collect));

@@ -221,6 +221,9 @@ pub struct Listing {
 pub struct Shown {
     pub opportunity: Option<Opportunity>,
     pub now: DateTime<Utc>,
+    /// A periodic survey between two rounds: when the next opens (taking part waits).
+    #[serde(default)]
+    pub next_round: Option<DateTime<Utc>>,
 }
 
 /// The database for a public server function (anyone may call it; it shows public data only).
@@ -272,12 +275,20 @@ pub async fn featured_opportunities() -> Result<Listing, leptos::prelude::Server
 #[leptos::server(endpoint = "opportunities/get")]
 pub async fn get_opportunity(id: Uuid) -> Result<Shown, leptos::prelude::ServerFnError> {
     let db = public_db()?;
-    let found = db::find(&db, id)
-        .await
-        .map_err(crate::accounts::storage_failure("reading an opportunity"))?;
+    let failed = crate::accounts::storage_failure("reading an opportunity");
+    let now = Utc::now();
+    let found = db::find(&db, id).await.map_err(&failed)?;
+    let next_round = match found.as_ref().and_then(|o| o.survey_id) {
+        Some(survey) => crate::responses::db::public_survey(&db, &survey.to_string(), now)
+            .await
+            .map_err(&failed)?
+            .and_then(|s| s.next_round),
+        None => None,
+    };
     Ok(Shown {
         opportunity: found.filter(|o| o.published),
-        now: Utc::now(),
+        now,
+        next_round,
     })
 }
 
@@ -306,6 +317,7 @@ pub async fn staff_opportunity(id: Uuid) -> Result<Shown, leptos::prelude::Serve
     Ok(Shown {
         opportunity,
         now: Utc::now(),
+        next_round: None,
     })
 }
 

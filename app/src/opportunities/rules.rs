@@ -186,6 +186,18 @@ pub fn check(input: &OpportunityInput) -> Result<OpportunityFields, Problems> {
     if !link.is_empty() && !is_web_address(&link) {
         p.push(("link", "opportunities.error.link_invalid"));
     }
+    // Listed as open only with a way to take part: a workshop or event needs a place or a link
+    // (a consultation has its comments; a survey its form).
+    if input.published
+        && matches!(
+            kind,
+            Some(OpportunityKind::Workshop | OpportunityKind::Event)
+        )
+        && location.is_empty()
+        && link.is_empty()
+    {
+        p.push(("location", "opportunities.error.no_way_in"));
+    }
     match kind {
         Some(kind) if p.is_empty() => Ok(OpportunityFields {
             kind,
@@ -342,6 +354,24 @@ mod tests {
                 ("link", "opportunities.error.link_invalid"),
             ]
         );
+    }
+
+    #[test]
+    fn a_published_event_needs_a_place_or_a_link() {
+        let mut input = valid();
+        input.link = String::new();
+        assert_eq!(
+            check(&input).err(),
+            Some(vec![("location", "opportunities.error.no_way_in")])
+        );
+        input.location = "Dubai, the ministry's majlis".into();
+        assert!(check(&input).is_ok());
+        input.location = String::new();
+        input.published = false;
+        assert!(check(&input).is_ok(), "a draft may wait for its place");
+        input.kind = "consultation".into();
+        input.published = true;
+        assert!(check(&input).is_ok(), "a consultation has its comments");
     }
 
     #[test]

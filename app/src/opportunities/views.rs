@@ -244,7 +244,7 @@ pub fn OpportunityPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t("form.loading")}</p> }>
             {move || shown.get().map(|result| match result {
                 Ok(shown) => match shown.opportunity {
-                    Some(opportunity) => view! { <OpportunityDetail opportunity now=shown.now/> }.into_any(),
+                    Some(opportunity) => view! { <OpportunityDetail opportunity now=shown.now next_round=shown.next_round/> }.into_any(),
                     None => view! { <NotFound/> }.into_any(),
                 },
                 Err(_) => view! { <p class="error-message">{t("opportunities.load_failed")}</p> }.into_any(),
@@ -264,7 +264,11 @@ pub fn paragraphs(text: &str) -> Vec<String> {
 }
 
 #[component]
-fn OpportunityDetail(opportunity: Opportunity, now: DateTime<Utc>) -> impl IntoView {
+fn OpportunityDetail(
+    opportunity: Opportunity,
+    now: DateTime<Utc>,
+    next_round: Option<DateTime<Utc>>,
+) -> impl IntoView {
     let locale = use_locale();
     let t = move |key: &str| locale.t(key);
     let status = opportunity.status(now);
@@ -278,8 +282,16 @@ fn OpportunityDetail(opportunity: Opportunity, now: DateTime<Utc>) -> impl IntoV
             <h1>{title}</h1>
             <p class="lead">{opportunity.summary(locale).to_owned()}</p>
             <Facts opportunity=opportunity.clone()/>
-            {opportunity.survey_id.filter(|_| status == Status::Open).map(|survey| view! {
-                <p><a class="button" href=format!("/{}/s/{survey}", locale.code())>{t("opportunities.take_part")}</a></p>
+            {opportunity.survey_id.filter(|_| status == Status::Open).map(|survey| match next_round {
+                // Between two rounds of a periodic survey: when the next opens, and where to
+                // ask to be told.
+                Some(next) => view! {
+                    <p class="notice">{locale.t_with("opportunities.next_round", &[("when", &crate::dates::when_text(locale, next))])}</p>
+                    <p><a href=format!("/{}/s/{survey}", locale.code())>{t("opportunities.next_round_link")}</a></p>
+                }.into_any(),
+                None => view! {
+                    <p><a class="button" href=format!("/{}/s/{survey}", locale.code())>{t("opportunities.take_part")}</a></p>
+                }.into_any(),
             })}
             {(!link.is_empty()).then(|| view! {
                 <p><a href=link rel="external noopener">{t("opportunities.more_link")}</a></p>

@@ -12,6 +12,8 @@ pub mod actions;
 pub mod check;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod rounds;
 pub mod views;
 
 use chrono::{DateTime, Utc};
@@ -187,6 +189,11 @@ pub struct PublicSurvey {
     pub closes_at: Option<DateTime<Utc>>,
     /// When a scheduled survey opens (`None` once published or closed).
     pub opens_later: Option<DateTime<Utc>>,
+    /// Between two rounds of an open periodic survey: when the next opens.
+    pub next_round: Option<DateTime<Utc>>,
+    /// Between rounds: the number of the last round that opened.
+    pub last_round: Option<i32>,
+    pub recurrence: Option<crate::surveys::lifecycle::Recurrence>,
 }
 
 /// A slug as authors may set it: 3–60 small letters, digits and dashes, not a UUID-like

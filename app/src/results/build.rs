@@ -24,6 +24,28 @@ pub enum Audience {
     Public,
 }
 
+/// The names of a periodic survey's waves by number: their periods in UAE time ("2026-Q3",
+/// "2026-11"); empty for a survey that does not recur.
+async fn wave_names(db: &Db, survey: Uuid) -> Result<BTreeMap<i32, String>, StoreError> {
+    let Some(recurrence) = crate::surveys::db::get(db, survey)
+        .await?
+        .and_then(|s| s.recurrence)
+    else {
+        return Ok(BTreeMap::new());
+    };
+    Ok(crate::surveys::db::waves(db, survey)
+        .await?
+        .into_iter()
+        .filter_map(|w| {
+            let number = i32::try_from(w.number).ok()?;
+            Some((
+                number,
+                crate::surveys::lifecycle::wave_label(recurrence, w.opens_at),
+            ))
+        })
+        .collect())
+}
+
 /// The counts under a filter, with responses by group and channel: from the running counts,
 /// or from the coded rows when the filter names an answer.
 async fn counts(
@@ -99,18 +121,26 @@ pub async fn results(
     // Few responses say nothing about completion, and could say something about someone.
     let enough = !public || responses >= super::rules::SMALL_CELL;
     let waves = db::tally_by_wave(db, survey).await?;
+    let names = wave_names(db, survey).await?;
+    let name = |w: i32| {
+        names
+            .get(&w)
+            .cloned()
+            .unwrap_or_else(|| locale.t_with("results.wave_n", &[("n", &w.to_string())]))
+    };
     let trends = if waves.len() > 1 {
-        let labels: Vec<String> = waves
-            .keys()
-            .map(|w| locale.t_with("results.wave_n", &[("n", &w.to_string())]))
-            .collect();
+        let labels: Vec<String> = waves.keys().map(|w| name(*w)).collect();
         summary::trends(definition, &waves, locale, public)
             .into_iter()
             .map(|mut trend| {
+                let range = definition
+                    .question(&trend.key)
+                    .and_then(|q| summary::trend_range(&q.kind));
+                trend.labels = labels.clone();
                 trend.chart = charts::lines(
                     &labels,
                     &[(trend.measure.clone(), trend.values.clone())],
-                    None,
+                    range,
                     locale,
                 );
                 trend
@@ -123,8 +153,11 @@ pub async fn results(
         survey,
         title: definition.title.get(locale).to_owned(),
         responses: enough.then_some(responses),
-        completion: (started > 0 && enough).then(|| percent(responses.min(started), started)),
-        median_seconds: median(&durations).filter(|_| enough),
+        // Completion and time taken are for staff judging the survey, and the targets are
+        // internal: the public sees what was answered, by whom.
+        completion: (started > 0 && enough && !public)
+            .then(|| percent(responses.min(started), started)),
+        median_seconds: median(&durations).filter(|_| enough && !public),
         groups: summary::groups(&groups, &targets, locale, public),
         channels: used
             .iter()
@@ -132,6 +165,7 @@ pub async fn results(
             .map(|((c, _), n)| (c.code().to_owned(), locale.t(&c.label_key()), n))
             .collect(),
         waves: waves.keys().copied().filter(|w| *w > 0).collect(),
+        wave_labels: waves.keys().copied().filter(|w| *w > 0).map(name).collect(),
         questions,
         trends,
         public: is_public,
@@ -161,14 +195,14 @@ pub fn with_chart(mut result: QuestionResult, locale: Locale) -> QuestionResult 
                 .iter()
                 .map(|o| bar(&o.label, o.n, o.percent))
                 .collect();
-            charts::bars(&bars, Some(100.0), locale)
+            charts::shares(&bars, locale)
         }
         Summary::Scale { points, .. } | Summary::Numeric { bins: points, .. } => {
             let bars: Vec<Bar> = points
                 .iter()
                 .map(|o| bar(&o.label, o.n, o.percent))
                 .collect();
-            charts::bars(&bars, Some(100.0), locale)
+            charts::shares(&bars, locale)
         }
         Summary::Matrix { scale, rows } => {
             let rows: Vec<(String, Vec<f64>)> = rows

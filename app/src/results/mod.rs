@@ -254,6 +254,10 @@ pub struct Trend {
     pub measure: String,
     /// The wave numbers, one per value.
     pub waves: Vec<i32>,
+    /// The waves' names, one per value ("2026-Q3" for a quarterly survey); empty in trends
+    /// stored before waves had names (then "Wave n").
+    #[serde(default)]
+    pub labels: Vec<String>,
     pub values: Vec<Option<f64>>,
     pub sentence: String,
     #[serde(skip_serializing_if = "String::is_empty", default)]
@@ -276,9 +280,22 @@ pub struct Results {
     pub channels: Vec<(String, String, Shown)>,
     /// Wave numbers with responses (periodic surveys).
     pub waves: Vec<i32>,
+    /// Their names, one per wave ("2026-Q3").
+    #[serde(default)]
+    pub wave_labels: Vec<String>,
     pub questions: Vec<QuestionResult>,
     pub trends: Vec<Trend>,
     pub public: bool,
+}
+
+/// The name of wave `w` among `waves` named `labels` (parallel), or "Wave n".
+pub fn wave_name(waves: &[i32], labels: &[String], w: i32, locale: crate::Locale) -> String {
+    waves
+        .iter()
+        .position(|x| *x == w)
+        .and_then(|i| labels.get(i))
+        .cloned()
+        .unwrap_or_else(|| locale.t_with("results.wave_n", &[("n", &w.to_string())]))
 }
 
 /// A choice question offered as a filter or crosstab axis: key, text, (value, label) pairs.

@@ -145,7 +145,8 @@ fn FilterForm(d: Dashboard) -> impl IntoView {
                         <option value="">{t("results.all_waves")}</option>
                         {d.results.waves.iter().map(|w| {
                             let selected = f.wave == Some(*w);
-                            view! { <option value=w.to_string() selected=selected>{locale.t_with("results.wave_n", &[("n", &w.to_string())])}</option> }
+                            let name = super::wave_name(&d.results.waves, &d.results.wave_labels, *w, locale);
+                            view! { <option value=w.to_string() selected=selected>{name}</option> }
                         }).collect_view()}
                     </select>
                 </div>

@@ -154,8 +154,32 @@ pub fn question(q: &Question, tally: &Tally, locale: Locale, public: bool) -> Qu
                 multiple: false,
             }
         }
-        Kind::Rating { min, max, .. } => scale(tally, key, *min..=*max, answered, public, false),
-        Kind::Nps => scale(tally, key, 0..=10, answered, public, true),
+        Kind::Rating {
+            min,
+            max,
+            min_label,
+            max_label,
+        } => scale(
+            tally,
+            key,
+            *min..=*max,
+            (min_label.get(locale), max_label.get(locale)),
+            answered,
+            public,
+            false,
+        ),
+        Kind::Nps => {
+            let (low, high) = crate::surveys::model::nps_ends();
+            scale(
+                tally,
+                key,
+                0..=10,
+                (low.get(locale), high.get(locale)),
+                answered,
+                public,
+                true,
+            )
+        }
         Kind::Matrix { rows, scale } => {
             let rows = rows
                 .iter()
@@ -232,15 +256,33 @@ pub fn question(q: &Question, tally: &Tally, locale: Locale, public: bool) -> Qu
     }
 }
 
+/// A rating or NPS: the share per point (the ends labelled with the scale's end labels, e.g.
+/// "1 – Poor"), the mean, the median, and for the NPS its score.
 fn scale(
     tally: &Tally,
     key: &str,
     range: std::ops::RangeInclusive<i32>,
+    (low, high): (&str, &str),
     answered: i64,
     public: bool,
     is_nps: bool,
 ) -> Summary {
-    let points: Vec<(String, String)> = range.map(|p| (p.to_string(), p.to_string())).collect();
+    let (first, last) = (*range.start(), *range.end());
+    let points: Vec<(String, String)> = range
+        .map(|p| {
+            let end = match p {
+                p if p == first => low,
+                p if p == last => high,
+                _ => "",
+            };
+            let label = if end.trim().is_empty() {
+                p.to_string()
+            } else {
+                format!("{p} – {}", end.trim())
+            };
+            (p.to_string(), label)
+        })
+        .collect();
     let counts: Vec<i64> = points.iter().map(|(k, _)| tally.n(key, "", k)).collect();
     let values = histogram(tally, key);
     let enough = !public || answered >= SMALL_CELL;
@@ -356,7 +398,8 @@ pub fn groups(
         .zip(&all)
         .map(|((g, n), raw)| {
             let share = percent(*raw, total);
-            let target = targets.get(g.code()).copied();
+            // Targets are the ministry's internal aim: never shown publicly.
+            let target = targets.get(g.code()).copied().filter(|_| !public);
             GroupShare {
                 group: g.code().to_owned(),
                 label: locale.t(&g.label_key()),
@@ -461,12 +504,24 @@ pub fn trends(
                 text: q.text.get(locale).to_owned(),
                 measure,
                 waves: waves.keys().copied().collect(),
+                labels: Vec::new(),
                 values,
                 sentence,
                 chart: String::new(),
             })
         })
         .collect()
+}
+
+/// The range a trend of this question's key figure is drawn on: a rating's mean on the
+/// scale's own range, the NPS from −100 to 100, shares from 0 to 100 %; numbers on their data.
+pub fn trend_range(kind: &Kind) -> Option<(f64, f64)> {
+    match kind {
+        Kind::Rating { min, max, .. } => Some((f64::from(*min), f64::from(*max))),
+        Kind::Number { .. } => None,
+        Kind::Nps => Some((-100.0, 100.0)),
+        _ => Some((0.0, 100.0)),
+    }
 }
 
 /// Whether a question can be a crosstab axis or an answer filter: one whose answers are

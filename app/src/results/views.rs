@@ -28,8 +28,10 @@ pub(super) fn pct(p: Option<f64>) -> String {
         .unwrap_or_else(|| "–".to_owned())
 }
 
+/// The headline figures. `public`: responses and channels only (completion and time taken are
+/// for staff).
 #[component]
-pub(super) fn Overview(results: Results) -> impl IntoView {
+pub(super) fn Overview(results: Results, #[prop(optional)] public: bool) -> impl IntoView {
     let locale = use_locale();
     let t = move |key: &str| locale.t(key);
     let minutes = results.median_seconds.map(|s| {
@@ -42,8 +44,10 @@ pub(super) fn Overview(results: Results) -> impl IntoView {
     view! {
         <dl class="figures">
             <div><dt>{t("results.responses")}</dt><dd>{count(results.responses, locale)}</dd></div>
-            <div><dt>{t("results.completion")}</dt><dd>{pct(results.completion)}</dd></div>
-            <div><dt>{t("results.median_time")}</dt><dd>{minutes.unwrap_or_else(|| "–".to_owned())}</dd></div>
+            {(!public).then(|| view! {
+                <div><dt>{t("results.completion")}</dt><dd>{pct(results.completion)}</dd></div>
+                <div><dt>{t("results.median_time")}</dt><dd>{minutes.unwrap_or_else(|| "–".to_owned())}</dd></div>
+            })}
         </dl>
         {(!results.channels.is_empty()).then(|| view! {
             <table class="table">
@@ -60,9 +64,13 @@ pub(super) fn Overview(results: Results) -> impl IntoView {
 }
 
 /// Responses by stakeholder group against the targets, with under-represented groups flagged
-/// in words (not colour alone).
+/// in words (not colour alone). `public`: the groups and their shares only (targets are
+/// internal).
 #[component]
-pub(super) fn Representation(groups: Vec<GroupShare>) -> impl IntoView {
+pub(super) fn Representation(
+    groups: Vec<GroupShare>,
+    #[prop(optional)] public: bool,
+) -> impl IntoView {
     let locale = use_locale();
     let t = move |key: &str| locale.t(key);
     let under: Vec<String> = groups
@@ -83,8 +91,10 @@ pub(super) fn Representation(groups: Vec<GroupShare>) -> impl IntoView {
                 <th scope="col">{t("results.group")}</th>
                 <th scope="col">{t("results.count")}</th>
                 <th scope="col">{t("results.share")}</th>
-                <th scope="col">{t("results.target")}</th>
-                <th scope="col">{t("results.status")}</th>
+                {(!public).then(|| view! {
+                    <th scope="col">{t("results.target")}</th>
+                    <th scope="col">{t("results.status")}</th>
+                })}
             </tr></thead>
             <tbody>
                 {groups.into_iter().map(|g| view! {
@@ -92,8 +102,10 @@ pub(super) fn Representation(groups: Vec<GroupShare>) -> impl IntoView {
                         <th scope="row">{g.label.clone()}</th>
                         <td>{count(g.n, locale)}</td>
                         <td>{pct(g.percent)}</td>
-                        <td>{g.target.map(|x| format!("{}%", figure(x))).unwrap_or_else(|| "–".to_owned())}</td>
-                        <td>{if g.under { t("results.under") } else if g.target.is_some() { t("results.on_target") } else { String::new() }}</td>
+                        {(!public).then(|| view! {
+                            <td>{g.target.map(|x| format!("{}%", figure(x))).unwrap_or_else(|| "–".to_owned())}</td>
+                            <td>{if g.under { t("results.under") } else if g.target.is_some() { t("results.on_target") } else { String::new() }}</td>
+                        })}
                     </tr>
                 }).collect_view()}
             </tbody>
@@ -245,7 +257,7 @@ pub fn TrendResult(trend: Trend) -> impl IntoView {
                     <thead><tr><th scope="col">{locale.t("results.wave")}</th><th scope="col">{trend.measure.clone()}</th></tr></thead>
                     <tbody>
                         {trend.waves.iter().zip(&trend.values).map(|(w, v)| view! {
-                            <tr><th scope="row">{locale.t_with("results.wave_n", &[("n", &w.to_string())])}</th><td>{v.map(figure).unwrap_or_else(|| "–".into())}</td></tr>
+                            <tr><th scope="row">{super::wave_name(&trend.waves, &trend.labels, *w, locale)}</th><td>{v.map(figure).unwrap_or_else(|| "–".into())}</td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>
@@ -297,15 +309,15 @@ fn PublicView(r: Results, key: String, wave: Option<i32>) -> impl IntoView {
                     <select id="public-wave" name="wave">
                         <option value="">{t("results.all_waves")}</option>
                         {r.waves.iter().map(|w| view! {
-                            <option value=w.to_string() selected=wave == Some(*w)>{locale.t_with("results.wave_n", &[("n", &w.to_string())])}</option>
+                            <option value=w.to_string() selected=wave == Some(*w)>{super::wave_name(&r.waves, &r.wave_labels, *w, locale)}</option>
                         }).collect_view()}
                     </select>
                 </div>
                 <button type="submit" class="button">{t("results.apply")}</button>
             </form>
         })}
-        <Overview results=r.clone()/>
-        <Representation groups=r.groups.clone()/>
+        <Overview results=r.clone() public=true/>
+        <Representation groups=r.groups.clone() public=true/>
         <h2>{t("results.questions")}</h2>
         {r.questions.iter().filter(|q| !matches!(q.summary, Summary::Text { .. })).map(|q| view! {
             <QuestionView q=q.clone() download=Some(format!("{base}/charts/{}.svg{query}", q.key)) text_link=None/>

@@ -214,13 +214,27 @@ pub fn waves_due(
         .collect()
 }
 
+/// The first wave that opens after `now`, if the survey has one (at most 10,000 waves).
+pub fn next_wave(
+    recurrence: Recurrence,
+    first_opens_at: DateTime<Utc>,
+    open_days: u32,
+    now: DateTime<Utc>,
+) -> Option<WaveDates> {
+    (1..=10_000)
+        .map_while(|n| wave(recurrence, first_opens_at, open_days, n))
+        .find(|w| w.opens_at > now)
+}
+
 /// Midnight UTC at the start of a date (form dates have no time).
 pub fn start_of(date: NaiveDate) -> DateTime<Utc> {
     Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0).unwrap_or_default())
 }
 
-/// A short label for a wave, e.g. "2026-Q3" for quarterly waves or "2026-11" for monthly.
+/// A short label for a wave, e.g. "2026-Q3" for quarterly waves or "2026-11" for monthly, by
+/// the date it opens in UAE time (a wave opening at midnight on 1 October is in Q4).
 pub fn wave_label(recurrence: Recurrence, opens_at: DateTime<Utc>) -> String {
+    let opens_at = crate::dates::in_uae(opens_at);
     let year = opens_at.year();
     match recurrence {
         Recurrence::Monthly => format!("{year}-{:02}", opens_at.month()),

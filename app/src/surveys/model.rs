@@ -414,15 +414,115 @@ impl Definition {
             .unwrap_or_else(|| format!("{prefix}{}", uuid::Uuid::new_v4().simple()))
     }
 
+    /// What the survey asks that identifies a person: email and phone questions, and short
+    /// text questions asking for a name (“name”, «اسم» in either language's wording), in the
+    /// survey's order, each kind once.
+    pub fn identifying(&self) -> Vec<Identifying> {
+        let mut found = Vec::new();
+        for (_, q) in self.questions() {
+            let kind = match &q.kind {
+                Kind::Email => Identifying::Email,
+                Kind::Phone => Identifying::Phone,
+                Kind::ShortText { .. } if asks_name(&q.text) => Identifying::Name,
+                _ => continue,
+            };
+            if !found.contains(&kind) {
+                found.push(kind);
+            }
+        }
+        found
+    }
+
     /// Exports as pretty JSON (the import format).
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 }
 
+/// The NPS scale's end labels (0 and 10), as the form shows them and the results label them.
+pub fn nps_ends() -> (Text, Text) {
+    (
+        Text::new("غير محتمل إطلاقاً", "Not at all likely"),
+        Text::new("محتمل جداً", "Extremely likely"),
+    )
+}
+
+/// Something a survey asks that identifies whoever answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Identifying {
+    Email,
+    Phone,
+    Name,
+}
+
+impl Identifying {
+    fn code(self) -> &'static str {
+        match self {
+            Identifying::Email => "email",
+            Identifying::Phone => "phone",
+            Identifying::Name => "name",
+        }
+    }
+
+    /// As the participant reads it (“your name”).
+    pub fn label_key(self) -> String {
+        format!("responses.identifying.{}", self.code())
+    }
+
+    /// As the author reads it (“their name”).
+    pub fn staff_label_key(self) -> String {
+        format!("surveys.identifying.{}", self.code())
+    }
+}
+
+/// Whether a question's wording asks for the person's name: “your name”, “full name”,
+/// “surname”… or just “Name”; «اسمك», «الاسم الكامل», «اسم العائلة»… or just «الاسم». The
+/// name of something else (“the name of your school”, «اسم المدرسة») is not a person's name.
+fn asks_name(text: &Text) -> bool {
+    let bare = |t: &str| {
+        t.trim()
+            .trim_end_matches(|c: char| c.is_ascii_punctuation() || "؟:".contains(c))
+            .trim()
+            .to_lowercase()
+    };
+    let en = bare(&text.en);
+    let ar = bare(&text.ar);
+    const EN: [&str; 6] = [
+        "your name",
+        "full name",
+        "first name",
+        "last name",
+        "family name",
+        "surname",
+    ];
+    const AR: [&str; 5] = ["اسمك", "اسمكم", "الاسم الكامل", "اسم العائلة", "الاسم الثلاثي"];
+    en == "name"
+        || EN.iter().any(|phrase| en.contains(phrase))
+        || ar == "الاسم"
+        || ar == "اسم"
+        || AR.iter().any(|phrase| ar.contains(phrase))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn name_questions_are_recognised_in_both_languages() {
+        let asks = |ar: &str, en: &str| asks_name(&Text::new(ar, en));
+        assert!(asks("", "Your name"));
+        assert!(asks("", "Full name (optional)"));
+        assert!(asks("ما اسمك؟", ""));
+        assert!(asks("الاسم الكامل", ""));
+        assert!(asks("الاسم:", "Name:"));
+        assert!(!asks("اسم المدرسة", "The name of your school"));
+        assert!(!asks("", "Which service did you rename?"));
+        assert!(!asks("", "What did you think of the named programme?"));
+        assert!(!asks(
+            "ما رأيك في الخدمة؟",
+            "What do you think of the service?"
+        ));
+    }
 
     fn definition() -> Definition {
         let question = |key: &str| Question {

@@ -10,6 +10,7 @@
 
 mod drafts;
 mod invitations;
+mod watchers;
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -20,10 +21,12 @@ use super::{IdentityMode, Outcome, PublicSurvey, Submission};
 use crate::on_db;
 use crate::results::db::Counted;
 use crate::store::{Db, StoreError};
+use crate::surveys::lifecycle::{Recurrence, next_wave};
 use crate::surveys::{Status, model::Definition};
 
 pub use drafts::{draft, prune_drafts, save_draft};
 pub use invitations::{Invitation, add_contact, contacts, invitation_state, invitations, invite};
+pub use watchers::{Round, announce, open_rounds, watch};
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
@@ -39,6 +42,7 @@ type PublicRow = (
     Option<DateTime<Utc>>,
     Option<String>,
     Option<DateTime<Utc>>,
+    Option<i32>,
 );
 
 /// The survey a public address names (its slug, or its id), open or not; `None` when there is
@@ -48,8 +52,8 @@ pub async fn public_survey(
     key: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<PublicSurvey>, StoreError> {
-    const COLUMNS: &str =
-        "id, slug, status, definition, version, identity_mode, closes_at, recurrence, opens_at";
+    const COLUMNS: &str = "id, slug, status, definition, version, identity_mode, closes_at, recurrence, opens_at, \
+         wave_days";
     let row: Option<PublicRow> = match Uuid::parse_str(key) {
         Ok(id) => on_db!(db, |pool| {
             sqlx::query_as(&format!("SELECT {COLUMNS} FROM surveys WHERE id = $1"))
@@ -64,10 +68,22 @@ pub async fn public_survey(
                 .await
         })?,
     };
-    let Some((id, slug, status, definition, version, mode, closes_at, recurrence, opens_at)) = row
+    let Some((
+        id,
+        slug,
+        status,
+        definition,
+        version,
+        mode,
+        closes_at,
+        recurrence,
+        opens_at,
+        wave_days,
+    )) = row
     else {
         return Ok(None);
     };
+    let recurrence = recurrence.as_deref().and_then(Recurrence::from_code);
     let status = Status::from_code(&status).ok_or_else(|| corrupt(&status))?;
     if status == Status::Draft {
         return Ok(None);
@@ -83,10 +99,34 @@ pub async fn public_survey(
         .fetch_optional(pool)
         .await
     })?;
+    // A periodic survey takes answers only while one of its waves is open; between two, the
+    // page says when the next opens and links the last one's results.
+    let between = status == Status::Open && recurrence.is_some() && wave.is_none();
+    let next_round = match (recurrence, opens_at) {
+        (Some(recurrence), Some(first)) if between => {
+            let days = wave_days.and_then(|d| u32::try_from(d).ok()).unwrap_or(30);
+            next_wave(recurrence, first, days, now)
+                .map(|w| w.opens_at)
+                .filter(|at| closes_at.is_none_or(|end| *at < end))
+        }
+        _ => None,
+    };
+    let last_round: Option<(Option<i32>,)> = if between {
+        Some(on_db!(db, |pool| {
+            sqlx::query_as(
+                "SELECT MAX(number) FROM survey_waves WHERE survey_id = $1 AND opens_at <= $2",
+            )
+            .bind(id)
+            .bind(now)
+            .fetch_one(pool)
+            .await
+        })?)
+    } else {
+        None
+    };
     Ok(Some(PublicSurvey {
         id,
         key: slug.unwrap_or_else(|| id.to_string()),
-        // A periodic survey takes answers only while one of its waves is open.
         open: status == Status::Open && (recurrence.is_none() || wave.is_some()),
         identity_mode: IdentityMode::from_code(&mode).unwrap_or_default(),
         definition,
@@ -94,6 +134,9 @@ pub async fn public_survey(
         wave: wave.map(|(w,)| w),
         closes_at,
         opens_later: opens_at.filter(|_| status == Status::Scheduled),
+        next_round,
+        last_round: last_round.and_then(|(n,)| n),
+        recurrence,
     }))
 }
 

@@ -12,7 +12,7 @@ use crate::responses::Channel;
 #[cfg(feature = "ssr")]
 use crate::responses::IdentityMode;
 use crate::responses::check::fields_from_answers;
-use crate::shell::forms::title_with_errors;
+use crate::shell::forms::{CsrfField, ErrorSummary, TextField, title_with_errors};
 use crate::shell::{NotFound, use_locale};
 use crate::surveys::conditions::{Answers, visibility};
 use crate::surveys::model::{Definition, Text};
@@ -27,9 +27,14 @@ pub enum FormLoad {
         title: Text,
         opens_at: chrono::DateTime<chrono::Utc>,
     },
+    /// Closed for good: what happens next, and the published results when there are some.
     Closed {
         title: Text,
+        /// The public results' address key, when they are published.
+        results: Option<String>,
     },
+    /// A periodic survey between two rounds.
+    BetweenRounds(Box<BetweenRounds>),
     /// Invitation mode, and the link carries no valid invitation.
     InvitationNeeded {
         title: Text,
@@ -46,6 +51,17 @@ pub enum FormLoad {
         key: String,
     },
     Form(Box<FormPage>),
+}
+
+/// A periodic survey between two rounds: when the next opens, the last round's results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BetweenRounds {
+    pub title: Text,
+    pub key: String,
+    pub next: chrono::DateTime<chrono::Utc>,
+    pub recurrence: Option<crate::surveys::lifecycle::Recurrence>,
+    /// The public results of the last round, `(key, round)`, when published.
+    pub results: Option<(String, Option<i32>)>,
 }
 
 /// One page of the form.
@@ -105,7 +121,7 @@ pub async fn load_form(
             return Ok(FormLoad::Submitted { key: survey.key });
         }
         if !survey.open {
-            return Ok(not_open(&survey));
+            return not_open(&db, &survey).await.map_err(&failed);
         }
         let Some(draft) = db::draft(&db, submission)
             .await
@@ -138,7 +154,7 @@ pub async fn load_form(
         })));
     }
     if !survey.open {
-        return Ok(not_open(&survey));
+        return not_open(&db, &survey).await.map_err(&failed);
     }
     let invitation = link.inv.clone().filter(|t| !t.trim().is_empty());
     if survey.identity_mode == IdentityMode::Invitation {
@@ -178,14 +194,29 @@ pub async fn load_form(
     })))
 }
 
-/// What the address of a survey that takes no answers now shows.
+/// What the address of a survey that takes no answers now shows: when it opens, when its
+/// next round opens, or that it has closed, with its published results.
 #[cfg(feature = "ssr")]
-fn not_open(survey: &crate::responses::PublicSurvey) -> FormLoad {
+async fn not_open(
+    db: &crate::store::Db,
+    survey: &crate::responses::PublicSurvey,
+) -> Result<FormLoad, crate::store::StoreError> {
     let title = survey.definition.title.clone();
-    match survey.opens_later {
-        Some(opens_at) => FormLoad::NotYetOpen { title, opens_at },
-        None => FormLoad::Closed { title },
+    if let Some(opens_at) = survey.opens_later {
+        return Ok(FormLoad::NotYetOpen { title, opens_at });
     }
+    let (published, _) = crate::results::db::settings(db, survey.id).await?;
+    let results = published.then(|| survey.key.clone());
+    Ok(match survey.next_round {
+        Some(next) => FormLoad::BetweenRounds(Box::new(BetweenRounds {
+            title,
+            key: survey.key.clone(),
+            next,
+            recurrence: survey.recurrence,
+            results: results.map(|key| (key, survey.last_round)),
+        })),
+        None => FormLoad::Closed { title, results },
+    })
 }
 
 /// A survey link's query: where it was shared, and an invitation.
@@ -261,9 +292,17 @@ pub fn RespondPage() -> impl IntoView {
                         &[("when", &crate::dates::when_text(locale, opens_at))],
                     )/>
                 }.into_any(),
-                Ok(FormLoad::Closed { title }) => view! {
+                Ok(FormLoad::Closed { title, results }) => view! {
                     <Notice title=title.get(locale).to_owned() message=locale.t("responses.closed")/>
+                    <p>{locale.t("responses.closed_next")}</p>
+                    <ul class="next-steps">
+                        {results.map(|key| view! {
+                            <li><a href=format!("/{}/results/{key}", locale.code())>{locale.t("responses.closed_results")}</a></li>
+                        })}
+                        <li><a href=crate::outcomes::list_path(locale)>{locale.t("responses.closed_outcomes")}</a></li>
+                    </ul>
                 }.into_any(),
+                Ok(FormLoad::BetweenRounds(between)) => view! { <BetweenRoundsView between=*between feedback=feedback.clone()/> }.into_any(),
                 Ok(FormLoad::InvitationNeeded { title }) => view! {
                     <Notice title=title.get(locale).to_owned() message=locale.t("responses.invitation_needed")/>
                 }.into_any(),
@@ -283,6 +322,49 @@ pub fn RespondPage() -> impl IntoView {
         </Suspense>
     }
     .into_any()
+}
+
+/// A periodic survey between rounds: when the next opens (UAE time), the last round's
+/// results, and a form to be told by email when it opens.
+#[component]
+fn BetweenRoundsView(between: BetweenRounds, feedback: FormFeedback) -> impl IntoView {
+    let locale = use_locale();
+    let t = move |key: &str| locale.t(key);
+    let BetweenRounds {
+        title,
+        key,
+        next,
+        recurrence,
+        results,
+    } = between;
+    let every = recurrence.map(|r| locale.t(&format!("responses.round.every.{}", r.code())));
+    let watching = feedback.kept("watching").is_some();
+    view! {
+        <Title text=title_with_errors(locale, title.get(locale).to_owned(), &feedback)/>
+        <ErrorSummary feedback=feedback.clone()/>
+        <div class="narrow between-rounds">
+            <h1>{title.get(locale).to_owned()}</h1>
+            {every.map(|every| view! { <p>{every}</p> })}
+            <p class="lead">{locale.t_with("responses.round.next", &[("when", &crate::dates::when_text(locale, next))])}</p>
+            {results.map(|(key, round)| {
+                let query = round.map(|r| format!("?wave={r}")).unwrap_or_default();
+                view! { <p><a href=format!("/{}/results/{key}{query}", locale.code())>{t("responses.round.results")}</a></p> }
+            })}
+            {if watching {
+                view! { <p class="notice" role="status">{t("responses.round.watching")}</p> }.into_any()
+            } else {
+                view! {
+                    <form method="post" action=format!("{}/notify", form_path(locale, &key)) class="watch-form" novalidate>
+                        <CsrfField/>
+                        <TextField name="email" kind="email" autocomplete="email" required=true
+                            label=t("responses.round.email_label") hint=t("responses.round.email_hint")
+                            feedback=feedback.clone()/>
+                        <button type="submit" class="button">{t("responses.round.watch")}</button>
+                    </form>
+                }.into_any()
+            }}
+        </div>
+    }
 }
 
 /// A page that only says something (closed, by invitation only, …).
@@ -324,17 +406,20 @@ fn FormView(form: FormPage, feedback: FormFeedback) -> impl IntoView {
             form.submission
         )
     });
-    // An anonymous form that asks for an email address or a phone number says so, truthfully.
-    let asks_contact = form.definition.questions().any(|(_, q)| {
-        matches!(
-            q.kind,
-            crate::surveys::model::Kind::Email | crate::surveys::model::Kind::Phone
-        )
-    });
-    let privacy = if asks_contact {
-        "responses.privacy_contact"
+    // A form that asks for a name, an email address or a phone number says so, truthfully.
+    let identifying: Vec<String> = form
+        .definition
+        .identifying()
+        .into_iter()
+        .map(|what| locale.t(&what.label_key()))
+        .collect();
+    let privacy = if identifying.is_empty() {
+        locale.t("responses.privacy")
     } else {
-        "responses.privacy"
+        locale.t_with(
+            "responses.privacy_contact",
+            &[("what", &locale.and_list(&identifying))],
+        )
     };
     let setup = FormSetup {
         action: form_path(locale, &form.key),
@@ -363,7 +448,7 @@ fn FormView(form: FormPage, feedback: FormFeedback) -> impl IntoView {
             </aside>
             }
         })}
-        <p class="privacy-note">{locale.t(privacy)}</p>
+        <p class="privacy-note">{privacy}</p>
     }
     .into_any()
 }

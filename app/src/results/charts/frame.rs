@@ -160,16 +160,24 @@ impl Axis {
         }
     }
 
-    /// From 0: to `max` when given, else to the largest value plus a little headroom, rounded
-    /// up to a tick. Counts (`integers`) get whole-number ticks.
+    /// From 0 to the largest value plus a little headroom, rounded up to a tick, so the
+    /// largest bar fills most of the plot; never beyond `max` when given (e.g. 100 for
+    /// percentages, the scale's top for mean ranks). Counts (`integers`) get whole-number
+    /// ticks.
     pub(super) fn for_values(largest: f64, max: Option<f64>, integers: bool) -> Self {
-        if let Some(max) = max.filter(|m| m.is_finite() && *m > 0.0) {
-            return Self::new(0.0, max, nice_step(max, integers));
-        }
-        let top = if largest > 0.0 { largest } else { 1.0 };
+        let max = max.filter(|m| m.is_finite() && *m > 0.0);
+        let top = match (largest > 0.0, max) {
+            (true, Some(max)) => largest.min(max),
+            (true, None) => largest,
+            (false, Some(max)) => max,
+            (false, None) => 1.0,
+        };
         let step = nice_step(top, integers);
-        let end = ((top * 1.05) / step).ceil() * step;
-        Self::new(0.0, end.max(step), step)
+        let end = (((top * 1.05) / step).ceil() * step).max(step);
+        match max {
+            Some(max) if end >= max => Self::new(0.0, max, nice_step(max, integers)),
+            _ => Self::new(0.0, end, step),
+        }
     }
 
     /// A given range when it is usable, else from the data (including 0) rounded out to ticks.

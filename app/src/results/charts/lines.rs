@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::draw::{Legend, draw_text, finite, hex, marker};
-use super::frame::Axis;
+use super::frame::{Axis, format_number};
 use super::text::{fit, text_width};
 use super::{
     AXIS, AXIS_LABELS, Area, Drawn, GAP, GRID, LINE_PLOT, MARGIN, PALETTE, SWATCH, TEXT, TICK_PX,
@@ -55,7 +55,9 @@ pub fn lines(
         + GAP
         + 4;
 
-    let top = TOP + legend.height();
+    // A single short line has its values written above the points: room for the top one.
+    let labelled = values.len() == 1 && n <= MAX_LABELLED_POINTS;
+    let top = TOP + legend.height() + if labelled { TICK_PX as i32 + GAP } else { 0 };
     let height = top + LINE_PLOT + AXIS_LABELS;
     let (plot_l, plot_r) = if rtl {
         (MARGIN + GAP, W - MARGIN - y_label_w)
@@ -93,8 +95,39 @@ pub fn lines(
             rtl,
             &at,
         )?;
-        series_lines(root, &values, &at)
+        series_lines(root, &values, &at)?;
+        if labelled {
+            point_labels(root, &values[0], &at)?;
+        }
+        Ok(())
     })
+}
+
+/// A single line with at most this many points has each point's value written above it.
+const MAX_LABELLED_POINTS: usize = 16;
+
+/// Each value written just above its marker (one decimal at most, a minus kept on the left).
+fn point_labels(
+    root: &Area<'_>,
+    values: &[Option<f64>],
+    at: &impl Fn(f64, f64) -> (i32, i32),
+) -> Drawn {
+    for (i, v) in values.iter().enumerate() {
+        if let Some(v) = v {
+            let (x, y) = at(i as f64, *v);
+            let label = crate::numbers::ltr_number(format_number(*v, 1));
+            draw_text(
+                root,
+                &label,
+                (x, y - GAP),
+                TICK_PX,
+                TEXT,
+                HPos::Center,
+                VPos::Bottom,
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Horizontal grid lines at the value ticks and their labels beside the plot (on the start

@@ -62,7 +62,7 @@ pub struct Bar {
 }
 
 /// Width of every chart, in SVG user units (CSS pixels at 100 %).
-pub const WIDTH: u32 = 640;
+pub const WIDTH: u32 = 800;
 const W: i32 = WIDTH as i32;
 /// Horizontal margin on both sides, and the top margin.
 const MARGIN: i32 = 16;
@@ -70,8 +70,8 @@ const TOP: i32 = 12;
 /// Space between a label and what it labels.
 const GAP: i32 = 8;
 const FONT: &str = "system-ui, sans-serif";
-const LABEL_PX: f64 = 13.0;
-const TICK_PX: f64 = 12.0;
+const LABEL_PX: f64 = 14.0;
+const TICK_PX: f64 = 14.0;
 /// Text, #1f2933: 14.7:1 on white.
 const TEXT: RGBColor = RGBColor(0x1f, 0x29, 0x33);
 /// Axis lines, #616e7c: 5.2:1 on white.
@@ -83,8 +83,8 @@ const MAX_LABEL_CHARS: usize = 40;
 /// The category label column takes at most this share of the width.
 const MAX_LABEL_SHARE: f64 = 0.44;
 /// Bar charts: the height of one row and the thickness of its bar.
-const ROW: i32 = 30;
-const BAR: i32 = 18;
+const ROW: i32 = 32;
+const BAR: i32 = 20;
 /// Room under the plot for the value axis' tick labels.
 const AXIS_LABELS: i32 = 30;
 /// Legend: the height of one line, the swatch size, the space between items.
@@ -97,10 +97,19 @@ const LINE_PLOT: i32 = 220;
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 type Drawn = Result<(), DrawingAreaErrorKind<std::io::Error>>;
 
-/// Horizontal bars, one per item, in the given order top to bottom. `max` fixes the value axis
-/// end (e.g. Some(100.0) for percentages, or the scale's top for mean ranks); None: the largest
-/// value plus headroom.
+/// Horizontal bars of percentages: the axis runs from 0 to just past the largest share (at
+/// most 100 %), its ticks marked "%".
+pub fn shares(bars: &[Bar], locale: Locale) -> String {
+    horizontal(bars, Some(100.0), "%", locale)
+}
+
+/// Horizontal bars, one per item, in the given order top to bottom. The value axis runs to
+/// the largest value plus headroom, never beyond `max` (e.g. the scale's top for mean ranks).
 pub fn bars(bars: &[Bar], max: Option<f64>, locale: Locale) -> String {
+    horizontal(bars, max, "", locale)
+}
+
+fn horizontal(bars: &[Bar], max: Option<f64>, suffix: &str, locale: Locale) -> String {
     if bars.is_empty() {
         return empty(locale);
     }
@@ -140,7 +149,7 @@ pub fn bars(bars: &[Bar], max: Option<f64>, locale: Locale) -> String {
             rtl,
             n as f64,
         )?;
-        frame.value_grid(root, &axis, "")?;
+        frame.value_grid(root, &axis, suffix)?;
         frame.baseline(root)?;
         let fill = hex(PALETTE[0]);
         for (i, ((value, label), display)) in values.iter().zip(&labels).zip(&displays).enumerate()

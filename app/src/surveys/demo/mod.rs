@@ -247,6 +247,8 @@ pub fn every_type_survey() -> Definition {
 
 /// The public address of the demo's open survey (`/{lang}/s/digital-services`).
 pub const DEMO_SLUG: &str = "digital-services";
+/// The public address of the demo's quarterly pulse.
+pub const PULSE_SLUG: &str = "quarterly-pulse";
 
 /// Seeds the demo surveys (see the module comment).
 pub async fn seed(db: &Db, now: DateTime<Utc>, author: Option<Uuid>) -> Result<(), StoreError> {
@@ -285,6 +287,16 @@ pub async fn seed(db: &Db, now: DateTime<Utc>, author: Option<Uuid>) -> Result<(
     };
     db::save_settings(db, pulse, &settings, now).await?;
     db::set_status(db, pulse, Status::Draft, Status::Open, now).await?;
+    // Its public address: /{lang}/s/quarterly-pulse (between rounds, it says when the next
+    // opens and takes addresses to tell).
+    crate::responses::db::save_collection_settings(
+        db,
+        pulse,
+        Some(PULSE_SLUG),
+        crate::responses::IdentityMode::Anonymous,
+        now,
+    )
+    .await?;
     db::tick(db, now).await?;
     let mut dice = Dice(2026);
     for (mood, wave) in db::waves(db, pulse).await?.into_iter().enumerate() {

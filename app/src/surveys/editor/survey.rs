@@ -65,6 +65,7 @@ fn SurveyEditor(data: EditorData) -> impl IntoView {
             " "
             <a class="button button-secondary" href=format!("{base}/results")>{t("results.title")}</a>
         </p>
+        <IdentifyingNote definition=definition.clone()/>
         {(editable && survey.is_live()).then(|| view! { <Staged data=data.clone() base=base.clone()/> })}
         <Lifecycle data=data.clone() base=base.clone() editable=can_edit()/>
         {editable.then(|| view! { <DetailsForm data=data.clone() base=base.clone() feedback=feedback.clone()/> })}
@@ -111,6 +112,26 @@ fn SurveyEditor(data: EditorData) -> impl IntoView {
         })}
     }
     .into_any()
+}
+
+/// Warns the author when the survey asks for what identifies a person, and points to the
+/// thank-you page's separate outcome address, which needs no question.
+#[component]
+fn IdentifyingNote(definition: crate::surveys::model::Definition) -> impl IntoView {
+    let locale = use_locale();
+    let asked: Vec<String> = definition
+        .identifying()
+        .into_iter()
+        .map(|what| locale.t(&what.staff_label_key()))
+        .collect();
+    (!asked.is_empty()).then(|| {
+        view! {
+            <div class="notice notice-warning identifying-note" role="note">
+                <p>{locale.t_with("surveys.identifying_warning", &[("what", &locale.and_list(&asked))])}</p>
+                <p>{locale.t("surveys.identifying_outcome")}</p>
+            </div>
+        }
+    })
 }
 
 #[component]

@@ -69,8 +69,7 @@ where
         set,
         ..
     } = field;
-    let low = Text::new("غير محتمل إطلاقاً", "Not at all likely");
-    let high = Text::new("محتمل جداً", "Extremely likely");
+    let (low, high) = crate::surveys::model::nps_ends();
     let picked = value_of(&filled, &name);
     view! {
         <div class="field-wrap" class:field-error=has_error>

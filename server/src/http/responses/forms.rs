@@ -202,6 +202,47 @@ pub async fn contact(
     pages.show(&parts, saved, StatusCode::CREATED).await
 }
 
+/// `POST /{lang}/s/{key}/notify`: an address to tell once when a periodic survey's next
+/// round opens (only between rounds); the survey's page comes back saying so, or with the
+/// error and what was typed.
+pub async fn notify(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    Path((_, key)): Path<(String, String)>,
+    Posted { parts, fields }: Posted,
+) -> Response {
+    let locale = locale(&parts);
+    let mut parts = parts;
+    parts.uri = form_path(locale, &key).parse().unwrap_or_default();
+    let now = Utc::now();
+    let survey = match app::responses::db::public_survey(&state.db, &key, now).await {
+        Ok(Some(survey)) if survey.next_round.is_some() => survey,
+        Ok(_) => {
+            return pages
+                .show(&parts, FormFeedback::default(), StatusCode::NOT_FOUND)
+                .await;
+        }
+        Err(error) => return server_error(error),
+    };
+    let email = fields.get("email").trim().to_lowercase();
+    let mut feedback = Feedback::default().keep("email", email.clone());
+    if !is_email(&email) {
+        feedback.error("email", "responses.error.email_invalid");
+        return pages.show_again(&parts, feedback.into_inner()).await;
+    }
+    if !state.collection.limiter.allow(address(&parts)) {
+        feedback.error("", "responses.rate_limited");
+        return pages
+            .show(&parts, feedback.into_inner(), StatusCode::TOO_MANY_REQUESTS)
+            .await;
+    }
+    if let Err(error) = db::watch(&state.db, survey.id, &email, locale.code(), now).await {
+        return server_error(error);
+    }
+    let saved = Feedback::default().keep("watching", "1").into_inner();
+    pages.show(&parts, saved, StatusCode::CREATED).await
+}
+
 fn staff_path(locale: Locale, id: Uuid) -> String {
     format!("/{}/staff/surveys/{id}", locale.code())
 }

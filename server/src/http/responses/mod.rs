@@ -19,6 +19,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/{lang}/s/{key}", post(forms::submit))
         .route("/{lang}/s/{key}/contact", post(forms::contact))
+        .route("/{lang}/s/{key}/notify", post(forms::notify))
         .route("/{lang}/staff/surveys/{id}/collect", post(forms::settings))
         .route(
             "/{lang}/staff/surveys/{id}/invitations",
@@ -38,6 +39,7 @@ pub const RULES: &[Rule] = &[
     rule(Method::POST, "/{lang}/s/{key}", Public, Submit),
     rule(Method::GET, "/{lang}/s/{key}/thanks", Public, Page),
     rule(Method::POST, "/{lang}/s/{key}/contact", Public, Submit),
+    rule(Method::POST, "/{lang}/s/{key}/notify", Public, Submit),
     rule(Method::POST, "/api/responses/form", Public, Query),
     rule(Method::POST, "/api/responses/thanks", Public, Query),
     rule(Method::GET, "/{lang}/staff/surveys/{id}/collect", Needs(ReadSurveys), Page),

@@ -73,7 +73,7 @@ async fn the_api_lists_reads_and_changes_opportunities(db: Db) {
     let body = serde_json::json!({
         "kind": "event", "title_ar": "لقاء مفتوح", "title_en": "Open meeting", "topic": "economy",
         "groups": ["private_company"], "starts_at": "2030-05-01T10:00:00Z", "ends_at": "2030-05-01T12:00:00Z",
-        "published": true
+        "location": "Abu Dhabi", "published": true
     });
     let (status, _, _) = json(
         &db,

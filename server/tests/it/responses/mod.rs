@@ -35,6 +35,7 @@ mod crash;
 mod invitations;
 mod privacy;
 mod refused;
+mod rounds;
 
 // ---------------------------------------------------------------------------------------------
 // Surveys

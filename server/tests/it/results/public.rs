@@ -96,6 +96,19 @@ async fn public_results_hide_small_counts(db: Db) {
         figures.starts_with("Responses 15 "),
         "the number of responses is shown: {figures}"
     );
+    // What is for staff stays with staff: completion, time taken, the groups' targets.
+    for internal in [
+        "Completion rate",
+        "Median time to complete",
+        ">Target<",
+        ">Status<",
+    ] {
+        assert!(!body.contains(internal), "{internal} on the public page");
+        assert!(
+            staff_page.body.contains(internal),
+            "{internal} missing for staff"
+        );
+    }
     // No written answers, nor a way to them.
     assert!(
         !body.contains("zq-4471"),

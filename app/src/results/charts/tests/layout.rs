@@ -279,6 +279,15 @@ fn axis_numbers_are_short_and_round() {
             .collect::<Vec<_>>(),
         ["0", "10", "20", "30", "40", "50"]
     );
+    // Shares are scaled to the data, never past 100 %.
+    let ends = |largest: f64| {
+        let axis = Axis::for_values(largest, Some(100.0), false);
+        (axis.end, axis.step)
+    };
+    assert_eq!(ends(35.0), (40.0, 10.0));
+    assert_eq!(ends(62.5), (80.0, 20.0));
+    assert_eq!(ends(98.0), (100.0, 20.0));
+    assert_eq!(ends(0.0), (100.0, 20.0));
     let axis = Axis::for_range(&[], Some((1.0, 5.0)));
     let ticks: Vec<String> = axis.ticks().iter().map(|t| axis.format(*t)).collect();
     assert_eq!(ticks, ["1", "2", "3", "4", "5"]);
