@@ -1,15 +1,26 @@
-//! Scores the screener on labelled comments (`examples.tsv`, used for tuning, and
-//! `holdout.tsv`, written after tuning and never tuned on): precision and recall per
-//! category and per kind of personal data, exact-match accuracy, and false holds.
+//! Scores the screener on labelled comments: precision and recall per category and per kind
+//! of personal data, exact-match accuracy, and false holds.
+//!
+//! `examples.tsv` is the tuning set; the first hold-out set (`holdout.tsv`) has been merged
+//! into it and retired. `holdout2.tsv` is the blind set: written apart from tuning, never
+//! tuned on, and only reported by `second_holdout_report`.
 
 use super::super::*;
 
-/// Floors on the tuning set. The hold-out set only has to clear `HOLDOUT_MIN_ACCURACY`.
+/// Floors on the tuning set.
 const MIN_PRECISION: f64 = 0.85;
 const MIN_RECALL: f64 = 0.80;
 const MIN_ACCURACY: f64 = 0.85;
 const MAX_FALSE_HOLD_RATE: f64 = 0.03;
-const HOLDOUT_MIN_ACCURACY: f64 = 0.70;
+
+/// Floors on the blind set, a little under what was measured (2026-12-06: accuracy 0.705,
+/// false holds 2.5 %, every category's precision at least 0.80, personal data found every
+/// time). What matters most holds there too: legitimate comments publish, and what screening
+/// flags is rightly flagged; abuse it misses is left to flags and moderators.
+const BLIND_MIN_ACCURACY: f64 = 0.68;
+const BLIND_MAX_FALSE_HOLD_RATE: f64 = 0.05;
+const BLIND_MIN_PRECISION: f64 = 0.75;
+const BLIND_MIN_PERSONAL_RECALL: f64 = 0.95;
 
 struct Example {
     line: usize,
@@ -204,7 +215,23 @@ fn examples_meet_the_declared_floors() {
 }
 
 #[test]
-fn holdout_clears_a_low_floor() {
-    let report = evaluate("holdout.tsv", include_str!("../holdout.tsv"));
-    assert!(ratio(report.exact, report.total) >= HOLDOUT_MIN_ACCURACY);
+fn second_holdout_report() {
+    let report = evaluate("holdout2.tsv", include_str!("../holdout2.tsv"));
+    assert!(report.total >= 200, "too few examples");
+    assert!(ratio(report.exact, report.total) >= BLIND_MIN_ACCURACY);
+    assert!(ratio(report.false_holds, report.negatives) <= BLIND_MAX_FALSE_HOLD_RATE);
+    for (key, c) in &report.rows {
+        assert!(
+            c.precision() >= BLIND_MIN_PRECISION,
+            "{key} precision {:.2}",
+            c.precision()
+        );
+        if PersonalData::ALL.iter().any(|p| p.key() == *key) {
+            assert!(
+                c.recall() >= BLIND_MIN_PERSONAL_RECALL,
+                "{key} recall {:.2}",
+                c.recall()
+            );
+        }
+    }
 }

@@ -119,6 +119,10 @@ impl Lexicon {
         let head = fields.next().unwrap_or_default();
         let term = fields.next().ok_or("missing term")?.trim();
         let contexts = fields.next().unwrap_or_default();
+        // Contexts are one field, separated by spaces: a further tab would be silently lost.
+        if fields.next().is_some() {
+            return Err("contexts are separated by spaces, not tabs");
+        }
         if head == "rule" {
             self.rules.push(term.to_string());
             return Ok(());
@@ -242,16 +246,17 @@ impl Lexicon {
         let everywhere = classes.iter().fold(0, |m, c| m | c);
         let mut hits = Vec::new();
         for (i, token) in tokens.iter().enumerate().take(forms.len()) {
-            // A lone letter is never a term: "xxx" folds to "x", but the "x" of
-            // "example.com/x" is just a letter.
-            if token.text.chars().count() < 2 && token.end - token.start <= 2 {
-                continue;
-            }
+            // A lone letter is never a one-word term: "xxx" folds to "x", but the "x" of
+            // "example.com/x" is just a letter. It may start a phrase ("i will pay").
+            let lone = token.text.chars().count() < 2 && token.end - token.start <= 2;
             let mut found = self.matches_at(forms, i);
             if token.text.contains('*') {
                 found.extend(self.masked_at(&token.text).map(|index| (index, i)));
             }
             for (index, last) in found {
+                if lone && last == i {
+                    continue;
+                }
                 let entry = &self.entries[index];
                 let Target::Category(category) = entry.target else {
                     continue;
