@@ -88,6 +88,8 @@ for (const lang of ['ar', 'en']) {
           page.click(`.export-links a[href$="/${name}"]`),
         ]);
         assert.equal(await download.failure(), null, `${name} downloads without failing`);
+        // Named by the survey's address and the UAE date, e.g. quarterly-pulse-2026-12-06-responses.csv.
+        assert.match(download.suggestedFilename(), /^quarterly-pulse-\d{4}-\d{2}-\d{2}-(responses|codebook)\.(csv|xlsx|json)$/);
         files[name] = readFileSync(await download.path());
       }
       // The JSON parses and holds every response; the CSV (with its BOM) has a row for each.

@@ -90,7 +90,7 @@ fn LifetimeChoice(chosen: String) -> impl IntoView {
 }
 
 fn day(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d").to_string()
+    crate::dates::in_uae(at).format("%Y-%m-%d").to_string()
 }
 
 /// The tokens with their revoke buttons. An island: revoking updates the row in place.

@@ -99,11 +99,8 @@ mod db {
             None,
         )
         .await?;
-        // The running counts keep one row per UTC day: the last seven days, today included.
-        let since = (now - Duration::days(WINDOW_DAYS - 1))
-            .date_naive()
-            .format("%Y-%m-%d")
-            .to_string();
+        // The running counts keep one row per UAE day: the last seven days, today included.
+        let since = crate::results::db::day_of(now - Duration::days(WINDOW_DAYS - 1));
         let recent: Option<i64> = on_db!(db, |pool| {
             sqlx::query_scalar(
                 "SELECT CAST(SUM(n) AS BIGINT) FROM result_counts

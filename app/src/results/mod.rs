@@ -493,7 +493,9 @@ pub async fn load_text_answers(
                 && (needle.is_empty() || rules::fold(text).contains(&needle))
             {
                 found.push((
-                    row.submitted_at.format("%Y-%m-%d").to_string(),
+                    crate::dates::in_uae(row.submitted_at)
+                        .format("%Y-%m-%d")
+                        .to_string(),
                     text.clone(),
                 ));
                 if found.len() >= skip + want {

@@ -514,12 +514,12 @@ pub fn trends(
 }
 
 /// The range a trend of this question's key figure is drawn on: a rating's mean on the
-/// scale's own range, the NPS from −100 to 100, shares from 0 to 100 %; numbers on their data.
+/// scale's own range, shares from 0 to 100 %; the NPS (−100 to 100, but near 0 in practice)
+/// and numbers on their data, from 0.
 pub fn trend_range(kind: &Kind) -> Option<(f64, f64)> {
     match kind {
         Kind::Rating { min, max, .. } => Some((f64::from(*min), f64::from(*max))),
-        Kind::Number { .. } => None,
-        Kind::Nps => Some((-100.0, 100.0)),
+        Kind::Number { .. } | Kind::Nps => None,
         _ => Some((0.0, 100.0)),
     }
 }

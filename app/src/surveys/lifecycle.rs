@@ -5,7 +5,7 @@
 //! applies [`due_status`] to stored surveys; every transition an author asks for goes through
 //! [`can_move`].
 
-use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -226,9 +226,9 @@ pub fn next_wave(
         .find(|w| w.opens_at > now)
 }
 
-/// Midnight UTC at the start of a date (form dates have no time).
+/// Midnight UAE time at the start of a date (form dates have no time; the ministry's day).
 pub fn start_of(date: NaiveDate) -> DateTime<Utc> {
-    Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0).unwrap_or_default())
+    crate::dates::from_uae(date.and_time(chrono::NaiveTime::MIN))
 }
 
 /// A short label for a wave, e.g. "2026-Q3" for quarterly waves or "2026-11" for monthly, by

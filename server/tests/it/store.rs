@@ -151,7 +151,7 @@ async fn a_batch_of_submissions_gets_one_outcome_each(db: Db) {
     let invited = responses::invitations(&db, open)
         .await
         .expect("invitations");
-    assert_eq!(invited[0].used_on, Some(now.date_naive().to_string()));
+    assert_eq!(invited[0].used_on, Some(app::results::db::day_of(now)));
 }
 
 server::on_both_backends!(a_batch_of_submissions_gets_one_outcome_each);

@@ -238,7 +238,7 @@ pub async fn store(db: &Db, batch: &[Submission]) -> Result<Vec<Outcome>, StoreE
                         "UPDATE survey_invitations SET used_on = $1 \
                          WHERE token_hash = $2 AND survey_id = $3 AND used_on IS NULL",
                     )
-                    .bind(submission.submitted_at.date_naive().to_string())
+                    .bind(crate::results::db::day_of(submission.submitted_at))
                     .bind(hash)
                     .bind(submission.survey)
                     .execute(&mut *tx)

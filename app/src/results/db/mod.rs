@@ -36,9 +36,14 @@ pub use read::{CodedRow, Field, counts_by, responses_by, scan, tally, tally_by_w
 pub(crate) use write::record;
 pub use write::{Counted, Key, Prepared, RowValues, TotalKey, count_start, counted, prepare};
 
-/// The UTC day a count falls on.
+/// The day a count falls on: the UAE calendar day (the dashboard's days and its from/to
+/// filter are the ministry's days). Counts made before this was the UAE day are re-bucketed
+/// by `sharek results verify --repair`.
 pub fn day_of(at: DateTime<Utc>) -> String {
-    at.date_naive().format("%Y-%m-%d").to_string()
+    crate::dates::in_uae(at)
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 /// The items of the totals' per-response cells that count responses by group and by channel.

@@ -131,6 +131,13 @@ pub(super) fn write_time(out: &mut String, t: DateTime<Utc>) {
     }
 }
 
+/// A time on the UAE clock, RFC 3339 with its offset to the second
+/// (`2026-03-04T09:06:07+04:00`), into `out`.
+pub(super) fn write_local_time(out: &mut String, t: DateTime<Utc>) {
+    let local = crate::dates::in_uae(t);
+    let _ = write!(out, "{}", local.to_rfc3339_opts(SecondsFormat::Secs, false));
+}
+
 /// The value of a fixed column (numbers and times written into `scratch`).
 fn fixed_value<'r>(fixed: Fixed, raw: &'r RawResponse, scratch: &'r mut String) -> &'r str {
     match fixed {
@@ -140,6 +147,10 @@ fn fixed_value<'r>(fixed: Fixed, raw: &'r RawResponse, scratch: &'r mut String) 
         }
         Fixed::SubmittedAt => {
             write_time(scratch, raw.submitted_at);
+            scratch
+        }
+        Fixed::SubmittedAtUae => {
+            write_local_time(scratch, raw.submitted_at);
             scratch
         }
         Fixed::Wave => {

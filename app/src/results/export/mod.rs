@@ -3,7 +3,7 @@
 //! languages, and the neutralising of cells against formula injection. The server streams
 //! CSV, XLSX and JSON from these a page of responses at a time.
 //!
-//! Invariants: the columns depend only on the definition (seven fixed columns, then each
+//! Invariants: the columns depend only on the definition (eight fixed columns, then each
 //! question's columns in survey order), so every row of an export has the same shape; a value
 //! is always a plain string, empty when there is no answer (or an answer of the wrong shape);
 //! numbers are written without a trailing ".0"; every column of [`columns`] has at least one
@@ -64,6 +64,8 @@ pub enum Content {
 pub enum Fixed {
     ResponseId,
     SubmittedAt,
+    /// The same moment on the ministry's clock (UAE time, +04:00), for people reading it.
+    SubmittedAtUae,
     Wave,
     Group,
     Channel,
@@ -72,9 +74,10 @@ pub enum Fixed {
 }
 
 impl Fixed {
-    pub const ALL: [Fixed; 7] = [
+    pub const ALL: [Fixed; 8] = [
         Fixed::ResponseId,
         Fixed::SubmittedAt,
+        Fixed::SubmittedAtUae,
         Fixed::Wave,
         Fixed::Group,
         Fixed::Channel,
@@ -86,6 +89,7 @@ impl Fixed {
         match self {
             Fixed::ResponseId => "response_id",
             Fixed::SubmittedAt => "submitted_at",
+            Fixed::SubmittedAtUae => "submitted_at_uae",
             Fixed::Wave => "wave",
             Fixed::Group => "stakeholder_group",
             Fixed::Channel => "channel",
@@ -98,7 +102,7 @@ impl Fixed {
     fn describe(self) -> (String, String, &'static str) {
         let kind = match self {
             Fixed::ResponseId => "uuid",
-            Fixed::SubmittedAt => "datetime",
+            Fixed::SubmittedAt | Fixed::SubmittedAtUae => "datetime",
             Fixed::Wave | Fixed::Duration => "integer",
             Fixed::Group | Fixed::Channel => "code",
             Fixed::Source => "text",

@@ -150,6 +150,7 @@ fn columns_follow_the_questions() {
         [
             "response_id",
             "submitted_at",
+            "submitted_at_uae",
             "wave",
             "stakeholder_group",
             "channel",
@@ -219,6 +220,7 @@ fn values_of_one_response() {
         [
             "00000000-0000-0000-0000-000000000000",
             "2026-03-04T05:06:07Z",
+            "2026-03-04T09:06:07+04:00",
             "2",
             "citizen",
             "web",
@@ -242,7 +244,7 @@ fn values_of_one_response() {
         ]
     );
     let empty = values_of(&cols, &Answers::new());
-    assert!(empty[7..].iter().all(String::is_empty));
+    assert!(empty[8..].iter().all(String::is_empty));
 }
 
 #[test]

@@ -276,7 +276,13 @@ pub async fn seed(db: &Db, now: DateTime<Utc>, author: Option<Uuid>) -> Result<(
 
     // The quarterly pulse: three closed waves with responses; the fourth opens in ten days.
     let pulse = db::create(db, &pulse_survey(), author, now).await?;
-    let first = now.checked_sub_months(Months::new(9)).unwrap_or(now) + Duration::days(10);
+    // Rounds open at midnight UAE time, as an author would set them.
+    let first = crate::surveys::lifecycle::start_of(
+        crate::dates::in_uae(
+            now.checked_sub_months(Months::new(9)).unwrap_or(now) + Duration::days(10),
+        )
+        .date_naive(),
+    );
     let settings = Settings {
         opens_at: Some(first),
         closes_at: None,

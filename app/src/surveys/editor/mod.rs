@@ -109,8 +109,9 @@ fn survey_id() -> Option<Uuid> {
     use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse().ok()))
 }
 
+/// A stored moment as the UAE calendar date a date field shows (and reads back: `start_of`).
 fn date_value(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
-    at.map(|at| at.format("%Y-%m-%d").to_string())
+    at.map(|at| crate::dates::in_uae(at).format("%Y-%m-%d").to_string())
         .unwrap_or_default()
 }
 

@@ -228,7 +228,7 @@ pub(super) async fn rows_of(db: &Db, survey: Uuid) -> Vec<Row> {
         .map(|r| Row {
             group: r.group,
             channel: r.channel,
-            day: r.submitted_at.date_naive(),
+            day: app::dates::in_uae(r.submitted_at).date_naive(),
             duration: r.duration,
             answers: serde_json::from_str(&r.answers).expect("answers are JSON"),
         })

@@ -59,12 +59,21 @@ fn failed(error: impl Display) -> Response {
 }
 
 /// The survey's definition, or the response to give instead (404 or 500).
-async fn definition(state: &AppState, id: Uuid) -> Result<Definition, Response> {
-    match surveys_db::get(&state.db, id).await {
-        Ok(Some(survey)) => Ok(survey.definition),
-        Ok(None) => Err((StatusCode::NOT_FOUND, "survey not found").into_response()),
-        Err(error) => Err(failed(error)),
-    }
+/// The survey's definition and the stem of its download names: its public address (slug)
+/// and today's UAE date, e.g. `digital-services-2026-12-06` (`survey-<id>-…` without a slug).
+async fn definition(state: &AppState, id: Uuid) -> Result<(Definition, String), Response> {
+    let definition = match surveys_db::get(&state.db, id).await {
+        Ok(Some(survey)) => survey.definition,
+        Ok(None) => return Err((StatusCode::NOT_FOUND, "survey not found").into_response()),
+        Err(error) => return Err(failed(error)),
+    };
+    let slug = match app::responses::db::collection_settings(&state.db, id).await {
+        Ok(settings) => settings.and_then(|(slug, _)| slug),
+        Err(error) => return Err(failed(error)),
+    };
+    let name = slug.unwrap_or_else(|| format!("survey-{id}"));
+    let today = app::dates::in_uae(chrono::Utc::now()).format("%Y-%m-%d");
+    Ok((definition, format!("{name}-{today}")))
 }
 
 /// A download: the body as an attachment named `filename`, never cached.
@@ -220,8 +229,8 @@ pub async fn csv(
     Path((_lang, id)): Path<(String, Uuid)>,
     request: HeaderMap,
 ) -> Response {
-    let definition = match definition(&state, id).await {
-        Ok(definition) => definition,
+    let (definition, stem) = match definition(&state, id).await {
+        Ok(found) => found,
         Err(response) => return response,
     };
     let columns = export::columns(&definition);
@@ -246,7 +255,7 @@ pub async fn csv(
         writer.into_inner().map_err(|e| e.to_string())
     });
     let (filename, encoder) = (
-        format!("survey-{id}-responses.csv"),
+        format!("{stem}-responses.csv"),
         Encoder::for_request(&request),
     );
     encoded_download(
@@ -262,6 +271,8 @@ pub async fn csv(
 struct JsonResponse<'a> {
     id: Uuid,
     submitted_at: String,
+    /// The same moment in UAE time (+04:00).
+    submitted_at_uae: String,
     wave: i32,
     stakeholder_group: &'a str,
     channel: &'a str,
@@ -283,6 +294,8 @@ fn json_page(page: &[RawResponse], first_page: bool) -> Result<Vec<u8>, String> 
             submitted_at: raw
                 .submitted_at
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            submitted_at_uae: app::dates::in_uae(raw.submitted_at)
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
             wave: raw.wave,
             stakeholder_group: &raw.group,
             channel: &raw.channel,
@@ -301,8 +314,8 @@ pub async fn json(
     Path((_lang, id)): Path<(String, Uuid)>,
     request: HeaderMap,
 ) -> Response {
-    let definition = match definition(&state, id).await {
-        Ok(definition) => definition,
+    let (definition, stem) = match definition(&state, id).await {
+        Ok(found) => found,
         Err(response) => return response,
     };
     let columns = export::columns(&definition);
@@ -315,7 +328,7 @@ pub async fn json(
     };
     let render: Render = Arc::new(json_page);
     let (filename, encoder) = (
-        format!("survey-{id}-responses.json"),
+        format!("{stem}-responses.json"),
         Encoder::for_request(&request),
     );
     encoded_download(
@@ -338,14 +351,14 @@ pub async fn codebook(
     State(state): State<AppState>,
     Path((_lang, id)): Path<(String, Uuid)>,
 ) -> Response {
-    let definition = match definition(&state, id).await {
-        Ok(definition) => definition,
+    let (definition, stem) = match definition(&state, id).await {
+        Ok(found) => found,
         Err(response) => return response,
     };
     match csv_rows(BOM, export::codebook(&definition)) {
         Ok(body) => download(
             "text/csv; charset=utf-8",
-            format!("survey-{id}-codebook.csv"),
+            format!("{stem}-codebook.csv"),
             Body::from(body),
         ),
         Err(error) => failed(error),

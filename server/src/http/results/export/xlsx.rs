@@ -123,8 +123,8 @@ pub async fn xlsx(
     State(state): State<AppState>,
     Path((lang, id)): Path<(String, Uuid)>,
 ) -> Response {
-    let definition = match definition(&state, id).await {
-        Ok(definition) => definition,
+    let (definition, stem) = match definition(&state, id).await {
+        Ok(found) => found,
         Err(response) => return response,
     };
     let path = std::env::temp_dir().join(format!("sharek-export-{}.xlsx", Uuid::new_v4()));
@@ -153,7 +153,7 @@ pub async fn xlsx(
     match opened {
         Ok(file) => download(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            format!("survey-{id}-responses.xlsx"),
+            format!("{stem}-responses.xlsx"),
             file_body(file),
         ),
         Err(error) => failed(error),
