@@ -61,6 +61,9 @@ pub fn TextField(
     /// the Arabic page).
     #[prop(optional)]
     lang: Option<crate::Locale>,
+    /// An example shown while the field is empty (never a value, never instead of the label).
+    #[prop(optional, into)]
+    placeholder: Option<String>,
     feedback: FormFeedback,
 ) -> impl IntoView {
     let locale = use_locale();
@@ -100,6 +103,7 @@ pub fn TextField(
                 required=required
                 lang=lang.map(|l| l.code())
                 dir=lang.map(|l| l.dir())
+                placeholder=placeholder
                 aria-invalid=error_id.as_ref().map(|_| "true")
                 aria-describedby=(!described_by.is_empty()).then_some(described_by)
             />

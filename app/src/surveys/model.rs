@@ -244,14 +244,14 @@ impl Kind {
         }
     }
 
-    /// A new question's settings for a type code: sensible defaults the author then edits.
+    /// A new question's settings for a type code: the shape the author then fills in. Choices
+    /// and labels start empty (the editor shows examples as placeholders, never as values), so
+    /// nothing an author has not written reaches participants: publishing needs every label.
     pub fn new_of(code: &str) -> Option<Kind> {
-        let two = || {
-            vec![
-                Choice::new("c1", "الخيار الأول", "First choice"),
-                Choice::new("c2", "الخيار الثاني", "Second choice"),
-            ]
+        let blank = |keys: &[&str]| -> Vec<Choice> {
+            keys.iter().map(|key| Choice::new(key, "", "")).collect()
         };
+        let two = || blank(&["c1", "c2"]);
         Some(match code {
             "single_choice" => Kind::SingleChoice {
                 choices: two(),
@@ -271,17 +271,13 @@ impl Kind {
             "rating" => Kind::Rating {
                 min: 1,
                 max: 5,
-                min_label: Text::new("غير راضٍ إطلاقاً", "Very dissatisfied"),
-                max_label: Text::new("راضٍ جداً", "Very satisfied"),
+                min_label: Text::default(),
+                max_label: Text::default(),
             },
             "nps" => Kind::Nps,
             "matrix" => Kind::Matrix {
-                rows: vec![Choice::new("r1", "البند الأول", "First item")],
-                scale: vec![
-                    Choice::new("1", "ضعيف", "Poor"),
-                    Choice::new("2", "مقبول", "Fair"),
-                    Choice::new("3", "جيد", "Good"),
-                ],
+                rows: blank(&["r1"]),
+                scale: blank(&["1", "2", "3"]),
             },
             "ranking" => Kind::Ranking { choices: two() },
             "short_text" => Kind::ShortText {
@@ -437,6 +433,23 @@ impl Definition {
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
+}
+
+/// Examples the editor shows as placeholders in a new question's empty labels, by table
+/// (`choice`, `row`, `point`) and position; and for a rating's ends (`min`, `max`).
+pub fn example_label(table: &str, index: usize) -> Option<Text> {
+    let (ar, en) = match (table, index) {
+        ("choice", 0) => ("الخيار الأول", "First choice"),
+        ("choice", 1) => ("الخيار الثاني", "Second choice"),
+        ("row", 0) => ("البند الأول", "First item"),
+        ("point", 0) => ("ضعيف", "Poor"),
+        ("point", 1) => ("مقبول", "Fair"),
+        ("point", 2) => ("جيد", "Good"),
+        ("min", _) => ("غير راضٍ إطلاقاً", "Very dissatisfied"),
+        ("max", _) => ("راضٍ جداً", "Very satisfied"),
+        _ => return None,
+    };
+    Some(Text::new(ar, en))
 }
 
 /// The NPS scale's end labels (0 and 10), as the form shows them and the results label them.

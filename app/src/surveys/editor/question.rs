@@ -145,11 +145,14 @@ fn ChoiceRows(
                         let n = (i + 1).to_string();
                         let ar_label = locale.t_with("surveys.choice_ar_n", &[("n", &n)]);
                         let en_label = locale.t_with("surveys.choice_en_n", &[("n", &n)]);
+                        // An example, shown only while the label is empty; never saved.
+                        let example = crate::surveys::model::example_label(table.name, i);
+                        let (ar_example, en_example) = example.map(|e| (e.ar, e.en)).unzip();
                         view! {
                             <tr>
                                 <td>{n.clone()}<input type="hidden" name=table.key() value=key/></td>
-                                <td><input type="text" name=table.ar() value=ar aria-label=ar_label dir="rtl"/></td>
-                                <td><input type="text" name=table.en() value=en aria-label=en_label dir="ltr"/></td>
+                                <td><input type="text" name=table.ar() value=ar aria-label=ar_label dir="rtl" lang="ar" placeholder=ar_example/></td>
+                                <td><input type="text" name=table.en() value=en aria-label=en_label dir="ltr" lang="en" placeholder=en_example/></td>
                             </tr>
                         }
                     }).collect_view()}
@@ -163,6 +166,7 @@ fn ChoiceRows(
 #[component]
 fn KindSettings(kind: Kind, feedback: FormFeedback) -> impl IntoView {
     let locale = use_locale();
+    let example = |end: &str| crate::surveys::model::example_label(end, 0).unwrap_or_default();
     let t = move |key: &str| locale.t(key);
     let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
     let other_box = |other: bool| {
@@ -206,10 +210,14 @@ fn KindSettings(kind: Kind, feedback: FormFeedback) -> impl IntoView {
                 <TextField name=form::SCALE_MIN label=t("surveys.scale_min") value=min.to_string() feedback=feedback.clone()/>
                 <TextField name=form::SCALE_MAX label=t("surveys.scale_max") value=max.to_string() feedback=feedback.clone()/>
             </div>
-            <TextField name=form::MIN_LABEL_AR label=t("surveys.min_label_ar") value=min_label.ar feedback=feedback.clone()/>
-            <TextField name=form::MIN_LABEL_EN label=t("surveys.min_label_en") value=min_label.en feedback=feedback.clone()/>
-            <TextField name=form::MAX_LABEL_AR label=t("surveys.max_label_ar") value=max_label.ar feedback=feedback.clone()/>
-            <TextField name=form::MAX_LABEL_EN label=t("surveys.max_label_en") value=max_label.en feedback=feedback.clone()/>
+            <TextField name=form::MIN_LABEL_AR label=t("surveys.min_label_ar") value=min_label.ar lang=crate::Locale::Ar
+                placeholder=example("min").ar feedback=feedback.clone()/>
+            <TextField name=form::MIN_LABEL_EN label=t("surveys.min_label_en") value=min_label.en lang=crate::Locale::En
+                placeholder=example("min").en feedback=feedback.clone()/>
+            <TextField name=form::MAX_LABEL_AR label=t("surveys.max_label_ar") value=max_label.ar lang=crate::Locale::Ar
+                placeholder=example("max").ar feedback=feedback.clone()/>
+            <TextField name=form::MAX_LABEL_EN label=t("surveys.max_label_en") value=max_label.en lang=crate::Locale::En
+                placeholder=example("max").en feedback=feedback.clone()/>
         }
         .into_any(),
         Kind::ShortText { max_length } => view! {

@@ -217,7 +217,57 @@ async fn questions_move_and_go_only_where_the_rules_still_look_back(db: Db) {
     );
 }
 
+async fn examples_are_placeholders_never_saved_values(db: Db) {
+    let mut client = author(&db).await;
+    let id = create_survey(&mut client, "Placeholders").await;
+    let key = add_question(&mut client, &db, id, "single_choice").await;
+    let question = stored(&db, id).await.definition.question(&key).cloned();
+    let Some(Question {
+        kind: Kind::SingleChoice { choices, .. },
+        ..
+    }) = question
+    else {
+        panic!("a single choice question: {question:?}");
+    };
+    assert_eq!(choices.len(), 2);
+    assert!(choices.iter().all(|c| c.label.is_empty()), "{choices:?}");
+    // The editor shows examples while the labels are empty.
+    let editor = client.get(&format!("{}/questions/{key}", page(id))).await;
+    assert!(
+        editor.body.contains(r#"placeholder="First choice""#),
+        "{}",
+        editor.body
+    );
+    assert!(editor.body.contains(r#"placeholder="الخيار الأول""#));
+    assert!(!editor.body.contains(r#"value="First choice""#));
+    // Saving the wording without choices asks for them; nothing unwritten is published.
+    let form = Form::default()
+        .with("text_ar", "اختر")
+        .with("text_en", "Choose");
+    let reply = change(&mut client, &db, id, &format!("/questions/{key}"), form).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
+    let refused = set_move(&mut client, id, "publish").await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("Missing text in the language"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(stored(&db, id).await.status, Status::Draft);
+}
+
 server::on_both_backends!(
+    examples_are_placeholders_never_saved_values,
     a_change_from_an_older_version_is_refused,
     two_authors_saving_at_once_cannot_both_win,
     questions_move_and_go_only_where_the_rules_still_look_back,
