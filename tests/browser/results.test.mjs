@@ -114,6 +114,10 @@ for (const lang of ['ar', 'en']) {
       const survey = await pulse(page, lang);
       await page.goto(`${survey}/results`);
       const all = Number((await page.locator('.figures dd').first().innerText()).trim());
+      // The summary comes first, the filters folded until wanted.
+      assert.ok((await page.locator('.brief').innerText()).length > 0);
+      assert.equal(await page.locator('details.filters[open]').count(), 0);
+      await page.click('details.filters > summary');
       await page.check('#filter-group-citizen');
       await page.selectOption('#filter-answer', 'improved=yes');
       await Promise.all([page.waitForURL(/group=citizen/), page.click('.results-filter button[type="submit"]')]);
@@ -180,6 +184,7 @@ for (const lang of ['ar', 'en']) {
       const survey = await pulse(page, lang);
       await page.goto(`${survey}/results`);
       assert.ok(await page.locator('.chart svg').count() >= 5);
+      await page.click('details.filters > summary');
       await page.selectOption('#filter-wave', '2');
       await Promise.all([page.waitForURL(/wave=2/), page.click('.results-filter button[type="submit"]')]);
       assert.equal(await page.locator('#filter-wave').inputValue(), '2');

@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use uuid::Uuid;
 
 use super::summary::figure;
-use super::views::{Overview, QuestionView, Representation, Trends, pct};
+use super::views::{Brief, Overview, QuestionView, Representation, Trends, pct};
 use super::{Crosstab, Dashboard, Summary, TEXT_PAGE, load_dashboard, load_text_answers};
 use crate::page_state::use_page_state;
 use crate::responses::Channel;
@@ -94,7 +94,13 @@ fn DashboardView(d: Dashboard, id: Uuid, pairs: Vec<(String, String)>) -> impl I
         {(!d.bad.is_empty()).then(|| view! {
             <div class="notice" role="status"><p>{t("results.bad_filter")}</p></div>
         })}
-        <FilterForm d=d.clone()/>
+        <Brief results=results.clone()/>
+        <Trends trends=results.trends.clone()/>
+        <details class="filters no-print" open=d.filter != Default::default() || !d.bad.is_empty()>
+            <summary>{t("results.filter_title")}</summary>
+            <FilterForm d=d.clone()/>
+        </details>
+        <div class="no-print">
         <Overview results=results.clone()/>
         <Representation groups=results.groups.clone()/>
         <h2 id="questions">{t("results.questions")}</h2>
@@ -103,7 +109,6 @@ fn DashboardView(d: Dashboard, id: Uuid, pairs: Vec<(String, String)>) -> impl I
                 .then(|| format!("{staff}/results/text/{}", q.key));
             view! { <QuestionView q=q.clone() download=Some(format!("{downloads}/{}.svg{query}", q.key)) text_link/> }
         }).collect_view()}
-        <Trends trends=results.trends.clone()/>
         <CrosstabForm d=d.clone()/>
         {d.crosstab.clone().map(|c| view! { <CrosstabTable c/> })}
         <h2>{t("results.exports")}</h2>
@@ -118,6 +123,7 @@ fn DashboardView(d: Dashboard, id: Uuid, pairs: Vec<(String, String)>) -> impl I
             <p><a href=format!("/{}/results/{}", locale.code(), d.key)>{t("results.public_link")}</a></p>
         })}
         {d.may_author.then(|| view! { <SettingsForm d=d.clone() staff=staff.clone()/> })}
+        </div>
     }
 }
 
@@ -137,7 +143,7 @@ fn FilterForm(d: Dashboard) -> impl IntoView {
     };
     view! {
         <form method="get" class="filter-form results-filter" aria-labelledby="filter-title">
-            <h2 id="filter-title">{t("results.filter_title")}</h2>
+            <h2 id="filter-title" class="visually-hidden">{t("results.filter_title")}</h2>
             {(!d.results.waves.is_empty()).then(|| view! {
                 <div class="field">
                     <label for="filter-wave">{t("results.wave")}</label>

@@ -63,6 +63,75 @@ pub(super) fn Overview(results: Results, #[prop(optional)] public: bool) -> impl
     }
 }
 
+/// The summary a decision-maker reads first, and prints as a brief: the responses, each
+/// trend's latest figure with its change since the round before (an arrow and words), and
+/// each question's sentence.
+#[component]
+pub(super) fn Brief(results: Results) -> impl IntoView {
+    let locale = use_locale();
+    let t = move |key: &str| locale.t(key);
+    let figures: Vec<(String, String, Option<String>, String)> = results
+        .trends
+        .iter()
+        .filter_map(|trend| {
+            let shown: Vec<(usize, f64)> = trend
+                .values
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.map(|v| (i, v)))
+                .collect();
+            let &(at, last) = shown.last()?;
+            let name =
+                |i: usize| super::wave_name(&trend.waves, &trend.labels, trend.waves[i], locale);
+            let change = shown.len().checked_sub(2).map(|k| {
+                let (before_at, before) = shown[k];
+                let delta = last - before;
+                let key = if figure(delta.abs()) == figure(0.0) {
+                    "results.change_same"
+                } else if delta > 0.0 {
+                    "results.change_up"
+                } else {
+                    "results.change_down"
+                };
+                locale.t_with(
+                    key,
+                    &[
+                        ("by", &crate::numbers::ltr_number(figure(delta.abs()))),
+                        ("since", &name(before_at)),
+                    ],
+                )
+            });
+            Some((
+                format!("{} – {}", trend.text, trend.measure),
+                crate::numbers::ltr_number(figure(last)),
+                change,
+                name(at),
+            ))
+        })
+        .collect();
+    view! {
+        <section class="brief" aria-labelledby="brief-title">
+            <h2 id="brief-title">{t("results.brief_title")}</h2>
+            <dl class="figures brief-figures">
+                <div><dt>{t("results.responses")}</dt><dd>{count(results.responses, locale)}</dd></div>
+                {figures.into_iter().map(|(label, value, change, round)| view! {
+                    <div>
+                        <dt>{label}</dt>
+                        <dd>{value} " " <span class="round">{round}</span></dd>
+                        {change.map(|change| view! { <dd class="change">{change}</dd> })}
+                    </div>
+                }).collect_view()}
+            </dl>
+            <ul class="sentences">
+                {results.questions.iter().filter(|q| !q.sentence.is_empty()).map(|q| view! {
+                    <li><strong>{q.text.clone()}</strong> " " {q.sentence.clone()}</li>
+                }).collect_view()}
+            </ul>
+            <p class="hint no-print">{t("results.brief_print")}</p>
+        </section>
+    }
+}
+
 /// Responses by stakeholder group against the targets, with under-represented groups flagged
 /// in words (not colour alone). `public`: the groups and their shares only (targets are
 /// internal).

@@ -34,6 +34,38 @@ async fn demo_content_is_seeded_once_and_is_realistic(db: Db) {
         .await;
     assert_eq!(public.status, axum::http::StatusCode::OK, "{}", public.body);
     assert!(public.body.contains("Survey results"));
+    // Its dashboard opens with the summary: each trend's latest figure, named by its quarter,
+    // with its change since the quarter before in words; the filters wait, folded.
+    let (_, mut analyst) =
+        crate::support::staff(&db, "analyst@example.ae", &[app::accounts::Role::Analyst]).await;
+    let dashboard = analyst
+        .get(&format!("/en/staff/surveys/{}/results", pulse.id))
+        .await;
+    let body = &dashboard.body;
+    let brief = body.find("id=\"brief-title\"").expect("the summary");
+    assert!(
+        brief < body.find("id=\"trends\"").expect("trends"),
+        "summary first"
+    );
+    assert!(
+        brief
+            < body
+                .find("<details class=\"filters")
+                .expect("folded filters")
+    );
+    assert!(
+        !body.contains("<details class=\"filters no-print\" open"),
+        "folded"
+    );
+    let changes = body.matches("class=\"change\"").count();
+    assert!(changes >= 3, "{body}");
+    assert!(
+        ["▲ up ", "▼ down ", "= unchanged "]
+            .iter()
+            .any(|c| body.contains(c))
+            && body.contains(" since 20"),
+        "{body}"
+    );
     let answered = surveys_db::answered(&db, pulse.id).await.expect("answers");
     assert!(answered.contains_key("trust") && answered.contains_key("focus"));
     let counted: Vec<(i64,)> = app::on_db!(&db, |pool| {
