@@ -142,7 +142,12 @@ describe('opportunities without JavaScript', () => {
     await page.waitForSelector('.error-summary');
     assert.equal(await page.inputValue('#field-title_en'), title);
     assert.ok(await page.isChecked('#groups-academic'));
+    // Published, an event needs a place or a link: a way to take part.
     await fillOpportunity(page, { title_ar: 'يوم مفتوح', published: true });
+    await submit(page);
+    await page.waitForSelector('.error-summary a[href="#field-location"]');
+    assert.equal(await page.inputValue('#field-title_ar'), 'يوم مفتوح');
+    await fillOpportunity(page, { location: 'Sharjah, the cultural centre' });
     await submit(page);
     await page.waitForURL(`${env.base}/en/staff/opportunities?created=1`);
     await page.goto(`${env.base}/en/opportunities`);

@@ -55,7 +55,7 @@ for (const lang of ['ar', 'en']) {
       const charts = page.locator('.chart[role="img"] svg');
       assert.ok(await charts.count() >= 5, 'charts for the questions and the trends');
       // Each chart is labelled by its one-sentence summary.
-      const first = page.locator('.chart[role="img"]').first();
+      const first = page.locator('h2#questions ~ section.result .chart[role="img"]').first();
       const labelled = await first.getAttribute('aria-labelledby');
       const sentence = await page.locator(`#${labelled}`).innerText();
       assert.match(sentence, t(/على مقياس/, /on a scale/));

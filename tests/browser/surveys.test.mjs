@@ -128,6 +128,16 @@ describe('survey editor without JavaScript', () => {
     await page.waitForURL(/\/questions\/q1$/);
     await page.fill('#field-text_en', 'Pick one');
     await page.fill('#field-text_ar', 'اختر واحداً');
+    // The choices start empty, their examples only placeholders: saving without them is refused.
+    assert.equal(await page.inputValue('input[name="choice_en"] >> nth=0'), '');
+    assert.equal(await page.getAttribute('input[name="choice_en"] >> nth=0', 'placeholder'), 'First choice');
+    await page.click('main form button[type="submit"]');
+    await page.waitForSelector('.error-summary');
+    assert.equal(await page.inputValue('#field-text_en'), 'Pick one');
+    for (const [i, ar, en] of [[0, 'نعم', 'Yes'], [1, 'لا', 'No']]) {
+      await page.fill(`input[name="choice_ar"] >> nth=${i}`, ar);
+      await page.fill(`input[name="choice_en"] >> nth=${i}`, en);
+    }
     await page.click('main form button[type="submit"]');
     await page.waitForURL(/#sections$/);
     await page.goto(`${surveyUrl}/preview`);

@@ -42,10 +42,10 @@ pub struct Filter {
     /// Channel codes.
     #[serde(default)]
     pub channels: Vec<String>,
-    /// First day (UTC), inclusive.
+    /// First day (UAE calendar), inclusive.
     #[serde(default)]
     pub from: Option<NaiveDate>,
-    /// Last day (UTC), inclusive.
+    /// Last day (UAE calendar), inclusive.
     #[serde(default)]
     pub to: Option<NaiveDate>,
     /// Only responses that gave `value` to the choice question `question`.

@@ -107,11 +107,14 @@ fn Collect(info: CollectInfo, feedback: FormFeedback) -> impl IntoView {
             <caption class="visually-hidden">{t("responses.links_title")}</caption>
             <thead><tr><th scope="col">{t("responses.channel_label")}</th><th scope="col">{t("responses.link_label")}</th></tr></thead>
             <tbody>
-                {links.into_iter().map(|(channel, link)| view! {
+                {links.into_iter().map(|(channel, link)| {
+                    let href = link.clone();
+                    view! {
                     <tr>
                         <td>{t(&format!("responses.channel.{channel}"))}</td>
-                        <td><code dir="ltr">{link}</code></td>
+                        <td><a href=href dir="ltr" class="share-link"><code>{link}</code></a></td>
                     </tr>
+                    }
                 }).collect_view()}
             </tbody>
         </table>

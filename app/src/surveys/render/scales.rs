@@ -173,20 +173,21 @@ fn scale(
     picked: Option<String>,
     set: impl Fn(Option<Answer>) + Clone + 'static,
 ) -> impl IntoView {
+    // "1 = Very dissatisfied, 5 = Very satisfied", leaving out an end without a label (and
+    // the hint altogether when neither has one).
+    let labelled: Vec<String> = [(points.start(), ends.low), (points.end(), ends.high)]
+        .into_iter()
+        .filter(|(_, label)| !label.get(locale).trim().is_empty())
+        .map(|(point, label)| format!("{point} = {}", label.get(locale).trim()))
+        .collect();
     let ends_id = format!("{id}-ends");
-    let described = join_ids(&[described, Some(ends_id.clone())]);
-    let ends = format!(
-        "{} = {}, {} = {}",
-        points.start(),
-        ends.low.get(locale),
-        points.end(),
-        ends.high.get(locale)
-    );
+    let ends = (!labelled.is_empty()).then(|| locale.list(&labelled));
+    let described = join_ids(&[described, ends.as_ref().map(|_| ends_id.clone())]);
     view! {
         <fieldset class="field scale" aria-describedby=described>
             <legend>{text} " " {required_mark(locale, required)}</legend>
             {help}
-            <p class="hint" id=ends_id>{ends}</p>
+            {ends.map(|ends| view! { <p class="hint" id=ends_id>{ends}</p> })}
             {error}
             <div class="scale-points">
                 {points.map(|point| {

@@ -169,37 +169,17 @@ pub async fn contact(
     Posted { parts, fields }: Posted,
 ) -> Response {
     let locale = locale(&parts);
-    let thanks = format!("{}/thanks", form_path(locale, &key));
-    let mut parts = parts;
-    parts.uri = thanks.parse().unwrap_or_default();
-    let survey = match app::responses::db::public_survey(&state.db, &key, Utc::now()).await {
-        Ok(Some(survey)) => survey,
-        Ok(None) => {
-            return pages
-                .show(&parts, FormFeedback::default(), StatusCode::NOT_FOUND)
-                .await;
-        }
-        Err(error) => return server_error(error),
+    let form = AddressForm {
+        key: &key,
+        page: format!("{}/thanks", form_path(locale, &key)),
+        accepts: |_| true,
+        done: "contact_saved",
     };
-    let email = fields.get("email").trim().to_lowercase();
-    let mut feedback = Feedback::default().keep("email", email.clone());
-    if !is_email(&email) {
-        feedback.error("email", "responses.error.email_invalid");
-        return pages.show_again(&parts, feedback.into_inner()).await;
-    }
-    if !state.collection.limiter.allow(address(&parts)) {
-        feedback.error("", "responses.rate_limited");
-        return pages
-            .show(&parts, feedback.into_inner(), StatusCode::TOO_MANY_REQUESTS)
-            .await;
-    }
-    if let Err(error) =
-        db::add_contact(&state.db, survey.id, &email, locale.code(), Utc::now()).await
-    {
-        return server_error(error);
-    }
-    let saved = Feedback::default().keep("contact_saved", "1").into_inner();
-    pages.show(&parts, saved, StatusCode::CREATED).await
+    keep_address(&state, &pages, parts, &fields, form, |(id, email)| {
+        let db = state.db.clone();
+        async move { db::add_contact(&db, id, &email, locale.code(), Utc::now()).await }
+    })
+    .await
 }
 
 /// `POST /{lang}/s/{key}/notify`: an address to tell once when a periodic survey's next
@@ -212,11 +192,50 @@ pub async fn notify(
     Posted { parts, fields }: Posted,
 ) -> Response {
     let locale = locale(&parts);
-    let mut parts = parts;
-    parts.uri = form_path(locale, &key).parse().unwrap_or_default();
-    let now = Utc::now();
-    let survey = match app::responses::db::public_survey(&state.db, &key, now).await {
-        Ok(Some(survey)) if survey.next_round.is_some() => survey,
+    let form = AddressForm {
+        key: &key,
+        page: form_path(locale, &key),
+        accepts: |survey| survey.next_round.is_some(),
+        done: "watching",
+    };
+    keep_address(&state, &pages, parts, &fields, form, |(id, email)| {
+        let db = state.db.clone();
+        async move {
+            db::watch(&db, id, &email, locale.code(), Utc::now())
+                .await
+                .map(|_| ())
+        }
+    })
+    .await
+}
+
+/// A "write to me" form on a survey's pages: the survey's address `key`, the `page` shown
+/// again, which surveys take addresses now, and the field kept to say it was done.
+struct AddressForm<'a> {
+    key: &'a str,
+    page: String,
+    accepts: fn(&app::responses::PublicSurvey) -> bool,
+    done: &'static str,
+}
+
+/// The shared steps of a "write to me" form: the survey (404 unless it `accepts` addresses
+/// now), the address checked and within the per-address limit, then `keep` it and show the
+/// page saying so — or the page again with the error and what was typed.
+async fn keep_address<F, Fut>(
+    state: &AppState,
+    pages: &Pages,
+    mut parts: Parts,
+    fields: &Fields,
+    form: AddressForm<'_>,
+    keep: F,
+) -> Response
+where
+    F: FnOnce((Uuid, String)) -> Fut,
+    Fut: std::future::Future<Output = Result<(), app::store::StoreError>>,
+{
+    parts.uri = form.page.parse().unwrap_or_default();
+    let survey = match app::responses::db::public_survey(&state.db, form.key, Utc::now()).await {
+        Ok(Some(survey)) if (form.accepts)(&survey) => survey,
         Ok(_) => {
             return pages
                 .show(&parts, FormFeedback::default(), StatusCode::NOT_FOUND)
@@ -236,10 +255,10 @@ pub async fn notify(
             .show(&parts, feedback.into_inner(), StatusCode::TOO_MANY_REQUESTS)
             .await;
     }
-    if let Err(error) = db::watch(&state.db, survey.id, &email, locale.code(), now).await {
+    if let Err(error) = keep((survey.id, email)).await {
         return server_error(error);
     }
-    let saved = Feedback::default().keep("watching", "1").into_inner();
+    let saved = Feedback::default().keep(form.done, "1").into_inner();
     pages.show(&parts, saved, StatusCode::CREATED).await
 }
 
