@@ -77,6 +77,8 @@ for (const lang of ['ar', 'en']) {
       await hydrated(page);
       await Promise.all([page.waitForURL(surveyUrl), page.click('form[action$="/status"] input[value="publish"] ~ button')]);
       await page.waitForSelector('.status-open');
+      // Published: its public address, whole, to copy.
+      assert.ok((await page.inputValue('#public-address')).endsWith(surveyUrl.replace(/.*\/staff\/surveys\//, '/s/')));
       await hydrated(page);
       await assertAccessible(page, assert);
 

@@ -44,6 +44,9 @@ pub struct EditorData {
     /// The survey's `definition` is the draft of its next version: changes staged on a live
     /// survey, not yet seen by participants (who see version `survey.version`).
     pub staged: bool,
+    /// The key of its public address (`/{lang}/s/{key}`): the slug, or the id.
+    #[serde(default)]
+    pub public_key: String,
 }
 
 /// Every survey, for the staff list.
@@ -81,6 +84,11 @@ pub async fn load_survey(id: Uuid) -> Result<Option<EditorData>, ServerFnError> 
         .map_err(&failed)?;
     let waves = super::db::waves(&db, id).await.map_err(&failed)?;
     let publish_problems = survey.publishing_problems();
+    let public_key = crate::responses::db::collection_settings(&db, id)
+        .await
+        .map_err(&failed)?
+        .and_then(|(slug, _)| slug)
+        .unwrap_or_else(|| id.to_string());
     Ok(Some(EditorData {
         survey,
         topic,
@@ -88,6 +96,7 @@ pub async fn load_survey(id: Uuid) -> Result<Option<EditorData>, ServerFnError> 
         waves,
         publish_problems,
         staged,
+        public_key,
     }))
 }
 

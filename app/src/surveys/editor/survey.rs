@@ -65,6 +65,7 @@ fn SurveyEditor(data: EditorData) -> impl IntoView {
             " "
             <a class="button button-secondary" href=format!("{base}/results")>{t("results.title")}</a>
         </p>
+        {survey.status.is_public().then(|| view! { <PublicAddress key=data.public_key.clone() collect=format!("{base}/collect")/> })}
         <IdentifyingNote definition=definition.clone()/>
         {(editable && survey.is_live()).then(|| view! { <Staged data=data.clone() base=base.clone()/> })}
         <Lifecycle data=data.clone() base=base.clone() editable=can_edit()/>
@@ -112,6 +113,27 @@ fn SurveyEditor(data: EditorData) -> impl IntoView {
         })}
     }
     .into_any()
+}
+
+/// A published survey's public address, whole (to copy) and as a link, with the way to the
+/// channel links on the collect page.
+#[component]
+fn PublicAddress(key: String, collect: String) -> impl IntoView {
+    let locale = use_locale();
+    let t = move |key: &str| locale.t(key);
+    let base = use_page_state().base_url;
+    let path = crate::responses::views::form_path(locale, &key);
+    let whole = format!("{}{path}", base.trim_end_matches('/'));
+    view! {
+        <div class="public-address">
+            <label for="public-address">{t("surveys.public_address")}</label>
+            <input id="public-address" type="text" readonly value=whole.clone() dir="ltr" class="share-field"/>
+            <p>
+                <a href=path dir="ltr" class="share-link">{whole}</a>
+                " · " <a href=collect>{t("surveys.public_channels")}</a>
+            </p>
+        </div>
+    }
 }
 
 /// Warns the author when the survey asks for what identifies a person, and points to the

@@ -60,6 +60,14 @@ async fn a_survey_moves_through_its_lifecycle(db: Db) {
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     assert_eq!(stored(&db, id).await.status, Status::Scheduled);
     assert!(published_in_catalogue(&db, id).await);
+    // Its page shows the public address to copy (a draft's does not).
+    let editor = client.get(&page(id)).await;
+    assert!(
+        editor.body.contains(&format!("/en/s/{id}\"")),
+        "{}",
+        editor.body
+    );
+    assert!(editor.body.contains(r#"id="public-address""#));
     // Back to draft, and published again.
     assert_eq!(
         set_move(&mut client, id, "unpublish").await.status,
@@ -67,6 +75,8 @@ async fn a_survey_moves_through_its_lifecycle(db: Db) {
     );
     assert_eq!(stored(&db, id).await.status, Status::Draft);
     assert!(!published_in_catalogue(&db, id).await);
+    let editor = client.get(&page(id)).await;
+    assert!(!editor.body.contains(r#"id="public-address""#));
     assert_eq!(
         set_move(&mut client, id, "publish").await.status,
         StatusCode::SEE_OTHER
