@@ -201,6 +201,15 @@ pub fn wave(
     })
 }
 
+/// A survey's waves in order, from the first (at most 10,000).
+fn waves(
+    recurrence: Recurrence,
+    first_opens_at: DateTime<Utc>,
+    open_days: u32,
+) -> impl Iterator<Item = WaveDates> {
+    (1..=10_000).map_while(move |n| wave(recurrence, first_opens_at, open_days, n))
+}
+
 /// The waves that should exist by `now`: every wave whose opening time has come.
 pub fn waves_due(
     recurrence: Recurrence,
@@ -208,22 +217,19 @@ pub fn waves_due(
     open_days: u32,
     now: DateTime<Utc>,
 ) -> Vec<WaveDates> {
-    (1..=10_000)
-        .map_while(|n| wave(recurrence, first_opens_at, open_days, n))
+    waves(recurrence, first_opens_at, open_days)
         .take_while(|w| w.opens_at <= now)
         .collect()
 }
 
-/// The first wave that opens after `now`, if the survey has one (at most 10,000 waves).
+/// The first wave that opens after `now`, if the survey has one.
 pub fn next_wave(
     recurrence: Recurrence,
     first_opens_at: DateTime<Utc>,
     open_days: u32,
     now: DateTime<Utc>,
 ) -> Option<WaveDates> {
-    (1..=10_000)
-        .map_while(|n| wave(recurrence, first_opens_at, open_days, n))
-        .find(|w| w.opens_at > now)
+    waves(recurrence, first_opens_at, open_days).find(|w| w.opens_at > now)
 }
 
 /// Midnight UAE time at the start of a date (form dates have no time; the ministry's day).
